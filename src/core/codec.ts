@@ -1,0 +1,103 @@
+// Wire encodings. JSON for small messages; a compact binary frame for waveform windows
+// (a 4096-sample float32 channel is 16 KiB instead of ~80 KiB of JSON text).
+//
+// Binary frame layout (little endian):
+//   bytes 0..3  magic "PDMW"
+//   bytes 4..7  u32 header length H
+//   bytes 8..8+H  UTF-8 JSON header: the TelemetryWindow with each channel's `values`
+//                 replaced by `n` (sample count)
+//   then, per channel in header order, n float32 samples
+import type { z } from 'zod';
+import { fail, ok, type Result } from './result.ts';
+import { TelemetryWindow } from './schemas/telemetry.ts';
+
+/** Largest message any decoder accepts, checked before parsing (4 MiB). */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+const MAGIC = 0x5744_4d50; // "PDMW" read as u32 LE
+
+/** Formats zod issues as `path: message; ...` so a dead letter names the field. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Parses JSON bytes and validates them against `schema`; never throws. */
+export function decodeJson<S extends z.ZodType>(schema: S, payload: Uint8Array | string): Result<z.infer<S>> {
+  const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
+  if (size > MAX_MESSAGE_BYTES) return fail(`message of ${size} bytes exceeds ${MAX_MESSAGE_BYTES}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(typeof payload === 'string' ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+  } catch (e) {
+    return fail(`invalid JSON: ${(e as Error).message}`);
+  }
+  const r = schema.safeParse(raw);
+  return r.success ? ok(r.data) : fail(`schema: ${describeIssues(r.error)}`);
+}
+
+/** Encodes any message as JSON bytes. */
+export function encodeJson(value: unknown): Uint8Array {
+  return Buffer.from(JSON.stringify(value), 'utf8');
+}
+
+/** Encodes a telemetry window as a binary frame (float32 samples). */
+export function encodeWindowBinary(w: TelemetryWindow): Uint8Array {
+  const header = Buffer.from(
+    JSON.stringify({ ...w, channels: w.channels.map(({ values, ...c }) => ({ ...c, n: values.length })) }),
+    'utf8',
+  );
+  const samples = w.channels.reduce((s, c) => s + c.values.length, 0);
+  const buf = Buffer.alloc(8 + header.length + 4 * samples);
+  buf.writeUInt32LE(MAGIC, 0);
+  buf.writeUInt32LE(header.length, 4);
+  header.copy(buf, 8);
+  let off = 8 + header.length;
+  for (const c of w.channels) {
+    for (const v of c.values) {
+      buf.writeFloatLE(v, off);
+      off += 4;
+    }
+  }
+  return buf;
+}
+
+/** True when the payload starts with the binary frame's magic. */
+export function isBinaryFrame(p: Uint8Array): boolean {
+  return p.byteLength >= 4 && p[0] === 0x50 && p[1] === 0x44 && p[2] === 0x4d && p[3] === 0x57;
+}
+
+/** Decodes a telemetry window from a binary frame or JSON and validates it; never throws. */
+export function decodeWindow(payload: Uint8Array): Result<TelemetryWindow> {
+  if (payload.byteLength > MAX_MESSAGE_BYTES) return fail(`message of ${payload.byteLength} bytes exceeds ${MAX_MESSAGE_BYTES}`);
+  if (!isBinaryFrame(payload)) return decodeJson(TelemetryWindow, payload);
+  const buf = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  if (buf.length < 8) return fail('binary frame shorter than its 8-byte prefix');
+  const h = buf.readUInt32LE(4);
+  if (8 + h > buf.length) return fail(`binary frame header length ${h} runs past the end (${buf.length} bytes)`);
+  let header: unknown;
+  try {
+    header = JSON.parse(buf.subarray(8, 8 + h).toString('utf8'));
+  } catch (e) {
+    return fail(`binary frame header is not JSON: ${(e as Error).message}`);
+  }
+  const chans = (header as { channels?: unknown })?.channels;
+  if (!Array.isArray(chans)) return fail('schema: channels: expected array');
+  let off = 8 + h;
+  const channels: unknown[] = [];
+  for (const [i, c] of chans.entries()) {
+    const n = (c as { n?: unknown })?.n;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) return fail(`schema: channels.${i}.n: expected a sample count`);
+    if (off + 4 * n > buf.length) return fail(`binary frame: channel ${i} declares ${n} samples but the frame ends early`);
+    const values = new Array<number>(n);
+    for (let k = 0; k < n; k++) values[k] = buf.readFloatLE(off + 4 * k);
+    off += 4 * n;
+    const { n: _n, ...rest } = c as Record<string, unknown>;
+    channels.push({ ...rest, values });
+  }
+  if (off !== buf.length) return fail(`binary frame has ${buf.length - off} trailing bytes`);
+  const r = TelemetryWindow.safeParse({ ...(header as object), channels });
+  return r.success ? ok(r.data) : fail(`schema: ${describeIssues(r.error)}`);
+}

@@ -1,0 +1,3 @@
+export * from './telemetry.ts';
+export * from './edge.ts';
+export * from './cloud.ts';

@@ -1,0 +1,47 @@
+// Unified Namespace topics (MQTT, edge site broker) and cloud-link subjects (JetStream).
+import { fail, ok, type Result } from './result.ts';
+
+export type MachineTopicKind = 'telemetry' | 'birth' | 'alarm' | 'command';
+
+export interface MachineAddress {
+  site: string;
+  line: string;
+  machine: string;
+}
+
+/** A topic segment: letters, digits, `-` and `_` only (no MQTT wildcards or separators). */
+const SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** True when `s` is usable as one UNS topic segment. */
+export function isSegment(s: string): boolean {
+  return SEGMENT.test(s);
+}
+
+/** `pdm/{site}/{line}/{machine}/{kind}` */
+export function machineTopic(a: MachineAddress, kind: MachineTopicKind): string {
+  return `pdm/${a.site}/${a.line}/${a.machine}/${kind}`;
+}
+
+/** MQTT filter for every machine of a site (or all sites with `+`). */
+export function siteFilter(site: string, kind: MachineTopicKind): string {
+  return `pdm/${site}/+/+/${kind}`;
+}
+
+/** Parses a UNS machine topic; a value, not a throw, on a topic that does not fit. */
+export function parseMachineTopic(topic: string): Result<MachineAddress & { kind: MachineTopicKind }> {
+  const p = topic.split('/');
+  if (p.length !== 5 || p[0] !== 'pdm') return fail(`topic "${topic}" is not pdm/{site}/{line}/{machine}/{kind}`);
+  const [, site, line, machine, kind] = p as [string, string, string, string, string];
+  if (![site, line, machine].every(isSegment)) return fail(`topic "${topic}" has an invalid segment`);
+  if (!['telemetry', 'birth', 'alarm', 'command'].includes(kind)) return fail(`topic "${topic}" has unknown kind "${kind}"`);
+  return ok({ site, line, machine, kind: kind as MachineTopicKind });
+}
+
+/** Cloud-link subjects (NATS style, `.`-separated); a site's traffic stays under its own subjects. */
+export const subjects = {
+  escalation: (site: string) => `pdm.escalation.${site}`,
+  escalationsAll: 'pdm.escalation.>',
+  ack: (site: string) => `pdm.ack.${site}`,
+  status: (site: string) => `pdm.status.${site}`,
+  statusAll: 'pdm.status.>',
+} as const;
