@@ -14,7 +14,7 @@ import { TelemetryWindow } from './schemas/telemetry.ts';
 /** Largest message any decoder accepts, checked before parsing (4 MiB). */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-const MAGIC = 0x5744_4d50; // "PDMW" read as u32 LE
+const MAGIC = Buffer.from('PDMW', 'latin1');
 
 /** Formats zod issues as `path: message; ...` so a dead letter names the field. */
 export function describeIssues(error: z.ZodError): string {
@@ -51,7 +51,7 @@ export function encodeWindowBinary(w: TelemetryWindow): Uint8Array {
   );
   const samples = w.channels.reduce((s, c) => s + c.values.length, 0);
   const buf = Buffer.alloc(8 + header.length + 4 * samples);
-  buf.writeUInt32LE(MAGIC, 0);
+  MAGIC.copy(buf, 0);
   buf.writeUInt32LE(header.length, 4);
   header.copy(buf, 8);
   let off = 8 + header.length;

@@ -1,3 +1,4 @@
 export * from './telemetry.ts';
 export * from './edge.ts';
 export * from './cloud.ts';
+export * from './fleet.ts';

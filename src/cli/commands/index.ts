@@ -1,0 +1,17 @@
+import type { Command } from './command.ts';
+import { demo } from './demo.ts';
+import { cloud, edge, enterprise, sim } from './services.ts';
+
+export const COMMANDS: Record<string, Command> = { demo, sim, edge, cloud, enterprise };
+
+/** The top-level help text. */
+export function usage(): string {
+  const w = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  return `usage: edge-pdm <command> [options]   (edge-pdm <command> --help for its options)
+
+${Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(w)}  ${c.summary}`).join('\n')}
+
+Environment: MQTT_URL (Mosquitto), NATS_URL (NATS JetStream), DATABASE_URL (PostgreSQL),
+ENTERPRISE_URL, PDM_DATA_DIR (default ./data), LOG_LEVEL (default info).
+`;
+}

@@ -1,0 +1,168 @@
+// The four processes of a real deployment: `sim`, `edge`, `cloud` and `enterprise`. Each runs
+// alone against real services (Mosquitto, NATS JetStream, PostgreSQL) through the same code as
+// the embedded demo; each prints what it serves on stdout and stops cleanly on SIGINT/SIGTERM.
+import { join } from 'node:path';
+import { ConfigError, FaultType } from '../../core/index.ts';
+import { createSimulator, defaultPlant, planFaults, runPublisher, type FaultInjection } from '../../simulator/index.ts';
+import { createEdgeAgent } from '../../edge/index.ts';
+import { cloudMigrations, createDiagnosisService } from '../../cloud/index.ts';
+import { startEnterprise } from '../../enterprise/index.ts';
+import { startDashboard } from '../../dashboard/index.ts';
+import { createEnterpriseHttpClient } from '../../transport/enterprise-http.ts';
+import { migrate } from '../../store/index.ts';
+import { durationOption, numberOption } from '../args.ts';
+import { openLink, openMqtt, openSqlStore, Resources, siteBrokerUrl } from '../wiring.ts';
+import { say, untilSignal, type Command } from './command.ts';
+
+const HOUR_MS = 3_600_000;
+
+/** Parses `--fault MACHINE:FAULT:ONSET:TTF` (onset after start, time to failure), e.g. pump-001:bearing-outer-race:2h:30h. */
+export function parseFaultSpec(spec: string, startMs: number): FaultInjection {
+  const [machine, fault, onset, ttf, ...extra] = spec.split(':');
+  const f = FaultType.safeParse(fault);
+  if (!machine || !f.success || !onset || !ttf || extra.length) {
+    throw new ConfigError(`--fault: "${spec}" is not MACHINE:FAULT:ONSET:TTF with FAULT one of ${FaultType.options.join(', ')}`);
+  }
+  const onsetMs = startMs + durationOption('fault onset', onset, 0);
+  return { machine, fault: f.data, onsetMs, failureMs: onsetMs + durationOption('fault time-to-failure', ttf, 0) };
+}
+
+export const sim: Command = {
+  summary: 'simulate a plant and publish its telemetry to MQTT_URL',
+  help: `edge-pdm sim [options]      publishes to MQTT_URL (default mqtt://127.0.0.1:1883)
+
+  --machines N     machines (default 4)          --sites N    sites (default 1)
+  --site-prefix P  site names P-a, P-b, ... (default "site")
+  --seed N         random seed (default 1)       --speed X    time ×X, or "max" (default 3600)
+  --duration D     simulated duration, e.g. 48h (default 48h)
+  --faults N       planned random faults (default 1)
+  --fault SPEC     explicit fault MACHINE:FAULT:ONSET:TTF (repeatable via comma), e.g. pump-001:bearing-outer-race:8h:30h
+  --json           print the ground truth as JSON on stdout when done
+With ENTERPRISE_URL set, the plant's machines are registered with the MES first.`,
+  options: {
+    machines: { type: 'string' }, sites: { type: 'string' }, 'site-prefix': { type: 'string' }, seed: { type: 'string' },
+    speed: { type: 'string' }, duration: { type: 'string' }, faults: { type: 'string' }, fault: { type: 'string' }, json: { type: 'boolean' },
+  },
+  async run({ values, env, logger }) {
+    const machines = numberOption('machines', values.machines as string | undefined, 4, { min: 1, integer: true });
+    const sites = numberOption('sites', values.sites as string | undefined, 1, { min: 1, integer: true });
+    const seed = numberOption('seed', values.seed as string | undefined, 1, { integer: true });
+    const speed = values.speed === 'max' ? Infinity : numberOption('speed', values.speed as string | undefined, 3600, { min: 1 });
+    const durationMs = durationOption('duration', values.duration as string | undefined, 48 * HOUR_MS);
+    const startMs = Math.floor(Date.now() / 60_000) * 60_000;
+    const prefix = values['site-prefix'] as string | undefined;
+    if (prefix !== undefined && !/^[A-Za-z0-9_-]{1,40}$/.test(prefix)) throw new ConfigError('--site-prefix: 1-40 of A-Z a-z 0-9 _ -');
+    const base = defaultPlant({ machines, sites });
+    // Site names P-a, P-b, ...: several plants can share one broker without their topics meeting.
+    const plant = prefix ? { ...base, sites: base.sites.map((s, i) => ({ ...s, id: `${prefix}-${String.fromCharCode(97 + (i % 26))}${i >= 26 ? i : ''}` })) } : base;
+    const faults = values.fault
+      ? String(values.fault).split(',').map((s) => parseFaultSpec(s.trim(), startMs))
+      : planFaults({ plant, seed, startMs, horizonMs: durationMs, count: numberOption('faults', values.faults as string | undefined, 1, { integer: true }) });
+    const simulator = createSimulator({ plant, seed, startMs, faults });
+    const known = new Set(simulator.births.map((b) => b.machine));
+    for (const f of faults) if (!known.has(f.machine)) throw new ConfigError(`--fault: unknown machine "${f.machine}" (have ${[...known].join(', ')})`);
+
+    const res = new Resources(logger);
+    try {
+      if (env.ENTERPRISE_URL) {
+        await createEnterpriseHttpClient({ baseUrl: env.ENTERPRISE_URL }).registerPlant(
+          simulator.births.map((b) => ({ machine: b.machine, site: b.site, line: b.line, machineType: b.machineType })),
+          { startMs, horizonMs: durationMs + 7 * 24 * HOUR_MS },
+        );
+      }
+      const url = env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+      const transport = await openMqtt(url, `sim-${process.pid}`, res, logger);
+      say(`sim: ${simulator.births.length} machines → ${url}; faults: ${faults.map((f) => `${f.machine} ${f.fault}`).join(', ') || 'none'}`);
+      const abort = new AbortController();
+      void untilSignal().then(() => abort.abort());
+      const r = await runPublisher({ sim: simulator, transport, speed, durationMs, signal: abort.signal });
+      say(`sim: published ${r.windows} windows (${(r.bytes / 1e6).toFixed(1)} MB)`);
+      if (values.json) process.stdout.write(`${JSON.stringify({ windows: r.windows, groundTruth: simulator.groundTruth() })}\n`);
+      return 0;
+    } finally {
+      await res.closeAll();
+    }
+  },
+};
+
+export const edge: Command = {
+  summary: 'run the edge agent of one site',
+  help: `edge-pdm edge --site S [--mqtt-port N]
+
+Subscribes to the site broker (MQTT_URL; without it an embedded aedes broker is started on
+--mqtt-port, default 0 = a free port, and its URL printed) and escalates to the cloud over
+NATS JetStream (NATS_URL, required). The outbox lives in PDM_DATA_DIR/edge/<site>.`,
+  options: { site: { type: 'string' }, 'mqtt-port': { type: 'string' } },
+  async run({ values, env, logger }) {
+    const site = values.site as string | undefined;
+    if (!site || !/^[A-Za-z0-9_-]{1,64}$/.test(site)) throw new ConfigError('--site: required, 1-64 of A-Z a-z 0-9 _ -');
+    if (!env.NATS_URL) throw new ConfigError('NATS_URL: required for a separate edge process (the in-process bus exists only inside `edge-pdm demo`)');
+    const res = new Resources(logger);
+    try {
+      const broker = await siteBrokerUrl(env, res, numberOption('mqtt-port', values['mqtt-port'] as string | undefined, 0, { integer: true }));
+      if (broker.embedded) process.stdout.write(`mqtt: ${broker.url}\n`);
+      const transport = await openMqtt(broker.url, `edge-${site}`, res, logger);
+      const { queue } = await openLink(env, res, logger);
+      const agent = await createEdgeAgent({ site, transport, link: queue, dataDir: join(env.PDM_DATA_DIR, 'edge', site), logger });
+      res.add('edge agent', agent, () => agent.close());
+      process.stdout.write(`edge ${site}: ready\n`);
+      await untilSignal();
+      return 0;
+    } finally {
+      await res.closeAll();
+    }
+  },
+};
+
+export const cloud: Command = {
+  summary: 'run diagnosis workers and the dashboard',
+  help: `edge-pdm cloud [--port N]
+
+Consumes escalations from NATS JetStream (NATS_URL, required) with the durable consumer
+"diagnosis" (run several for a consumer group), decides through the enterprise API
+(ENTERPRISE_URL, required), keeps its records in DATABASE_URL (default PGlite under
+PDM_DATA_DIR/cloud) and serves the dashboard on --port (default 8080; 0 = free port).`,
+  options: { port: { type: 'string' } },
+  async run({ values, env, logger }) {
+    if (!env.NATS_URL) throw new ConfigError('NATS_URL: required for a separate cloud process');
+    if (!env.ENTERPRISE_URL) throw new ConfigError('ENTERPRISE_URL: required (the URL `edge-pdm enterprise` printed)');
+    const res = new Resources(logger);
+    try {
+      const { queue } = await openLink(env, res, logger);
+      const store = await openSqlStore(env, 'cloud', res);
+      await migrate(store, cloudMigrations, { table: 'cloud_schema_migrations' });
+      const enterprise = createEnterpriseHttpClient({ baseUrl: env.ENTERPRISE_URL });
+      const service = await createDiagnosisService({ store, queue, enterprise, logger });
+      res.add('diagnosis', service, () => service.close());
+      const dash = await startDashboard({ host: '127.0.0.1', port: numberOption('port', values.port as string | undefined, 8080, { integer: true }), source: service, logger });
+      res.add('dashboard', dash, () => dash.close());
+      process.stdout.write(`dashboard: ${dash.url}\n`);
+      await untilSignal();
+      return 0;
+    } finally {
+      await res.closeAll();
+    }
+  },
+};
+
+export const enterprise: Command = {
+  summary: 'run the ERP/MES REST API',
+  help: `edge-pdm enterprise [--port N]
+
+Serves the ERP and MES REST API on --port (default 8081; 0 = free port) with DATABASE_URL
+(default PGlite under PDM_DATA_DIR/enterprise). Migrations run on start.`,
+  options: { port: { type: 'string' } },
+  async run({ values, env, logger }) {
+    const res = new Resources(logger);
+    try {
+      const store = await openSqlStore(env, 'enterprise', res);
+      const ent = await startEnterprise({ store, host: '127.0.0.1', port: numberOption('port', values.port as string | undefined, 8081, { integer: true }), logger });
+      res.add('enterprise', ent, () => ent.close());
+      process.stdout.write(`enterprise: ${ent.url}\n`);
+      await untilSignal();
+      return 0;
+    } finally {
+      await res.closeAll();
+    }
+  },
+};

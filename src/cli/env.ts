@@ -1,0 +1,31 @@
+// Process configuration from the environment: which real services to use instead of the
+// embedded defaults. Validated once at start, so a typo is a clear error, not a hang.
+import { z } from 'zod';
+import { ConfigError, describeIssues } from '../core/index.ts';
+
+const url = (schemes: string[]) =>
+  z.string().refine((s) => {
+    try {
+      return schemes.includes(new URL(s).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL with scheme ${schemes.join(' or ')}`);
+
+export const Env = z.object({
+  MQTT_URL: url(['mqtt:', 'mqtts:', 'tcp:', 'ws:']).optional().describe('site broker (Mosquitto); default: embedded aedes'),
+  NATS_URL: url(['nats:', 'tls:']).optional().describe('cloud bus (NATS JetStream); default: in-process queue'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional().describe('PostgreSQL; default: PGlite under PDM_DATA_DIR'),
+  NATS_NAMESPACE: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ -').optional().describe('keeps this run\'s stream and subjects apart on a shared NATS server'),
+  ENTERPRISE_URL: url(['http:', 'https:']).optional().describe('enterprise REST API, for `cloud` and `sim`'),
+  PDM_DATA_DIR: z.string().default('data').describe('where PGlite files and edge outboxes live'),
+});
+export type Env = z.infer<typeof Env>;
+
+/** Reads and validates the environment; throws ConfigError naming the variable. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const picked = Object.fromEntries(Object.keys(Env.shape).map((k) => [k, source[k] === '' ? undefined : source[k]]));
+  const r = Env.safeParse(picked);
+  if (!r.success) throw new ConfigError(`environment: ${describeIssues(r.error)}`);
+  return r.data;
+}

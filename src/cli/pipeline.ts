@@ -1,0 +1,153 @@
+// Assembles the whole chain in one process (the `demo` command and the end-to-end tests):
+// enterprise API → cloud diagnosis + dashboard → one edge agent per site → plant simulator.
+// Each part talks to the others only through the ports (MQTT, cloud link, REST), exactly as
+// when they run as separate processes.
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import type { Logger } from '../core/index.ts';
+import { Counters } from '../core/index.ts';
+import { createSimulator, defaultPlant, planFaults, runPublisher, type FaultInjection, type PlantConfig, type Simulator } from '../simulator/index.ts';
+import { createEdgeAgent, type EdgeAgent } from '../edge/index.ts';
+import { cloudMigrations, createDiagnosisService, type DiagnosisService } from '../cloud/index.ts';
+import { startEnterprise } from '../enterprise/index.ts';
+import { startDashboard } from '../dashboard/index.ts';
+import { createEnterpriseHttpClient } from '../transport/enterprise-http.ts';
+import { migrate } from '../store/index.ts';
+import type { Env } from './env.ts';
+import { openLink, openMqtt, openSqlStore, Resources, siteBrokerUrl } from './wiring.ts';
+
+export interface PipelineOptions {
+  machines: number;
+  sites?: number;
+  seed: number;
+  /** Simulated ms per wall ms; Infinity runs as fast as the CPU allows. */
+  speed: number;
+  /** Simulated duration, ms; Infinity runs until stopped. */
+  durationMs: number;
+  /** How many machines get a fault (default: a quarter of them, at least one). */
+  faults?: number;
+  /** Explicit faults instead of planned ones. */
+  faultPlan?: FaultInjection[];
+  /** Event time at which the simulation starts, epoch ms (default: now, to the minute). */
+  startMs?: number;
+  /** Dashboard port (0 = free port; undefined = no dashboard). */
+  dashboardPort?: number;
+  /** Working directory for outboxes and PGlite files; wiped at start. */
+  workDir: string;
+  /** Keep enterprise and cloud stores in memory instead of files under workDir. */
+  inMemoryStores?: boolean;
+  encoding?: 'binary' | 'json';
+}
+
+export interface Pipeline {
+  plant: PlantConfig;
+  sim: Simulator;
+  faults: FaultInjection[];
+  edges: Map<string, EdgeAgent>;
+  cloud: DiagnosisService;
+  enterprise: ReturnType<typeof createEnterpriseHttpClient>;
+  enterpriseUrl: string;
+  dashboardUrl: string | null;
+  counters: Counters;
+  startMs: number;
+  /** Publishes the simulation until its duration ends or `signal` aborts, then waits for the pipeline to settle. */
+  run(opts?: { signal?: AbortSignal; onProgress?: (p: { nowMs: number; windows: number }) => void; settleMs?: number }): Promise<{ windows: number; wallMs: number }>;
+  close(): Promise<void>;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Starts every part of the pipeline in this process; `close()` stops them all. */
+export async function startPipeline(opts: PipelineOptions, env: Env, logger: Logger): Promise<Pipeline> {
+  const res = new Resources(logger);
+  try {
+    rmSync(opts.workDir, { recursive: true, force: true });
+    const pipeEnv: Env = { ...env, PDM_DATA_DIR: opts.workDir };
+    const counters = new Counters();
+    const startMs = opts.startMs ?? Math.floor(Date.now() / 60_000) * 60_000;
+
+    // Enterprise: ERP + MES behind its REST API.
+    const entStore = await openSqlStore(pipeEnv, 'enterprise', res, { inMemory: opts.inMemoryStores });
+    const ent = await startEnterprise({ store: entStore, host: '127.0.0.1', port: 0, logger: logger.child({ part: 'enterprise' }) });
+    res.add('enterprise api', ent, () => ent.close());
+    const enterprise = createEnterpriseHttpClient({ baseUrl: ent.url });
+
+    // Plant and its ground truth.
+    const plant = defaultPlant({ machines: opts.machines, sites: opts.sites });
+    const horizonMs = Number.isFinite(opts.durationMs) ? opts.durationMs : 7 * 24 * HOUR_MS;
+    const faults =
+      opts.faultPlan ??
+      planFaults({ plant, seed: opts.seed, startMs, horizonMs, count: opts.faults ?? Math.max(1, Math.round(opts.machines / 4)) });
+    const sim = createSimulator({ plant, seed: opts.seed, startMs, faults });
+    await enterprise.registerPlant(
+      sim.births.map((b) => ({ machine: b.machine, site: b.site, line: b.line, machineType: b.machineType })),
+      { startMs, horizonMs: horizonMs + 7 * 24 * HOUR_MS },
+    );
+
+    // Cloud: diagnosis workers on the cloud link, its own store.
+    const { queue } = await openLink(pipeEnv, res, logger);
+    const cloudStore = await openSqlStore(pipeEnv, 'cloud', res, { inMemory: opts.inMemoryStores });
+    await migrate(cloudStore, cloudMigrations, { table: 'cloud_schema_migrations' });
+    const cloud = await createDiagnosisService({ store: cloudStore, queue, enterprise, logger: logger.child({ part: 'cloud' }), counters });
+    res.add('cloud', cloud, () => cloud.close());
+    let dashboardUrl: string | null = null;
+    if (opts.dashboardPort !== undefined) {
+      const start = (port: number) => startDashboard({ host: '127.0.0.1', port, source: cloud, logger: logger.child({ part: 'dashboard' }) });
+      // A taken default port should not stop the demo: fall back to a free one (the URL is printed).
+      const dash = await start(opts.dashboardPort).catch((err: NodeJS.ErrnoException) => {
+        if (err?.code !== 'EADDRINUSE') throw err;
+        logger.warn(`dashboard port ${opts.dashboardPort} is taken; using a free port`);
+        return start(0);
+      });
+      res.add('dashboard', dash, () => dash.close());
+      dashboardUrl = dash.url;
+    }
+
+    // Edge: one agent per site, each on the site broker.
+    const broker = await siteBrokerUrl(pipeEnv, res);
+    const edges = new Map<string, EdgeAgent>();
+    for (const site of new Set(sim.births.map((b) => b.site))) {
+      const mqtt = await openMqtt(broker.url, `edge-${site}-${process.pid}`, res, logger);
+      const agent = await createEdgeAgent({
+        site,
+        transport: mqtt,
+        link: queue,
+        dataDir: join(opts.workDir, 'edge', site),
+        logger: logger.child({ part: 'edge', site }),
+        counters,
+      });
+      edges.set(site, res.add(`edge ${site}`, agent, () => agent.close()));
+    }
+    const simMqtt = await openMqtt(broker.url, `sim-${process.pid}`, res, logger);
+
+    return {
+      plant, sim, faults, edges, cloud, enterprise, enterpriseUrl: ent.url, dashboardUrl, counters, startMs,
+      async run(runOpts = {}) {
+        const t0 = performance.now();
+        const r = await runPublisher({
+          sim, transport: simMqtt, speed: opts.speed, durationMs: opts.durationMs,
+          encoding: opts.encoding ?? 'binary', signal: runOpts.signal, onProgress: runOpts.onProgress,
+        });
+        await settle([...edges.values()], runOpts.settleMs ?? 20_000);
+        return { windows: r.windows, wallMs: performance.now() - t0 };
+      },
+      close: () => res.closeAll(),
+    };
+  } catch (err) {
+    await res.closeAll();
+    throw err;
+  }
+}
+
+/** Waits until the edges have stopped receiving windows and every outbox is empty (all escalations acked), or the deadline. */
+async function settle(edges: EdgeAgent[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const windows = () => edges.reduce((s, e) => s + e.stats().windows, 0);
+  let last = -1;
+  while (Date.now() < deadline) {
+    const now = windows();
+    if (now === last && edges.every((e) => e.stats().pendingOutbox === 0)) return;
+    last = now;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}

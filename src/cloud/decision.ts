@@ -1,0 +1,55 @@
+// From a diagnosis to a maintenance request: how urgent, by when, and which part. The request's
+// incidentId is the escalation id, so the enterprise can recognise a repeat (idempotency key).
+import type { Diagnosis, Escalation, MaintenanceRequest } from '../core/index.ts';
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Lead time from the alarm to the repair's due time, per diagnosed fault (event time, ms). An
+ * outer-race spall found by envelope analysis is an early-stage defect that usually leaves days to
+ * weeks before failure (Randall & Antoni, MSSP 2011); misalignment wears the coupling and bearings
+ * over weeks. We take a conservative 72 h for both until the evaluation issue measures the
+ * simulator's lead times, and the same for an unknown fault, which needs an inspection.
+ */
+export const LEAD_TIME_MS: Record<Diagnosis['faultType'], number> = {
+  'bearing-outer-race': 72 * HOUR_MS,
+  misalignment: 72 * HOUR_MS,
+  unknown: 72 * HOUR_MS,
+};
+
+/** A critical alarm means the edge already sees damage progressing: repair within a day whatever the fault. */
+export const CRITICAL_LEAD_TIME_MS = 24 * HOUR_MS;
+
+/** Confidence from which a named fault is treated as established rather than suspected (first cut). */
+export const CONFIDENT = 0.7;
+
+/**
+ * Priority from the edge's severity and how sure the diagnosis is: a confident critical fault is
+ * urgent; an unknown critical alarm is still high (someone must look); an unconfirmed warning is low.
+ */
+export function priorityOf(severity: Escalation['severity'], d: Pick<Diagnosis, 'faultType' | 'confidence'>): MaintenanceRequest['priority'] {
+  const named = d.faultType !== 'unknown';
+  if (severity === 'critical') return named && d.confidence >= CONFIDENT ? 'urgent' : 'high';
+  if (!named) return 'low';
+  return d.confidence >= CONFIDENT ? 'high' : 'medium';
+}
+
+/** Decides what maintenance an escalation needs, given its diagnosis. */
+export function decide(esc: Escalation, diagnosis: Diagnosis): MaintenanceRequest {
+  const leadMs = esc.severity === 'critical' ? Math.min(CRITICAL_LEAD_TIME_MS, LEAD_TIME_MS[diagnosis.faultType]) : LEAD_TIME_MS[diagnosis.faultType];
+  return {
+    v: 1,
+    incidentId: esc.id,
+    site: esc.site,
+    line: esc.line,
+    machine: esc.machine,
+    machineType: esc.machineType,
+    faultType: diagnosis.faultType,
+    // An unknown fault names no part: the enterprise opens an inspection, not a purchase.
+    component: diagnosis.faultType === 'unknown' ? null : diagnosis.component,
+    priority: priorityOf(esc.severity, diagnosis),
+    dueBy: esc.openedAt + leadMs,
+    detectedAt: esc.openedAt,
+    explanation: diagnosis.explanation,
+  };
+}

@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { Diagnosis, Escalation } from '../../core/index.ts';
+import { healthyEvidence, misalignmentEvidence, outerRaceEvidence, sampleEscalation } from '../fixtures.ts';
+import { diagnose, DIAGNOSIS_MIN_SCORE, misalignmentRule, outerRaceRule } from './rules.ts';
+
+test('rules - strong BPFO envelope line is diagnosed as outer race with its order in the explanation', () => {
+  const d = diagnose(sampleEscalation(outerRaceEvidence()));
+  assert.equal(d.faultType, 'bearing-outer-race');
+  assert.equal(d.component, 'drive-end-bearing');
+  assert.ok(d.confidence >= 0.7, `confidence ${d.confidence}`);
+  assert.match(d.explanation, /3\.58x shaft speed/);
+  assert.match(d.explanation, /9\.1x the spectrum median/);
+  assert.match(d.explanation, /2nd harmonic at 7\.17x/);
+  assert.ok(Diagnosis.safeParse(d).success);
+});
+
+test('rules - BPFO line without its harmonic scores lower than with it', () => {
+  const ev = outerRaceEvidence();
+  const withHarmonic = outerRaceRule(ev).score;
+  const without = outerRaceRule({ ...ev, topEnvelopePeaks: ev.topEnvelopePeaks.slice(0, 1) }).score;
+  assert.ok(without < withHarmonic, `${without} < ${withHarmonic}`);
+  assert.ok(without >= DIAGNOSIS_MIN_SCORE);
+});
+
+test('rules - BPFO as high as BPFI is ambiguous and not called outer race', () => {
+  const ev = outerRaceEvidence();
+  const d = diagnose(sampleEscalation({ ...ev, envelopeDefectRatios: { bpfo: 9.1, bpfi: 8.8, bsf: 1.2, ftf: 1 } }));
+  assert.notEqual(d.faultType, 'bearing-outer-race');
+  assert.ok(d.confidence < 0.5);
+  assert.match(d.explanation, /ambiguous/);
+});
+
+test('rules - strong 2x against 1x and baseline is diagnosed as misalignment', () => {
+  const d = diagnose(sampleEscalation(misalignmentEvidence()));
+  assert.equal(d.faultType, 'misalignment');
+  assert.equal(d.component, 'coupling-insert');
+  assert.ok(d.confidence >= 0.5);
+  assert.match(d.explanation, /2\.40 mm\/s, 1\.6x the 1x line/);
+  assert.match(d.explanation, /0\.30 mm\/s when healthy/);
+});
+
+test('rules - high 2x that was already there when healthy is not misalignment', () => {
+  const ev = misalignmentEvidence();
+  const r = misalignmentRule({ ...ev, baseline: { ...ev.baseline, velocity_2x_mm_s: { median: 2.3, mad: 0.1 } } });
+  assert.ok(r.score < DIAGNOSIS_MIN_SCORE, `score ${r.score}`);
+  assert.match(r.explanation, /normal for this machine/);
+});
+
+test('rules - nothing notable gives unknown with low confidence and no component', () => {
+  const d = diagnose(sampleEscalation(healthyEvidence(), { score: 3.1 }));
+  assert.equal(d.faultType, 'unknown');
+  assert.equal(d.component, null);
+  assert.ok(d.confidence < 0.5);
+  assert.match(d.explanation, /inspect/);
+});
+
+test('rules - unknown explanation names the features furthest from baseline, unknown keys included', () => {
+  const ev = healthyEvidence();
+  const d = diagnose(sampleEscalation({ ...ev, features: { ...ev.features, 'scalar.mystery_gauge': 90 }, baseline: { ...ev.baseline, 'scalar.mystery_gauge': { median: 10, mad: 1 } } }));
+  assert.equal(d.faultType, 'unknown');
+  assert.match(d.explanation, /scalar\.mystery_gauge 90\.00 \(healthy 10\.00\)/);
+});
+
+const num = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 });
+const evidenceArb = fc.record({
+  features: fc.dictionary(fc.string({ maxLength: 12 }), num, { maxKeys: 6 }),
+  baseline: fc.dictionary(fc.constantFrom('velocity_2x_mm_s', 'kurtosis', 'accel_rms', 'x2', 'weird'), fc.record({ median: num, mad: num }), { maxKeys: 4 }),
+  shaftHz: fc.double({ noNaN: true, noDefaultInfinity: true, min: 0, max: 1e4 }),
+  envelopeDefectRatios: fc.record({ bpfo: num, bpfi: num, bsf: num, ftf: num }),
+  orderAmplitudes: fc.record({ x1: num, x2: num, x3: num }),
+  topEnvelopePeaks: fc.array(fc.record({ freqHz: num, order: num, amplitude: num }), { maxLength: 10 }),
+});
+
+test('rules - diagnose never throws and confidence stays in [0, 1] for arbitrary valid evidence', () => {
+  fc.assert(
+    fc.property(evidenceArb, fc.constantFrom('warning', 'critical') as fc.Arbitrary<'warning' | 'critical'>, num, (evidence, severity, score) => {
+      const esc = Escalation.parse(sampleEscalation(evidence, { severity, score }));
+      const d = diagnose(esc);
+      assert.ok(d.confidence >= 0 && d.confidence <= 1, `confidence ${d.confidence}`);
+      assert.ok(Diagnosis.safeParse(d).success);
+      if (d.faultType === 'unknown') assert.ok(d.confidence < 0.5);
+      assert.ok(d.explanation.length > 0);
+    }),
+    { numRuns: 300 },
+  );
+});

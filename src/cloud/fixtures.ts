@@ -1,0 +1,69 @@
+// Synthetic escalations for tests and demos: a healthy-looking baseline plus the evidence pattern
+// each fault leaves (6205 bearing: BPFO = 3.585 orders at 24.75 Hz shaft speed).
+import type { Escalation, Evidence } from '../core/index.ts';
+
+const SHAFT_HZ = 24.75;
+const BPFO_ORDER = 3.585;
+
+/** Evidence of a machine running as it did while healthy. */
+export function healthyEvidence(): Evidence {
+  return {
+    features: { accel_rms: 1.02, kurtosis: 3.1, crest_factor: 3.4, velocity_rms_mm_s: 1.1, 'scalar.temp_bearing': 41 },
+    baseline: {
+      accel_rms: { median: 1.0, mad: 0.05 },
+      kurtosis: { median: 3.0, mad: 0.1 },
+      crest_factor: { median: 3.3, mad: 0.15 },
+      velocity_rms_mm_s: { median: 1.1, mad: 0.05 },
+      'scalar.temp_bearing': { median: 40, mad: 1 },
+      velocity_2x_mm_s: { median: 0.3, mad: 0.04 },
+    },
+    shaftHz: SHAFT_HZ,
+    envelopeDefectRatios: { bpfo: 1.3, bpfi: 1.2, bsf: 1.1, ftf: 1.0 },
+    orderAmplitudes: { x1: 1.0, x2: 0.3, x3: 0.1 },
+    topEnvelopePeaks: [{ freqHz: SHAFT_HZ, order: 1, amplitude: 0.02 }],
+  };
+}
+
+/** Evidence of an outer-race spall: a dominant envelope line at BPFO and its 2nd harmonic. */
+export function outerRaceEvidence(): Evidence {
+  const h = healthyEvidence();
+  return {
+    ...h,
+    features: { ...h.features, kurtosis: 7.5, crest_factor: 6.2, accel_rms: 1.9 },
+    envelopeDefectRatios: { bpfo: 9.1, bpfi: 1.4, bsf: 1.2, ftf: 1.1 },
+    topEnvelopePeaks: [
+      { freqHz: BPFO_ORDER * SHAFT_HZ, order: BPFO_ORDER, amplitude: 0.3 },
+      { freqHz: 2 * BPFO_ORDER * SHAFT_HZ, order: 2 * BPFO_ORDER, amplitude: 0.12 },
+      { freqHz: SHAFT_HZ, order: 1, amplitude: 0.04 },
+    ],
+  };
+}
+
+/** Evidence of shaft misalignment: 2x running speed above 1x and well above its healthy level. */
+export function misalignmentEvidence(): Evidence {
+  const h = healthyEvidence();
+  return {
+    ...h,
+    features: { ...h.features, velocity_rms_mm_s: 3.2 },
+    orderAmplitudes: { x1: 1.5, x2: 2.4, x3: 0.6 },
+  };
+}
+
+/** An escalation around the given evidence; fields can be overridden. */
+export function sampleEscalation(evidence: Evidence = outerRaceEvidence(), overrides: Partial<Escalation> = {}): Escalation {
+  const openedAt = Date.UTC(2026, 0, 5, 8, 0, 0);
+  return {
+    v: 1,
+    id: `site-a.pump-1.${openedAt}`,
+    site: 'site-a',
+    line: 'line-1',
+    machine: 'pump-1',
+    machineType: 'centrifugal-pump',
+    openedAt,
+    severity: 'warning',
+    score: 7.2,
+    evidence,
+    sentAtMs: openedAt,
+    ...overrides,
+  };
+}

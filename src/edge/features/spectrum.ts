@@ -1,0 +1,179 @@
+// Spectral helpers over fft.js (radix-4, power-of-two sizes). Amplitudes are one-sided peak
+// amplitudes: a sinusoid A·sin(2πft) shows as A at f (up to the Hann window's scalloping loss;
+// `bandAmplitude` removes that loss by summing the lobe's energy, Parseval).
+import FFT from 'fft.js';
+
+/** Smallest transform we run: shorter blocks carry no useful spectral information. */
+export const MIN_FFT_SIZE = 16;
+
+const plans = new Map<number, FFT>();
+
+/** A cached fft.js plan for `size` (a power of two ≥ 4): table construction costs more than a transform. */
+function plan(size: number): FFT {
+  let p = plans.get(size);
+  if (!p) {
+    p = new FFT(size);
+    plans.set(size, p);
+  }
+  return p;
+}
+
+/** Smallest power of two ≥ n (and ≥ MIN_FFT_SIZE). */
+export function nextPow2(n: number): number {
+  let p = MIN_FFT_SIZE;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/** Hann window of length n (periodic form, the one used for spectral analysis). */
+export function hann(n: number): Float64Array {
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
+  return w;
+}
+
+/**
+ * Full complex spectrum (interleaved re, im; length 2·nfft) of real `x`, zero-padded to `nfft`
+ * (a power of two). Zero-padding instead of trimming keeps every sample's energy.
+ */
+export function realFft(x: ArrayLike<number>, nfft: number): Float64Array {
+  const f = plan(nfft);
+  const input = new Float64Array(nfft);
+  const n = Math.min(x.length, nfft);
+  for (let i = 0; i < n; i++) input[i] = x[i]!;
+  const out = new Float64Array(2 * nfft);
+  f.realTransform(out, input);
+  f.completeSpectrum(out);
+  return out;
+}
+
+/** Inverse complex FFT (interleaved, length 2·nfft), scaled by 1/nfft as fft.js does. */
+export function inverseFft(spectrum: Float64Array): Float64Array {
+  const nfft = spectrum.length / 2;
+  const out = new Float64Array(spectrum.length);
+  plan(nfft).inverseTransform(out, spectrum);
+  return out;
+}
+
+/** A one-sided spectrum: bin k is at k·binHz, k = 0..nfft/2. */
+export interface Spectrum {
+  binHz: number;
+  /** Peak amplitude per bin, in the signal's unit. */
+  amplitudes: Float64Array;
+  /** |X_k|² per bin, scaled so that `bandAmplitude`/`bandRms` recover signal units (see below). */
+  power: Float64Array;
+}
+
+/**
+ * Hann-windowed amplitude spectrum of `x` sampled at `rateHz`, mean removed.
+ * Scaling: amplitude_k = 2|X_k| / Σw (coherent gain), so a bin-centred sinusoid of amplitude A
+ * reads A; power_k = 2|X_k|² / (nfft·Σw²), so Σ power over a band is the band's mean square
+ * (Parseval with the window's energy; Harris, Proc. IEEE 66(1), 1978).
+ */
+export function amplitudeSpectrum(x: ArrayLike<number>, rateHz: number): Spectrum {
+  const n = x.length;
+  const nfft = nextPow2(n);
+  const w = hann(n);
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += x[i]!;
+  mean /= n || 1;
+  const xw = new Float64Array(n);
+  let sumW = 0;
+  let sumW2 = 0;
+  for (let i = 0; i < n; i++) {
+    xw[i] = (x[i]! - mean) * w[i]!;
+    sumW += w[i]!;
+    sumW2 += w[i]! * w[i]!;
+  }
+  const spec = realFft(xw, nfft);
+  const bins = nfft / 2 + 1;
+  const amplitudes = new Float64Array(bins);
+  const power = new Float64Array(bins);
+  for (let k = 0; k < bins; k++) {
+    const re = spec[2 * k]!;
+    const im = spec[2 * k + 1]!;
+    const m2 = re * re + im * im;
+    const oneSided = k === 0 || k === nfft / 2 ? 1 : 2;
+    amplitudes[k] = sumW > 0 ? (oneSided * Math.sqrt(m2)) / sumW : 0;
+    power[k] = sumW2 > 0 ? (oneSided * m2) / (nfft * sumW2) : 0;
+  }
+  return { binHz: rateHz / nfft, amplitudes, power };
+}
+
+/** Index range [lo, hi] of bins covering [fLoHz, fHiHz], clipped to the spectrum, at least one bin. */
+export function binRange(s: { binHz: number; amplitudes: Float64Array }, fLoHz: number, fHiHz: number): [number, number] {
+  const last = s.amplitudes.length - 1;
+  const lo = Math.max(0, Math.min(last, Math.floor(fLoHz / s.binHz)));
+  const hi = Math.max(lo, Math.min(last, Math.ceil(fHiHz / s.binHz)));
+  return [lo, hi];
+}
+
+/** Bin index of the largest amplitude in [fLoHz, fHiHz]. */
+export function peakBin(s: { binHz: number; amplitudes: Float64Array }, fLoHz: number, fHiHz: number): number {
+  const [lo, hi] = binRange(s, fLoHz, fHiHz);
+  let best = lo;
+  for (let k = lo + 1; k <= hi; k++) if (s.amplitudes[k]! > s.amplitudes[best]!) best = k;
+  return best;
+}
+
+/**
+ * Amplitude of the strongest tone in [fLoHz, fHiHz]: the energy of its Hann main lobe
+ * (±2 bins of the unpadded length) summed and converted back to a peak amplitude, so the result
+ * does not depend on where the tone falls between bins (no scalloping loss).
+ */
+export function bandAmplitude(s: Spectrum, fLoHz: number, fHiHz: number, lobeBins: number): number {
+  const k = peakBin(s, fLoHz, fHiHz);
+  const last = s.power.length - 1;
+  let ms = 0;
+  for (let j = Math.max(1, k - lobeBins); j <= Math.min(last, k + lobeBins); j++) ms += s.power[j]!;
+  return Math.sqrt(2 * ms); // peak amplitude of a sinusoid with this mean square
+}
+
+/** Root mean square of the part of the signal within [fLoHz, fHiHz] (Parseval over `power`). */
+export function bandRms(s: Spectrum, fLoHz: number, fHiHz: number, weight?: (fHz: number) => number): number {
+  const [lo, hi] = binRange(s, fLoHz, fHiHz);
+  let ms = 0;
+  for (let k = Math.max(1, lo); k <= hi; k++) ms += s.power[k]! * (weight ? weight(k * s.binHz) : 1);
+  return Math.sqrt(ms);
+}
+
+/**
+ * Analytic signal of `x` restricted to [loHz, hiHz]: band-pass and Hilbert transform in one
+ * frequency-domain step (keep the band's positive frequencies, doubled; zero the rest), as in
+ * Randall & Antoni, MSSP 2011, sec. 3.2. Returns the complex envelope's magnitude, length n.
+ */
+export function bandEnvelope(spectrum: Float64Array, n: number, rateHz: number, band: [number, number]): Float64Array {
+  const nfft = spectrum.length / 2;
+  const binHz = rateHz / nfft;
+  const lo = Math.max(1, Math.ceil(band[0] / binHz));
+  const hi = Math.min(nfft / 2 - 1, Math.floor(band[1] / binHz));
+  const masked = new Float64Array(2 * nfft);
+  for (let k = lo; k <= hi; k++) {
+    masked[2 * k] = 2 * spectrum[2 * k]!;
+    masked[2 * k + 1] = 2 * spectrum[2 * k + 1]!;
+  }
+  const z = inverseFft(masked);
+  const env = new Float64Array(n);
+  for (let i = 0; i < n; i++) env[i] = Math.hypot(z[2 * i]!, z[2 * i + 1]!);
+  return env;
+}
+
+/**
+ * Envelope spectrum of `x` in the band [lo, hi] Hz (clipped to 0.45·rateHz): band-pass, analytic
+ * signal via FFT, envelope magnitude minus its mean, then its Hann amplitude spectrum.
+ */
+export function envelopeSpectrum(x: ArrayLike<number>, rateHz: number, bandHz: [number, number]): Spectrum {
+  const n = x.length;
+  const spec = realFft(x, nextPow2(n));
+  return amplitudeSpectrum(bandEnvelope(spec, n, rateHz, clipBand(bandHz, rateHz)), rateHz);
+}
+
+/**
+ * Clips a band to (0, 0.45·rateHz] (0.45 leaves margin below Nyquist for anti-alias roll-off);
+ * a band that falls wholly above the limit becomes its upper half-octave [0.5, 1]·limit.
+ */
+export function clipBand(bandHz: [number, number], rateHz: number): [number, number] {
+  const hi = Math.min(bandHz[1], 0.45 * rateHz);
+  const lo = Math.max(0, bandHz[0]);
+  return lo < hi ? [lo, hi] : [hi / 2, hi];
+}

@@ -1,0 +1,177 @@
+// Per-window features of one machine: time-domain indicators, ISO 20816 velocity, shaft orders,
+// and envelope analysis at the bearing's defect frequencies. Bad windows are values, never throws.
+import { z } from 'zod';
+import { bearingDefectOrders, fail, ok, type Evidence, type MachineBirth, type Result, type TelemetryWindow } from '../../core/index.ts';
+import { moments } from './moments.ts';
+import { amplitudeSpectrum, bandAmplitude, bandRms, binRange, clipBand, nextPow2, realFft, bandEnvelope, type Spectrum } from './spectrum.ts';
+import { candidateBands, envelopeKurtosis, mostImpulsiveBand } from './impulsive-band.ts';
+
+export const FeatureConfig = z.object({
+  vibrationChannel: z.string().optional().describe('waveform channel to analyse; default vib_de, else the first waveform sensor of the birth'),
+  speedChannel: z.string().default('speed').describe('scalar channel with shaft speed in rpm; without it the birth\'s rated speed is used'),
+  envelopeBandHz: z.tuple([z.number().nonnegative(), z.number().positive()]).default([2000, 5000])
+    .describe('demodulation band (Hz), clipped to 0.45·rate; 2–5 kHz holds typical bearing resonances of small machines'),
+  autoBand: z.boolean().default(true).describe('also try kurtogram bands and demodulate the most impulsive one'),
+  velocityBandHz: z.tuple([z.number().positive(), z.number().positive()]).default([10, 1000])
+    .describe('ISO 20816-1 broadband velocity band for machines above 600 rpm'),
+  minSamples: z.number().int().min(64).default(256),
+  orderTolerance: z.number().positive().max(0.2).default(0.03).describe('relative search half-width around 1x/2x/3x (speed estimate error, slip)'),
+  defectTolerance: z.number().positive().max(0.2).default(0.02).describe('relative search half-width around defect frequencies (rolling elements slip 1–2%)'),
+});
+export type FeatureConfig = z.input<typeof FeatureConfig>;
+type ResolvedConfig = z.output<typeof FeatureConfig>;
+
+/** What one window yields: features for the detector and the spectral facts a diagnosis needs. */
+export interface WindowFeatures {
+  features: Record<string, number>;
+  evidence: Omit<Evidence, 'baseline'>;
+}
+
+/** How many envelope-spectrum peaks go into the evidence. */
+const TOP_PEAKS = 5;
+
+/** Builds a feature extractor with validated config (parse once, not per window). */
+export function createFeatureExtractor(config: FeatureConfig = {}): (w: TelemetryWindow, birth: MachineBirth) => Result<WindowFeatures> {
+  const cfg = FeatureConfig.parse(config);
+  return (w, birth) => {
+    try {
+      return extract(w, birth, cfg);
+    } catch (e) {
+      // Defensive: the hot path reports, never throws (a bug here must not stop the agent).
+      return fail(`feature extraction failed: ${(e as Error).message}`);
+    }
+  };
+}
+
+const defaultExtractor = createFeatureExtractor();
+
+/** Features and evidence of one window with default config; a failed Result for unusable windows. */
+export function computeFeatures(w: TelemetryWindow, birth: MachineBirth, config?: FeatureConfig): Result<WindowFeatures> {
+  return config ? createFeatureExtractor(config)(w, birth) : defaultExtractor(w, birth);
+}
+
+function mean(v: readonly number[]): number {
+  let s = 0;
+  for (const x of v) s += x;
+  return s / v.length;
+}
+
+function extract(w: TelemetryWindow, birth: MachineBirth, cfg: ResolvedConfig): Result<WindowFeatures> {
+  const waveformNames = new Set(birth.sensors.filter((s) => s.kind === 'waveform').map((s) => s.channel));
+  const vibName = cfg.vibrationChannel
+    ?? (w.channels.some((c) => c.name === 'vib_de') ? 'vib_de' : w.channels.find((c) => waveformNames.has(c.name))?.name);
+  const vib = vibName === undefined ? undefined : w.channels.find((c) => c.name === vibName);
+  if (!vib) return fail(`no vibration channel${vibName ? ` "${vibName}"` : ''} in window`);
+  if (vib.values.length < cfg.minSamples) return fail(`vibration channel "${vib.name}" has ${vib.values.length} samples, fewer than ${cfg.minSamples}`);
+
+  const speedCh = w.channels.find((c) => c.name === cfg.speedChannel);
+  const rpm = speedCh ? mean(speedCh.values) : birth.ratedSpeedRpm;
+  if (!(rpm > 0) || !Number.isFinite(rpm)) return fail(`shaft speed ${rpm} rpm: orders and defect frequencies are undefined`);
+  const shaftHz = rpm / 60;
+  const rateHz = vib.rateHz;
+  const x = vib.values;
+  const n = x.length;
+
+  const features: Record<string, number> = {};
+  const m = moments(x);
+  features['accel.rmsMs2'] = m.rms;
+  features['accel.peakMs2'] = m.peak;
+  features['accel.crest'] = m.crest;
+  features['accel.kurtosis'] = m.kurtosis;
+  features['accel.skewness'] = m.skewness;
+
+  // Velocity by integration in the frequency domain: |V(f)| = |A(f)| / 2πf, m/s → mm/s.
+  const accel = amplitudeSpectrum(x, rateHz);
+  const vel = toVelocityMmS(accel);
+  features['vel.rmsMmS'] = bandRms(vel, cfg.velocityBandHz[0], cfg.velocityBandHz[1]);
+  const nfft = nextPow2(n);
+  const lobeBins = Math.max(2, Math.round((2 * nfft) / n)); // Hann main lobe: ±2 bins of the unpadded length
+  const order = (k: number) => bandAmplitude(vel, k * shaftHz * (1 - cfg.orderTolerance), k * shaftHz * (1 + cfg.orderTolerance), lobeBins);
+  const orderAmplitudes = { x1: order(1), x2: order(2), x3: order(3) };
+  features['vel.x1MmS'] = orderAmplitudes.x1;
+  features['vel.x2MmS'] = orderAmplitudes.x2;
+  features['vel.x3MmS'] = orderAmplitudes.x3;
+
+  // Envelope analysis: demodulate the (most impulsive) resonance band, look at the defect frequencies.
+  const orders = bearingDefectOrders(birth.bearing);
+  const defectHz = { bpfo: orders.bpfo * shaftHz, bpfi: orders.bpfi * shaftHz, bsf: orders.bsf * shaftHz, ftf: orders.ftf * shaftHz };
+  const full = realFft(x, nfft);
+  let band = clipBand(cfg.envelopeBandHz, rateHz);
+  let sk: number;
+  if (cfg.autoBand) {
+    const minWidthHz = 3 * Math.max(defectHz.bpfo, defectHz.bpfi); // room for the defect line and its sidebands
+    const picked = mostImpulsiveBand(full, n, rateHz, candidateBands(rateHz, band, 10 * shaftHz, minWidthHz));
+    band = picked.bandHz;
+    sk = picked.sk;
+  } else {
+    sk = envelopeKurtosis(bandEnvelope(full, n, rateHz, band));
+  }
+  const env = amplitudeSpectrum(bandEnvelope(full, n, rateHz, band), rateHz);
+  const limitHz = Math.max(band[1] - band[0], 4 * env.binHz); // an envelope holds no frequencies above the band's width
+  const [, limitBin] = binRange(env, 0, limitHz);
+  const ref = median(env.amplitudes.subarray(1, limitBin + 1));
+  const ratio = (fHz: number) => {
+    const [lo, hi] = binRange(env, fHz * (1 - cfg.defectTolerance), fHz * (1 + cfg.defectTolerance));
+    let a = 0;
+    for (let k = Math.max(1, lo); k <= hi; k++) a = Math.max(a, env.amplitudes[k]!);
+    return ref > 0 ? a / ref : 0;
+  };
+  const envelopeDefectRatios = { bpfo: ratio(defectHz.bpfo), bpfi: ratio(defectHz.bpfi), bsf: ratio(defectHz.bsf), ftf: ratio(defectHz.ftf) };
+  features['env.bpfoRatio'] = envelopeDefectRatios.bpfo;
+  features['env.bpfiRatio'] = envelopeDefectRatios.bpfi;
+  features['env.bsfRatio'] = envelopeDefectRatios.bsf;
+  features['env.ftfRatio'] = envelopeDefectRatios.ftf;
+  features['env.sk'] = sk;
+
+  for (const c of w.channels) {
+    if (c === vib || waveformNames.has(c.name)) continue;
+    features[`scalar.${c.name}`] = mean(c.values);
+  }
+
+  const bad = Object.entries(features).find(([, v]) => !Number.isFinite(v));
+  if (bad) return fail(`feature ${bad[0]} is not finite (samples out of range?)`);
+  return ok({
+    features,
+    evidence: {
+      features: { ...features, 'env.bandLoHz': band[0], 'env.bandHiHz': band[1] },
+      shaftHz,
+      envelopeDefectRatios,
+      orderAmplitudes,
+      topEnvelopePeaks: topPeaks(env, limitBin, shaftHz),
+    },
+  });
+}
+
+/** Velocity spectrum in mm/s from an acceleration spectrum in m/s²; bins below 1 Hz are zeroed (1/f blows up). */
+function toVelocityMmS(a: Spectrum): Spectrum {
+  const amplitudes = new Float64Array(a.amplitudes.length);
+  const power = new Float64Array(a.power.length);
+  for (let k = 0; k < amplitudes.length; k++) {
+    const f = k * a.binHz;
+    if (f < 1) continue;
+    const g = 1000 / (2 * Math.PI * f);
+    amplitudes[k] = a.amplitudes[k]! * g;
+    power[k] = a.power[k]! * g * g;
+  }
+  return { binHz: a.binHz, amplitudes, power };
+}
+
+function median(v: Float64Array): number {
+  if (v.length === 0) return 0;
+  const s = Float64Array.from(v).sort();
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+}
+
+/** The largest local maxima of the envelope spectrum up to `limitBin`, with their shaft orders. */
+function topPeaks(env: Spectrum, limitBin: number, shaftHz: number): Evidence['topEnvelopePeaks'] {
+  const peaks: Evidence['topEnvelopePeaks'] = [];
+  const a = env.amplitudes;
+  for (let k = 2; k < Math.min(limitBin, a.length - 1); k++) {
+    if (a[k]! > a[k - 1]! && a[k]! >= a[k + 1]! && a[k]! > 0) {
+      const freqHz = k * env.binHz;
+      peaks.push({ freqHz, order: freqHz / shaftHz, amplitude: a[k]! });
+    }
+  }
+  return peaks.sort((p, q) => q.amplitude - p.amplitude).slice(0, TOP_PEAKS);
+}

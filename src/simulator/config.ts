@@ -1,0 +1,69 @@
+// The plant as a YAML file describes it: sites -> lines -> machines, plus how vibration is sampled.
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { BearingGeometry, ConfigError, MachineType, describeIssues } from '../core/index.ts';
+
+const segment = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 _ -');
+
+export const MachineConfig = z.object({
+  id: segment.describe('unique in the plant, e.g. pump-001'),
+  type: MachineType,
+  ratedSpeedRpm: z.number().min(60).max(30_000).optional().describe('default per type: pump 2950, motor 1480, fan 980'),
+  bearing: BearingGeometry.optional().describe('drive-end bearing; default per type (6205, 6309, 6206)'),
+  resonanceHz: z.number().min(500).max(5000).optional().describe('housing resonance excited by bearing impacts; default drawn in 2.5-4 kHz'),
+});
+export type MachineConfig = z.infer<typeof MachineConfig>;
+
+export const LineConfig = z.object({
+  id: segment,
+  machines: z.array(MachineConfig).min(1),
+});
+
+export const SiteConfig = z.object({
+  id: segment,
+  ambientMeanC: z.number().min(-40).max(60).default(22).describe('daily mean ambient temperature, degC'),
+  lines: z.array(LineConfig).min(1),
+});
+
+export const SamplingConfig = z.object({
+  vibrationRateHz: z.number().int().min(1000).max(100_000).default(10240),
+  vibrationSamples: z
+    .number()
+    .int()
+    .min(256)
+    .max(65536)
+    .refine((n) => (n & (n - 1)) === 0, 'must be a power of two (FFT size)')
+    .default(4096),
+});
+
+export const PlantConfig = z
+  .object({
+    sites: z.array(SiteConfig).min(1),
+    sampling: SamplingConfig.default({ vibrationRateHz: 10240, vibrationSamples: 4096 }),
+  })
+  .superRefine((p, ctx) => {
+    // Machine ids are topic segments and keys of ground truth: unique across the whole plant.
+    const seen = new Set<string>();
+    p.sites.forEach((s, si) =>
+      s.lines.forEach((l, li) =>
+        l.machines.forEach((m, mi) => {
+          if (seen.has(m.id)) ctx.addIssue({ code: 'custom', path: ['sites', si, 'lines', li, 'machines', mi, 'id'], message: `duplicate machine id "${m.id}"` });
+          seen.add(m.id);
+        }),
+      ),
+    );
+  });
+export type PlantConfig = z.infer<typeof PlantConfig>;
+
+/** Parses and validates a plant YAML file; throws ConfigError naming the bad field. */
+export function loadPlantYaml(text: string): PlantConfig {
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (e) {
+    throw new ConfigError(`plant config: invalid YAML: ${(e as Error).message}`, { cause: e });
+  }
+  const r = PlantConfig.safeParse(raw);
+  if (!r.success) throw new ConfigError(`plant config: ${describeIssues(r.error)}`, { cause: r.error });
+  return r.data;
+}

@@ -1,0 +1,44 @@
+// Which machines fail, how, and when: a reproducible fault plan for a scenario.
+import { ConfigError, FaultType } from '../core/index.ts';
+import type { PlantConfig } from './config.ts';
+import type { FaultInjection } from './ground-truth.ts';
+import { createRng } from './rng.ts';
+
+/** Default healthy time before any fault may start, ms: detectors first learn each machine's normal. */
+export const DEFAULT_MIN_HEALTHY_MS = 6 * 3_600_000;
+
+/**
+ * Time from onset to failure, ms. Real P–F intervals of a bearing spall seen by vibration are
+ * weeks to months (Moubray, Reliability-Centred Maintenance, 2nd ed., ch. 7); we compress them to
+ * 18–36 h of simulated time so a scenario of a few days holds onset, alarm and failure, while
+ * still giving >200 five-minute windows of degradation: long enough that detection lead time
+ * is measurable and different detectors can be told apart, short enough to run in minutes.
+ */
+export const TIME_TO_FAILURE_MS: [number, number] = [18 * 3_600_000, 36 * 3_600_000];
+
+/** Plans `count` faults on distinct machines, deterministic for a seed; onset in [start + minHealthy, start + horizon/2]. */
+export function planFaults(opts: { plant: PlantConfig; seed: number; startMs: number; horizonMs: number; count: number; minHealthyMs?: number }): FaultInjection[] {
+  const minHealthyMs = opts.minHealthyMs ?? DEFAULT_MIN_HEALTHY_MS;
+  const ids = opts.plant.sites.flatMap((s) => s.lines.flatMap((l) => l.machines.map((m) => m.id)));
+  if (!Number.isInteger(opts.count) || opts.count < 0) throw new ConfigError(`count: expected an integer >= 0, got ${opts.count}`);
+  if (opts.count > ids.length) throw new ConfigError(`count: ${opts.count} faults need ${opts.count} machines, the plant has ${ids.length}`);
+  const earliest = opts.startMs + minHealthyMs;
+  const latest = opts.startMs + 0.5 * opts.horizonMs;
+  if (opts.count > 0 && !(earliest <= latest)) throw new ConfigError(`minHealthyMs: ${minHealthyMs} ms leaves no onset window in the first half of horizonMs ${opts.horizonMs}`);
+  const rng = createRng(opts.seed, 'fault-plan');
+  // Partial Fisher–Yates: the first `count` positions become a uniform sample without replacement.
+  for (let i = 0; i < opts.count; i++) {
+    const j = i + rng.int(ids.length - i);
+    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+  }
+  const types = FaultType.options;
+  return ids.slice(0, opts.count).map((machine) => {
+    const onsetMs = Math.round(rng.uniform(earliest, latest));
+    return {
+      machine,
+      fault: types[rng.int(types.length)]!,
+      onsetMs,
+      failureMs: onsetMs + Math.round(rng.uniform(...TIME_TO_FAILURE_MS)),
+    };
+  });
+}

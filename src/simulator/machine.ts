@@ -1,0 +1,213 @@
+// One simulated machine: its fixed physical constants, its evolving state, and how it turns a
+// point in event time into a telemetry window.
+import { FAULT_COMPONENT, bearingDefectOrders, type BearingGeometry, type Channel, type FaultType, type MachineBirth, type TelemetryWindow } from '../core/index.ts';
+import type { MachineConfig, PlantConfig } from './config.ts';
+import { DEFAULT_GROWTH, severityAt } from './degradation.ts';
+import type { FaultInjection, GroundTruth } from './ground-truth.ts';
+import { MACHINE_TYPES, PUMP_HYDRAULICS, RESONANCE_DAMPING, RESONANCE_RANGE_HZ, type MachineTypeSpec } from './machine-types.ts';
+import { ambientC, demandStep, loadFactor, shaftSpeedRpm } from './operating.ts';
+import { createRng, type Rng } from './rng.ts';
+import { bearingDriveC, thermalStep } from './thermal.ts';
+import { synthesizeVibration, type VibrationParams } from './vibration.ts';
+
+/** Misalignment at severity 1 adds these velocity amplitudes at 1x, 2x, 3x, mm/s peak (2x dominant: Piotrowski 2006). */
+const MISALIGNMENT_ADD_MMS = [0.8, 5.0, 1.2] as const;
+/** Healthy 2x and 3x as fractions of 1x: small residual asymmetry. */
+const HEALTHY_HARMONIC_RATIO = [1, 0.2, 0.06] as const;
+/** Bearing temperature rise from the fault at severity 1, K: spall friction rises late (quadratic), misalignment loads the bearing steadily. */
+const FAULT_RISE_K: Record<FaultType, (s: number) => number> = {
+  'bearing-outer-race': (s) => 25 * s * s,
+  misalignment: (s) => 12 * s,
+};
+/** Extra shaft power drawn by the fault at severity 1, fraction of full load (friction, coupling forces). */
+const FAULT_POWER: Record<FaultType, (s: number) => number> = {
+  'bearing-outer-race': (s) => 0.015 * s * s,
+  misalignment: (s) => 0.03 * s,
+};
+/** Window-to-window scatter of fault amplitudes (lognormal sigma): the error term of Gebraeel et al. 2005. */
+const FAULT_AMPLITUDE_SCATTER = 0.1;
+/** A spalled race roughens: broadband noise grows to (1 + this) times at severity 1. */
+const BEARING_NOISE_GROWTH = 1.0;
+/** Sensor noise (1 sigma) on each scalar: tachometer rpm, RTD K, pressure bar, flow fraction, current A. */
+const SENSOR_NOISE = { speedRpm: 0.5, tempK: 0.1, pressureBar: 0.02, flowFrac: 0.005, currentA: 0.2 } as const;
+
+interface ActiveFault {
+  truth: GroundTruth;
+  growth: number;
+}
+
+/** Resolved constants of a machine (config overrides applied to type defaults). */
+export interface MachineSetup {
+  site: string;
+  line: string;
+  ambientMeanC: number;
+  config: MachineConfig;
+  sampling: PlantConfig['sampling'];
+}
+
+/** A machine's physics and state; advance it with `windowAt(tMs)`. */
+export class MachineModel {
+  readonly id: string;
+  readonly spec: MachineTypeSpec;
+  readonly ratedSpeedRpm: number;
+  readonly bearing: BearingGeometry;
+  readonly bpfoOrders: number;
+  readonly resonanceHz: number;
+  readonly birth: MachineBirth;
+  readonly faults: ActiveFault[] = [];
+  private readonly damping: number;
+  private readonly slipSd: number;
+  private readonly healthy1xMmS: number;
+  private readonly phases: [number, number, number];
+  private readonly processRng: Rng;
+  private readonly vibRng: Rng;
+  private readonly faultRng: Rng;
+  private readonly buffer: Float64Array;
+  private demand: number;
+  private tempC: number | null = null;
+  private lastMs: number;
+  private seq = 0;
+  failedAtMs: number | null = null;
+
+  constructor(private readonly setup: MachineSetup, private readonly seed: number, startMs: number) {
+    const m = setup.config;
+    this.id = m.id;
+    this.spec = MACHINE_TYPES[m.type];
+    this.ratedSpeedRpm = m.ratedSpeedRpm ?? this.spec.ratedSpeedRpm;
+    this.bearing = m.bearing ?? this.spec.bearing;
+    this.bpfoOrders = bearingDefectOrders(this.bearing).bpfo;
+    const fixed = createRng(seed, m.id, 'fixed');
+    this.resonanceHz = m.resonanceHz ?? fixed.uniform(...RESONANCE_RANGE_HZ);
+    this.damping = fixed.uniform(...RESONANCE_DAMPING);
+    // Rolling-element slip: 1–2% scatter of the impact interval (Randall & Antoni 2011, sec. 2.1).
+    this.slipSd = fixed.uniform(0.01, 0.02);
+    this.healthy1xMmS = fixed.uniform(...this.spec.healthy1xMmS);
+    this.phases = [0, fixed.uniform(0, 2 * Math.PI), fixed.uniform(0, 2 * Math.PI)];
+    this.processRng = createRng(seed, m.id, 'process');
+    this.vibRng = createRng(seed, m.id, 'vibration');
+    this.faultRng = createRng(seed, m.id, 'fault');
+    this.buffer = new Float64Array(setup.sampling.vibrationSamples);
+    this.demand = this.processRng.normal();
+    this.lastMs = startMs;
+    this.birth = {
+      v: 1,
+      site: setup.site,
+      line: setup.line,
+      machine: m.id,
+      machineType: m.type,
+      ratedSpeedRpm: this.ratedSpeedRpm,
+      bearing: this.bearing,
+      sensors: [
+        { channel: 'vib_de', unit: 'm/s2', rateHz: setup.sampling.vibrationRateHz, kind: 'waveform' },
+        ...this.scalarUnits().map(([channel, unit]) => ({ channel, unit, rateHz: 1, kind: 'scalar' as const })),
+      ],
+    };
+  }
+
+  /** Registers a fault injection and returns its ground-truth record. */
+  inject(f: FaultInjection): GroundTruth {
+    const truth: GroundTruth = {
+      site: this.setup.site,
+      line: this.setup.line,
+      machine: this.id,
+      machineType: this.setup.config.type,
+      fault: f.fault,
+      component: FAULT_COMPONENT[f.fault],
+      onsetMs: f.onsetMs,
+      failureMs: f.failureMs,
+      failedAtMs: null,
+      repairedAtMs: null,
+    };
+    // Each fault grows at its own rate (exponent 3–5): units of one population differ (Gebraeel 2005).
+    const growth = DEFAULT_GROWTH + createRng(this.seed, this.id, String(f.onsetMs), f.fault).uniform(-1, 1);
+    this.faults.push({ truth, growth });
+    this.faults.sort((a, b) => a.truth.onsetMs - b.truth.onsetMs);
+    return truth;
+  }
+
+  /** The fault acting at `tMs` (started, not repaired), if any. */
+  activeFault(tMs: number): ActiveFault | undefined {
+    return this.faults.find((f) => f.truth.repairedAtMs === null && f.truth.onsetMs <= tMs);
+  }
+
+  /** Ends the acting fault at `tMs` and brings a failed machine back into service. */
+  repair(tMs: number): void {
+    const f = this.activeFault(tMs);
+    if (f) f.truth.repairedAtMs = tMs;
+    this.failedAtMs = null;
+  }
+
+  /** Advances the machine to `tMs`; returns its window, or null if it has failed (and publishes nothing). */
+  windowAt(tMs: number): TelemetryWindow | null {
+    const dtMs = Math.max(0, tMs - this.lastMs);
+    this.lastMs = tMs;
+    const ambient = ambientC(this.setup.ambientMeanC, tMs);
+    const fault = this.activeFault(tMs);
+    if (fault && this.failedAtMs === null && tMs >= fault.truth.failureMs) {
+      this.failedAtMs = fault.truth.failureMs;
+      fault.truth.failedAtMs = fault.truth.failureMs;
+    }
+    this.demand = demandStep(this.demand, dtMs, this.processRng);
+    if (this.failedAtMs !== null) {
+      // Stopped: no friction heat, the bearing cools towards ambient.
+      this.tempC = thermalStep(this.tempC ?? ambient, ambient, dtMs);
+      return null;
+    }
+    const severity = fault ? severityAt(tMs, fault.truth.onsetMs, fault.truth.failureMs, fault.growth) : 0;
+    const kind = fault?.truth.fault;
+    const load = loadFactor(this.demand) + (kind ? FAULT_POWER[kind](severity) : 0);
+    const rpm = shaftSpeedRpm(this.ratedSpeedRpm, this.demand);
+    const drive = bearingDriveC(ambient, load, this.spec.bearingRiseK, kind ? FAULT_RISE_K[kind](severity) : 0);
+    // First window: start at thermal equilibrium rather than cold.
+    this.tempC = this.tempC === null ? drive : thermalStep(this.tempC, drive, dtMs);
+
+    const scatter = kind ? Math.exp(FAULT_AMPLITUDE_SCATTER * this.faultRng.normal()) : 1;
+    const s = Math.min(1.5, severity * scatter);
+    synthesizeVibration(this.buffer, this.vibrationParams(rpm / 60, kind, s), this.vibRng, this.faultRng);
+
+    const r = this.processRng;
+    const { vibrationRateHz } = this.setup.sampling;
+    const channels: Channel[] = [
+      { name: 'vib_de', unit: 'm/s2', rateHz: vibrationRateHz, values: Array.from(this.buffer) },
+      { name: 'speed', unit: 'rpm', rateHz: 1, values: [rpm + SENSOR_NOISE.speedRpm * r.normal()] },
+      { name: 'temp_bearing', unit: 'degC', rateHz: 1, values: [this.tempC + SENSOR_NOISE.tempK * r.normal()] },
+    ];
+    if (this.spec.extras.includes('flow')) {
+      const h = PUMP_HYDRAULICS;
+      // Duty point: the motor is sized ~15% above the pump's rated duty, so load 0.85 ~ rated flow.
+      const flow = h.ratedFlowM3h * Math.min(1.2, loadFactor(this.demand) / 0.85);
+      const headM = h.shutoffHeadM * (rpm / this.ratedSpeedRpm) ** 2 - h.curveK * flow * flow;
+      const bar = (h.waterDensityKgM3 * 9.81 * headM) / 1e5;
+      channels.push({ name: 'pressure', unit: 'bar', rateHz: 1, values: [bar + SENSOR_NOISE.pressureBar * r.normal()] });
+      channels.push({ name: 'flow', unit: 'm3/h', rateHz: 1, values: [flow * (1 + SENSOR_NOISE.flowFrac * r.normal())] });
+    }
+    if (this.spec.currentA) {
+      const { fullLoad, noLoad } = this.spec.currentA;
+      // Stator current rises about linearly with load above the magnetising current.
+      channels.push({ name: 'current', unit: 'A', rateHz: 1, values: [noLoad + (fullLoad - noLoad) * load + SENSOR_NOISE.currentA * r.normal()] });
+    }
+    return { v: 1, site: this.setup.site, line: this.setup.line, machine: this.id, seq: this.seq++, ts: tMs, channels };
+  }
+
+  private vibrationParams(shaftHz: number, kind: FaultType | undefined, s: number): VibrationParams {
+    const base = HEALTHY_HARMONIC_RATIO.map((r) => r * this.healthy1xMmS);
+    const mis = kind === 'misalignment' ? s : 0;
+    const brg = kind === 'bearing-outer-race' ? s : 0;
+    return {
+      rateHz: this.setup.sampling.vibrationRateHz,
+      shaftHz,
+      harmonicsMmS: [base[0]! + mis * MISALIGNMENT_ADD_MMS[0], base[1]! + mis * MISALIGNMENT_ADD_MMS[1], base[2]! + mis * MISALIGNMENT_ADD_MMS[2]],
+      harmonicPhasesRad: this.phases,
+      noiseRmsMs2: this.spec.noiseRmsMs2 * (1 + BEARING_NOISE_GROWTH * brg * brg),
+      impacts: brg > 0 ? { orders: this.bpfoOrders, peakMs2: brg * this.spec.impactPeakMs2, resonanceHz: this.resonanceHz, damping: this.damping, slipSd: this.slipSd } : null,
+    };
+  }
+
+  private scalarUnits(): [string, string][] {
+    const u: [string, string][] = [['speed', 'rpm'], ['temp_bearing', 'degC']];
+    if (this.spec.extras.includes('pressure')) u.push(['pressure', 'bar']);
+    if (this.spec.extras.includes('flow')) u.push(['flow', 'm3/h']);
+    if (this.spec.extras.includes('current')) u.push(['current', 'A']);
+    return u;
+  }
+}

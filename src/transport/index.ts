@@ -1,0 +1,6 @@
+// Transport adapters: MQTT-semantics pub/sub (memory, MQTT.js over aedes or Mosquitto) and the
+// durable work queue (memory, NATS JetStream), behind the ports in src/core/ports.ts.
+export { mqttTopicMatches, isValidMqttFilter, isValidMqttTopic } from './mqtt-topic.ts';
+export { natsSubjectMatches, isValidNatsSubject } from './nats-subject.ts';
+export { createMemoryTransport, createMemoryBroker, type MemoryBroker, type MemoryTransport } from './memory-transport.ts';
+export { createMemoryQueue, type MemoryQueue, type MemoryQueueConfig } from './memory-queue.ts';

@@ -1,0 +1,45 @@
+// The whole pipeline in one process on embedded parts (aedes, in-process queue, PGlite):
+// one injected bearing fault must end as exactly one notification and one purchase order
+// for the right part, and the healthy machines must stay quiet.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '../../src/core/index.ts';
+import { startPipeline } from '../../src/cli/pipeline.ts';
+import { summarize } from '../../src/cli/summary.ts';
+import { readEnv } from '../../src/cli/env.ts';
+
+const HOUR = 3_600_000;
+
+test('e2e embedded - one bearing fault ends as one notification and one purchase order for the right part', { timeout: 240_000 }, async () => {
+  const startMs = Date.UTC(2026, 0, 5, 6, 0);
+  const pipeline = await startPipeline(
+    {
+      machines: 3, sites: 1, seed: 7, speed: Infinity, durationMs: 40 * HOUR, startMs,
+      faultPlan: [{ machine: 'pump-001', fault: 'bearing-outer-race', onsetMs: startMs + 8 * HOUR, failureMs: startMs + 44 * HOUR }],
+      workDir: mkdtempSync(join(tmpdir(), 'edge-pdm-e2e-')), inMemoryStores: true,
+    },
+    readEnv({}),
+    silentLogger(),
+  );
+  try {
+    const run = await pipeline.run();
+    const s = await summarize(pipeline, run);
+    const incidents = pipeline.cloud.incidents();
+    const detail = JSON.stringify({ s, incidents: incidents.map((i) => [i.escalation.machine, i.diagnosis?.faultType, i.diagnosis?.explanation]) });
+    assert.equal(s.faultsInjected, 1);
+    assert.equal(s.notifications, 1, detail);
+    assert.equal(s.purchaseOrders, 1, detail);
+    assert.equal(s.rightPartOrders, 1, detail);
+    assert.equal(s.workOrders, 1, detail);
+    assert.equal(incidents[0]?.escalation.machine, 'pump-001');
+    assert.equal(incidents[0]?.diagnosis?.faultType, 'bearing-outer-race');
+    assert.equal(s.pendingOutbox, 0, 'every escalation acked after the decision');
+    assert.equal(s.deadLetters, 0);
+    assert.ok(s.windows > 3 * 40 * 12 * 0.9, `windows ${s.windows}`);
+  } finally {
+    await pipeline.close();
+  }
+});
