@@ -8,14 +8,14 @@ const BPFO_ORDER = 3.585;
 /** Evidence of a machine running as it did while healthy. */
 export function healthyEvidence(): Evidence {
   return {
-    features: { accel_rms: 1.02, kurtosis: 3.1, crest_factor: 3.4, velocity_rms_mm_s: 1.1, 'scalar.temp_bearing': 41 },
+    features: { 'accel.rmsMs2': 1.02, 'accel.kurtosis': 3.1, 'accel.crest': 3.4, 'vel.rmsMmS': 1.1, 'vel.x2MmS': 0.3, 'scalar.temp_bearing': 41 },
     baseline: {
-      accel_rms: { median: 1.0, mad: 0.05 },
-      kurtosis: { median: 3.0, mad: 0.1 },
-      crest_factor: { median: 3.3, mad: 0.15 },
-      velocity_rms_mm_s: { median: 1.1, mad: 0.05 },
+      'accel.rmsMs2': { median: 1.0, mad: 0.05 },
+      'accel.kurtosis': { median: 3.0, mad: 0.1 },
+      'accel.crest': { median: 3.3, mad: 0.15 },
+      'vel.rmsMmS': { median: 1.1, mad: 0.05 },
       'scalar.temp_bearing': { median: 40, mad: 1 },
-      velocity_2x_mm_s: { median: 0.3, mad: 0.04 },
+      'vel.x2MmS': { median: 0.3, mad: 0.04 },
     },
     shaftHz: SHAFT_HZ,
     envelopeDefectRatios: { bpfo: 1.3, bpfi: 1.2, bsf: 1.1, ftf: 1.0 },
@@ -29,7 +29,7 @@ export function outerRaceEvidence(): Evidence {
   const h = healthyEvidence();
   return {
     ...h,
-    features: { ...h.features, kurtosis: 7.5, crest_factor: 6.2, accel_rms: 1.9 },
+    features: { ...h.features, 'accel.kurtosis': 7.5, 'accel.crest': 6.2, 'accel.rmsMs2': 1.9 },
     envelopeDefectRatios: { bpfo: 9.1, bpfi: 1.4, bsf: 1.2, ftf: 1.1 },
     topEnvelopePeaks: [
       { freqHz: BPFO_ORDER * SHAFT_HZ, order: BPFO_ORDER, amplitude: 0.3 },
@@ -44,7 +44,7 @@ export function misalignmentEvidence(): Evidence {
   const h = healthyEvidence();
   return {
     ...h,
-    features: { ...h.features, velocity_rms_mm_s: 3.2 },
+    features: { ...h.features, 'vel.rmsMmS': 3.2, 'vel.x2MmS': 2.4 },
     orderAmplitudes: { x1: 1.5, x2: 2.4, x3: 0.6 },
   };
 }

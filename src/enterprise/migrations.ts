@@ -110,8 +110,9 @@ CREATE INDEX work_orders_machine_window ON work_orders (machine, planned_start_m
 `;
 
 const production = `
+CREATE SEQUENCE production_order_seq START 1000001;
 CREATE TABLE production_orders (
-  id text PRIMARY KEY,
+  id text PRIMARY KEY DEFAULT ('PRD-' || nextval('production_order_seq')),
   product text NOT NULL,
   quantity integer NOT NULL CHECK (quantity > 0),
   work_centre text NOT NULL REFERENCES work_centres(id),

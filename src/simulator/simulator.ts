@@ -1,5 +1,5 @@
 // The plant simulator: a set of machine models on one simulated clock (event time).
-import { ConfigError, FaultType, type MachineBirth, type TelemetryWindow } from '../core/index.ts';
+import { ConfigError, FaultType, describeIssues, type MachineBirth, type TelemetryWindow } from '../core/index.ts';
 import { PlantConfig } from './config.ts';
 import type { FaultInjection, GroundTruth } from './ground-truth.ts';
 import { MachineModel } from './machine.ts';
@@ -32,7 +32,9 @@ export interface SimulatorConfig {
 
 /** Creates a deterministic simulator: the same config and seed give the same windows. */
 export function createSimulator(cfg: SimulatorConfig): Simulator {
-  const plant = PlantConfig.parse(cfg.plant);
+  const parsed = PlantConfig.safeParse(cfg.plant);
+  if (!parsed.success) throw new ConfigError(`plant: ${describeIssues(parsed.error)}`, { cause: parsed.error });
+  const plant = parsed.data;
   const intervalMs = cfg.windowIntervalMs ?? DEFAULT_WINDOW_INTERVAL_MS;
   if (!(intervalMs > 0)) throw new ConfigError(`windowIntervalMs: expected > 0, got ${intervalMs}`);
   if (!Number.isFinite(cfg.startMs)) throw new ConfigError(`startMs: expected a number, got ${cfg.startMs}`);

@@ -35,7 +35,14 @@ function bpfoHz(type: MachineType, w: TelemetryWindow): number {
   return bearingDefectOrders(sim.births[0]!.bearing).bpfo * (channel(w, 'speed')[0]! / 60);
 }
 
-/** Envelope spectrum: FFT band-pass around the resonance, Hilbert envelope (analytic signal), FFT of the envelope. */
+/** Zero-padding of the envelope FFT: 4x finer bins, so a 58 Hz fan BPFO is resolved to well under 2%. */
+const ENVELOPE_PAD = 4;
+
+/**
+ * Envelope spectrum as an analyst computes it: FFT band-pass around the resonance, Hilbert
+ * envelope (analytic signal), then a Hann-windowed, zero-padded FFT of the envelope.
+ * Returns magnitudes with bin spacing rateHz / (n * ENVELOPE_PAD).
+ */
 function envelopeSpectrum(x: number[], rateHz: number, loHz: number, hiHz: number): Float64Array {
   const n = x.length;
   const fft = new FFT(n);
@@ -52,15 +59,17 @@ function envelopeSpectrum(x: number[], rateHz: number, loHz: number, hiHz: numbe
   }
   const z = fft.createComplexArray() as number[];
   fft.inverseTransform(z, analytic);
-  const env = new Array<number>(n);
+  const m = n * ENVELOPE_PAD;
+  const env = new Array<number>(m).fill(0);
   let mean = 0;
   for (let i = 0; i < n; i++) mean += env[i] = Math.hypot(z[2 * i]!, z[2 * i + 1]!);
   mean /= n;
-  for (let i = 0; i < n; i++) env[i]! -= mean;
-  const e = fft.createComplexArray() as number[];
-  fft.realTransform(e, env);
-  const mag = new Float64Array(n / 2);
-  for (let k = 0; k < n / 2; k++) mag[k] = Math.hypot(e[2 * k]!, e[2 * k + 1]!);
+  for (let i = 0; i < n; i++) env[i] = (env[i]! - mean) * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n));
+  const padded = new FFT(m);
+  const e = padded.createComplexArray() as number[];
+  padded.realTransform(e, env);
+  const mag = new Float64Array(m / 2);
+  for (let k = 0; k < m / 2; k++) mag[k] = Math.hypot(e[2 * k]!, e[2 * k + 1]!);
   return mag;
 }
 
@@ -92,29 +101,29 @@ function median(xs: ArrayLike<number>): number {
 
 describe('simulator vibration', () => {
   for (const type of ['centrifugal-pump', 'induction-motor', 'fan'] as const) {
-    test(`vibration - outer-race fault on a ${type} shows BPFO in the envelope spectrum, healthy does not`, () => {
+    test(`vibration - outer-race fault on ${type} shows BPFO in the envelope spectrum, healthy does not`, () => {
       const faulty = lateWindow(type, 'bearing-outer-race');
       const healthy = lateWindow(type, null);
       const rateHz = faulty.channels[0]!.rateHz;
       const n = channel(faulty, 'vib_de').length;
-      const binHz = rateHz / n;
+      const binHz = rateHz / (n * ENVELOPE_PAD);
       const bpfo = bpfoHz(type, faulty);
       const envF = envelopeSpectrum(channel(faulty, 'vib_de'), rateHz, RESONANCE_HZ - 600, RESONANCE_HZ + 600);
       const envH = envelopeSpectrum(channel(healthy, 'vib_de'), rateHz, RESONANCE_HZ - 600, RESONANCE_HZ + 600);
-      // The strongest envelope line between 10 Hz and 600 Hz is the BPFO fundamental.
-      const top = peakIn(envF, binHz, 10, 600);
+      // The strongest envelope line from 10 Hz up to 1.5x BPFO (below the 2nd harmonic) is the BPFO fundamental.
+      const top = peakIn(envF, binHz, 10, 1.5 * bpfo);
       assert.ok(Math.abs(top.freqHz - bpfo) / bpfo < 0.02, `envelope peak ${top.freqHz.toFixed(2)} Hz vs BPFO ${bpfo.toFixed(2)} Hz`);
       const noiseF = median(envF.subarray(Math.ceil(10 / binHz), Math.floor(600 / binHz)));
       assert.ok(top.amp / noiseF > 10, `BPFO line ${top.amp.toFixed(1)} stands ${(top.amp / noiseF).toFixed(1)}x above the median`);
       // Healthy twin: at BPFO the envelope spectrum is no higher than its own noise floor allows.
       const atH = peakIn(envH, binHz, bpfo * 0.98, bpfo * 1.02);
       const noiseH = median(envH.subarray(Math.ceil(10 / binHz), Math.floor(600 / binHz)));
-      assert.ok(atH.amp / noiseH < 4, `healthy envelope at BPFO is ${(atH.amp / noiseH).toFixed(1)}x its median`);
+      assert.ok(atH.amp / noiseH < 5, `healthy envelope at BPFO is ${(atH.amp / noiseH).toFixed(1)}x its median`);
     });
   }
 
   for (const type of ['centrifugal-pump', 'induction-motor', 'fan'] as const) {
-    test(`vibration - misalignment on a ${type} raises 2x strongly and 1x mildly`, () => {
+    test(`vibration - misalignment on ${type} raises 2x strongly and 1x mildly`, () => {
       const faulty = lateWindow(type, 'misalignment');
       const healthy = lateWindow(type, null);
       const order = (w: TelemetryWindow, k: number): number => {

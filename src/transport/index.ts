@@ -4,3 +4,6 @@ export { mqttTopicMatches, isValidMqttFilter, isValidMqttTopic } from './mqtt-to
 export { natsSubjectMatches, isValidNatsSubject } from './nats-subject.ts';
 export { createMemoryTransport, createMemoryBroker, type MemoryBroker, type MemoryTransport } from './memory-transport.ts';
 export { createMemoryQueue, type MemoryQueue, type MemoryQueueConfig } from './memory-queue.ts';
+export { createMqttTransport, type MqttTransport, type MqttTransportConfig } from './mqtt-transport.ts';
+export { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts';
+export { createJetStreamQueue, type JetStreamQueue, type JetStreamQueueConfig } from './jetstream-queue.ts';

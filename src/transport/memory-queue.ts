@@ -31,6 +31,8 @@ interface Consumer {
   handler: Handler;
   busy: boolean;
   stopped: boolean;
+  /** Settles when the handler call in progress has answered. */
+  current?: Promise<void>;
 }
 
 interface Delivery {
@@ -123,7 +125,7 @@ export function createMemoryQueue(cfg: MemoryQueueConfig = {}): MemoryQueue {
     d.inflight.set(m.seq, delivery);
     const msg: QueueMessage = { subject: m.subject, data: m.data.slice(), deliveryCount };
     // Called asynchronously so a synchronous throw becomes a rejection, and publish never re-enters.
-    Promise.resolve()
+    c.current = Promise.resolve()
       .then(() => c.handler(msg))
       .then(
         (verdict) => settle(verdict === 'ack' ? 'ack' : 'nak'),
@@ -191,6 +193,12 @@ export function createMemoryQueue(cfg: MemoryQueueConfig = {}): MemoryQueue {
           // otherwise the ack wait hands it to another consumer.
           dur.consumers = dur.consumers.filter((x) => x !== c);
           dur.rr = 0;
+          // Like the JetStream queue: wait for the handler in progress, at most the ack wait.
+          if (c.busy && c.current) {
+            let timer: ReturnType<typeof setTimeout> | undefined;
+            await Promise.race([c.current, new Promise((r) => (timer = setTimeout(r, ackWaitMs)))]);
+            clearTimeout(timer);
+          }
         },
       };
     },

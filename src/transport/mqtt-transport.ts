@@ -142,12 +142,14 @@ export async function createMqttTransport(cfg: MqttTransportConfig): Promise<Mqt
       closed = true;
       handlers.clear();
       closing ??= (async () => {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const graceful = client.endAsync(false).then(() => true);
-        const timeout = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), CLOSE_GRACE_MS)));
-        const ok = await Promise.race([graceful, timeout]);
-        clearTimeout(timer);
-        if (!ok) await client.endAsync(true);
+        // Give in-flight QoS 1 publishes a grace period to be acked, then close without waiting
+        // (MQTT.js end(false) would wait forever for a broker that never answers).
+        const deadline = Date.now() + CLOSE_GRACE_MS;
+        while (client.connected && Object.keys(client.outgoing).length > 0 && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        const drained = client.connected && Object.keys(client.outgoing).length === 0;
+        await client.endAsync(!drained); // graceful DISCONNECT when possible
       })();
       return closing;
     },

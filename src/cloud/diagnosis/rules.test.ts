@@ -43,7 +43,7 @@ test('rules - strong 2x against 1x and baseline is diagnosed as misalignment', (
 
 test('rules - high 2x that was already there when healthy is not misalignment', () => {
   const ev = misalignmentEvidence();
-  const r = misalignmentRule({ ...ev, baseline: { ...ev.baseline, velocity_2x_mm_s: { median: 2.3, mad: 0.1 } } });
+  const r = misalignmentRule({ ...ev, baseline: { ...ev.baseline, 'vel.x2MmS': { median: 2.3, mad: 0.1 } } });
   assert.ok(r.score < DIAGNOSIS_MIN_SCORE, `score ${r.score}`);
   assert.match(r.explanation, /normal for this machine/);
 });
@@ -66,7 +66,7 @@ test('rules - unknown explanation names the features furthest from baseline, unk
 const num = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 });
 const evidenceArb = fc.record({
   features: fc.dictionary(fc.string({ maxLength: 12 }), num, { maxKeys: 6 }),
-  baseline: fc.dictionary(fc.constantFrom('velocity_2x_mm_s', 'kurtosis', 'accel_rms', 'x2', 'weird'), fc.record({ median: num, mad: num }), { maxKeys: 4 }),
+  baseline: fc.dictionary(fc.constantFrom('vel.x2MmS', 'velocity_2x_mm_s', 'kurtosis', 'accel_rms', 'x2', 'weird'), fc.record({ median: num, mad: num }), { maxKeys: 4 }),
   shaftHz: fc.double({ noNaN: true, noDefaultInfinity: true, min: 0, max: 1e4 }),
   envelopeDefectRatios: fc.record({ bpfo: num, bpfi: num, bsf: num, ftf: num }),
   orderAmplitudes: fc.record({ x1: num, x2: num, x3: num }),
@@ -85,4 +85,33 @@ test('rules - diagnose never throws and confidence stays in [0, 1] for arbitrary
     }),
     { numRuns: 300 },
   );
+});
+
+test('rules - a 2x line grown well past its own healthy level is misalignment even where 1x dominates', () => {
+  // A fan: 1x large from residual imbalance, 2x tripled from its healthy 0.3 mm/s (ratio 0.3 < 0.5).
+  const h = healthyEvidence();
+  const ev = { ...h, features: { ...h.features, 'vel.x2MmS': 0.9 }, orderAmplitudes: { x1: 3.0, x2: 0.9, x3: 0.2 } };
+  const d = diagnose(sampleEscalation(ev));
+  assert.equal(d.faultType, 'misalignment', d.explanation);
+  assert.match(d.explanation, /up 3\.0x from 0\.30 mm\/s/);
+  // The same ratio without growth over the baseline stays unknown.
+  const flat = { ...ev, baseline: { ...ev.baseline, 'vel.x2MmS': { median: 0.85, mad: 0.05 } } };
+  assert.equal(diagnose(sampleEscalation(flat)).faultType, 'unknown');
+});
+
+test('rules - with the bearing geometry in the evidence the explanation names the BPFO line, not a stronger harmonic', () => {
+  const ev = outerRaceEvidence();
+  const shaft = ev.shaftHz;
+  const withOrders = {
+    ...ev,
+    defectOrders: { bpfo: 3.036, bpfi: 4.964, bsf: 1.993, ftf: 0.38 },
+    topEnvelopePeaks: [
+      { freqHz: 3 * 3.036 * shaft, order: 3 * 3.036, amplitude: 0.4 },
+      { freqHz: 3.036 * shaft, order: 3.036, amplitude: 0.3 },
+      { freqHz: 2 * 3.036 * shaft, order: 2 * 3.036, amplitude: 0.2 },
+    ],
+  };
+  const d = diagnose(sampleEscalation(withOrders));
+  assert.equal(d.faultType, 'bearing-outer-race');
+  assert.match(d.explanation, /envelope peak at 3\.04x shaft speed/);
 });

@@ -51,12 +51,24 @@ export const MISALIGN_2X_TO_1X_STRONG = 1.5;
  */
 export const MISALIGN_2X_FLOOR_MM_S = 0.3;
 /**
+ * Trend evidence: a 2x line that has grown by this factor over the machine's own healthy level, at
+ * twice the baseline z-cut, indicates misalignment even where 1x dominates (fans and other
+ * overhung rotors carry a large 1x from residual imbalance): analysts trend 2x against its own
+ * history, not only against 1x (ISO 13373-3 trend analysis). The 2x/1x ratio then needs only
+ * MISALIGN_2X_TO_1X_TREND_MIN.
+ */
+export const MISALIGN_TREND_GROWTH = 1.5;
+export const MISALIGN_2X_TO_1X_TREND_MIN = 0.2;
+/**
  * Robust z-score (deviation over 1.4826 MAD) of the 2x line against this machine's healthy baseline
  * above which it has changed; 3 is the usual conservative outlier cut (Leys et al., JESP 2013).
  */
 export const BASELINE_Z_MIN = 3;
-/** Baseline keys the edge may use for the 2x velocity line (mm/s); the first present is used. */
-export const ORDER_2X_BASELINE_KEYS = ['velocity_2x_mm_s', 'order_2x_mm_s', 'order_2x', 'x2'] as const;
+/**
+ * Baseline keys for the 2x velocity line (mm/s); the first present is used. The edge's feature
+ * extractor names it `vel.x2MmS`; the others keep replayed or foreign evidence usable.
+ */
+export const ORDER_2X_BASELINE_KEYS = ['vel.x2MmS', 'velocity_2x_mm_s', 'order_2x_mm_s', 'x2'] as const;
 
 /** A rule must score at least this to name a fault; below it the diagnosis stays 'unknown'. */
 export const DIAGNOSIS_MIN_SCORE = 0.5;
@@ -87,8 +99,11 @@ const isShaftHarmonic = (order: number): boolean => Math.abs(order - Math.round(
 
 /** The envelope peak most likely at BPFO, and whether its 2nd harmonic is also among the peaks. */
 function findBpfoPeak(ev: Evidence): { order: number; freqHz: number; harmonic: boolean } | null {
+  // With the bearing's geometry in the evidence, BPFO is known: only its line (or its harmonics) counts.
+  const bpfo = ev.defectOrders?.bpfo;
+  const nearBpfo = (order: number) => bpfo !== undefined && Math.abs(order - bpfo) <= HARMONIC_TOLERANCE * bpfo;
   const candidates = ev.topEnvelopePeaks
-    .filter((p) => p.order >= BPFO_ORDER_RANGE.min && p.order <= BPFO_ORDER_RANGE.max && !isShaftHarmonic(p.order))
+    .filter((p) => (bpfo !== undefined ? nearBpfo(p.order) : p.order >= BPFO_ORDER_RANGE.min && p.order <= BPFO_ORDER_RANGE.max && !isShaftHarmonic(p.order)))
     .sort((a, b) => b.amplitude - a.amplitude);
   const hasHarmonic = (order: number) =>
     ev.topEnvelopePeaks.some((q) => Math.abs(q.order - 2 * order) <= HARMONIC_TOLERANCE * 2 * order);
@@ -135,11 +150,15 @@ export const misalignmentRule: Rule = (ev) => {
   const { x1, x2 } = ev.orderAmplitudes;
   const ratio = x1 > 0 ? x2 / x1 : x2 > 0 ? Infinity : 0;
   const level = `2x running-speed vibration ${fmt(x2, 2)} mm/s, ${fmt(ratio, 1)}x the 1x line (${fmt(x1, 2)} mm/s)`;
-  if (!(x2 >= MISALIGN_2X_FLOOR_MM_S) || !(ratio >= MISALIGN_2X_TO_1X_MIN)) {
+  const b = baseline2x(ev);
+  const z = b ? robustZ(x2, b) : 0;
+  const growth = b && b.median > 0 ? x2 / b.median : 1;
+  const trend = b !== undefined && z >= 2 * BASELINE_Z_MIN && growth >= MISALIGN_TREND_GROWTH;
+  const ratioOk = ratio >= MISALIGN_2X_TO_1X_MIN || (trend && ratio >= MISALIGN_2X_TO_1X_TREND_MIN);
+  if (!(x2 >= MISALIGN_2X_FLOOR_MM_S) || !ratioOk) {
     return { faultType: 'misalignment', score: 0, explanation: `misalignment: not indicated (${level})` };
   }
   const strength = clamp01((ratio - MISALIGN_2X_TO_1X_MIN) / (MISALIGN_2X_TO_1X_STRONG - MISALIGN_2X_TO_1X_MIN));
-  const b = baseline2x(ev);
   if (!b) {
     // Without the machine's own history a high 2x may be how this machine always ran: only a 2x/1x
     // ratio at the 'clear' end of the charts reaches the bar, and then only just.
@@ -149,8 +168,6 @@ export const misalignmentRule: Rule = (ev) => {
       explanation: `misalignment: ${level}, but there is no healthy baseline for 2x at this machine to compare with`,
     };
   }
-  const z = robustZ(x2, b);
-  const healthy = `up from ${fmt(b.median, 2)} mm/s when healthy`;
   if (z < BASELINE_Z_MIN) {
     return {
       faultType: 'misalignment',
@@ -159,6 +176,7 @@ export const misalignmentRule: Rule = (ev) => {
     };
   }
   const change = clamp01((z - BASELINE_Z_MIN) / (3 * BASELINE_Z_MIN));
+  const healthy = `up ${fmt(growth, 1)}x from ${fmt(b.median, 2)} mm/s when healthy`;
   return { faultType: 'misalignment', score: clamp01(0.5 + 0.3 * strength + 0.15 * change), explanation: `misalignment: ${level}, ${healthy}` };
 };
 

@@ -46,6 +46,8 @@ export const Evidence = z.object({
   shaftHz: z.number().nonnegative(),
   /** Envelope-spectrum amplitude at each bearing defect frequency, relative to the spectrum's median. */
   envelopeDefectRatios: z.object({ bpfo: z.number(), bpfi: z.number(), bsf: z.number(), ftf: z.number() }),
+  /** The bearing's defect frequencies in orders of shaft speed (from its geometry), so the cloud can name the line. */
+  defectOrders: z.object({ bpfo: z.number(), bpfi: z.number(), bsf: z.number(), ftf: z.number() }).optional(),
   /** Velocity-spectrum amplitude at 1x, 2x, 3x shaft speed (mm/s). */
   orderAmplitudes: z.object({ x1: z.number(), x2: z.number(), x3: z.number() }),
   topEnvelopePeaks: z.array(SpectralPeak).max(10),

@@ -1,8 +1,8 @@
 // Picks the demodulation band for envelope analysis: the candidate band whose complex envelope is
 // the most impulsive, measured by spectral kurtosis (Antoni, "The spectral kurtosis: a useful tool
 // for characterising non-stationary signals", MSSP 20, 2006; the fast kurtogram, MSSP 21, 2007).
-// A coarse two-level grid instead of the full kurtogram keeps it to ~12 inverse FFTs per window.
-import { bandEnvelope, clipBand } from './spectrum.ts';
+// A coarse two-level grid instead of the full kurtogram, each band demodulated at a reduced rate.
+import { basebandEnvelope, clipBand } from './spectrum.ts';
 
 /** A candidate band and its spectral kurtosis. */
 export interface ScoredBand {
@@ -11,7 +11,7 @@ export interface ScoredBand {
   sk: number;
 }
 
-/** Spectral kurtosis of the band's envelope magnitude (|z| as returned by bandEnvelope). */
+/** Spectral kurtosis of a band's envelope magnitude |z| (from bandEnvelope or basebandEnvelope). */
 export function envelopeKurtosis(env: Float64Array): number {
   let m2 = 0;
   let m4 = 0;
@@ -28,7 +28,7 @@ export function envelopeKurtosis(env: Float64Array): number {
 
 /**
  * Candidate bands: `defaultBandHz` plus the kurtogram's levels 2 and 3 (widths rate/8 and
- * rate/16), keeping those at least `minWidthHz` wide (room for the defect frequency's sidebands)
+ * rate/16), overlapping by half so a resonance on a band edge is still caught whole; keeping those at least `minWidthHz` wide (room for the defect frequency's sidebands)
  * and starting at or above `minLoHz` (below it shaft harmonics dominate).
  */
 export function candidateBands(rateHz: number, defaultBandHz: [number, number], minLoHz: number, minWidthHz: number): [number, number][] {
@@ -37,7 +37,7 @@ export function candidateBands(rateHz: number, defaultBandHz: [number, number], 
   for (const level of [2, 3]) {
     const width = rateHz / 2 ** (level + 1);
     if (width < minWidthHz) continue;
-    for (let lo = 0; lo < top; lo += width) {
+    for (let lo = 0; lo < top; lo += width / 2) {
       const hi = Math.min(lo + width, top);
       if (lo >= minLoHz && hi - lo >= minWidthHz) out.push([lo, hi]);
     }
@@ -45,12 +45,35 @@ export function candidateBands(rateHz: number, defaultBandHz: [number, number], 
   return out;
 }
 
-/** Scores each band of a window's spectrum (from realFft, n samples long) and returns the most impulsive. */
+/**
+ * How many standard errors the band's SK lies above 0 (Gaussian noise). The SK estimate of a
+ * Gaussian band has variance ≈ 4/M for M independent envelope samples (Antoni 2006), and
+ * M ≈ n·width/rate, so narrow bands reach high SK by chance more often: compare z, not SK.
+ */
+function skZ(sk: number, n: number, rateHz: number, band: [number, number]): number {
+  const m = Math.max(1, (n * (band[1] - band[0])) / rateHz);
+  return sk / Math.sqrt(4 / m);
+}
+
+/** Evidence (in standard errors) another band needs over the first (default) band before we switch to it. */
+const SWITCH_MARGIN_Z = 3;
+
+/**
+ * Scores each band of a window's spectrum (from realFft, n samples long) and returns the most
+ * impulsive; the first band (the configured default) is kept unless another is clearly more
+ * impulsive, so that on a healthy machine the band does not wander from window to window.
+ */
 export function mostImpulsiveBand(spectrum: Float64Array, n: number, rateHz: number, bands: [number, number][]): ScoredBand {
-  let best: ScoredBand = { bandHz: bands[0]!, sk: -Infinity };
-  for (const band of bands) {
-    const sk = envelopeKurtosis(bandEnvelope(spectrum, n, rateHz, band));
-    if (sk > best.sk) best = { bandHz: band, sk };
+  let best: ScoredBand | undefined;
+  let bestZ = -Infinity;
+  for (const [i, band] of bands.entries()) {
+    const sk = envelopeKurtosis(basebandEnvelope(spectrum, rateHz, band));
+    if (!Number.isFinite(sk)) continue;
+    const z = skZ(sk, n, rateHz, band) - (i === 0 ? 0 : SWITCH_MARGIN_Z);
+    if (z > bestZ) {
+      best = { bandHz: band, sk };
+      bestZ = z;
+    }
   }
-  return Number.isFinite(best.sk) ? best : { bandHz: bands[0]!, sk: 0 };
+  return best ?? { bandHz: bands[0]!, sk: 0 };
 }

@@ -159,6 +159,30 @@ export function bandEnvelope(spectrum: Float64Array, n: number, rateHz: number, 
 }
 
 /**
+ * The band's envelope magnitude at a reduced rate: the band's bins moved to baseband and inverse
+ * transformed at the smallest power of two that holds them. |z| does not change under a frequency
+ * shift, and a complex signal of bandwidth B needs only B samples per second, so statistics of
+ * the envelope (spectral kurtosis) cost O(band) instead of O(nfft) per band.
+ */
+export function basebandEnvelope(spectrum: Float64Array, rateHz: number, band: [number, number]): Float64Array {
+  const nfft = spectrum.length / 2;
+  const binHz = rateHz / nfft;
+  const lo = Math.max(1, Math.ceil(band[0] / binHz));
+  const hi = Math.min(nfft / 2 - 1, Math.floor(band[1] / binHz));
+  if (hi < lo) return new Float64Array(0);
+  const m = nextPow2(hi - lo + 1);
+  const shifted = new Float64Array(2 * m);
+  for (let k = lo; k <= hi; k++) {
+    shifted[2 * (k - lo)] = spectrum[2 * k]!;
+    shifted[2 * (k - lo) + 1] = spectrum[2 * k + 1]!;
+  }
+  const z = inverseFft(shifted);
+  const env = new Float64Array(m);
+  for (let i = 0; i < m; i++) env[i] = Math.hypot(z[2 * i]!, z[2 * i + 1]!);
+  return env;
+}
+
+/**
  * Envelope spectrum of `x` in the band [lo, hi] Hz (clipped to 0.45·rateHz): band-pass, analytic
  * signal via FFT, envelope magnitude minus its mean, then its Hann amplitude spectrum.
  */

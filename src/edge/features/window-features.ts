@@ -135,6 +135,7 @@ function extract(w: TelemetryWindow, birth: MachineBirth, cfg: ResolvedConfig): 
     evidence: {
       features: { ...features, 'env.bandLoHz': band[0], 'env.bandHiHz': band[1] },
       shaftHz,
+      defectOrders: orders,
       envelopeDefectRatios,
       orderAmplitudes,
       topEnvelopePeaks: topPeaks(env, limitBin, shaftHz),

@@ -1,0 +1,7 @@
+// The cloud: diagnosis rules, maintenance decisions, the intake service and its tables.
+export * from './diagnosis/index.ts';
+export * from './decision.ts';
+export { cloudMigrations, CLOUD_MIGRATIONS_TABLE } from './migrations.ts';
+export { createDiagnosisService, DiagnosisServiceOptions, CLOUD_COUNTERS, type DiagnosisService, type DiagnosisServiceConfig } from './intake.ts';
+export { FleetView } from './fleet-view.ts';
+export { healthyEvidence, outerRaceEvidence, misalignmentEvidence, sampleEscalation } from './fixtures.ts';

@@ -1,0 +1,258 @@
+// The diagnosis service: consumes escalations from the cloud link (a durable consumer group),
+// stores each under its stable id, diagnoses, decides, asks the enterprise for the maintenance,
+// commits, and only then sends the application ack to the edge (DESIGN.md: ack after durability).
+// Effects are exactly once: the decisions table is checked first, a lease keeps competing workers
+// from deciding the same incident at once, and the enterprise's idempotency on incidentId is the
+// backstop for a crash between its call and our commit.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import {
+  Counters,
+  DeadLetterQueue,
+  Escalation,
+  MachineStatus,
+  decodeJson,
+  encodeJson,
+  isSegment,
+  newId,
+  silentLogger,
+  subjects,
+  type DashboardEvent,
+  type DashboardState,
+  type Diagnosis,
+  type EnterpriseApi,
+  type EscalationAck,
+  type FleetMachine,
+  type Incident,
+  type Logger,
+  type QueueMessage,
+  type QueueVerdict,
+  type SqlStore,
+  type WorkQueue,
+} from '../core/index.ts';
+import { decide } from './decision.ts';
+import { diagnose } from './diagnosis/index.ts';
+import { FleetView } from './fleet-view.ts';
+import { claimIncident, commitDecision, findDecision, recentIncidents, recordEscalation, releaseIncident } from './repository.ts';
+
+/** Options of the diagnosis service (its collaborators are passed beside them). */
+export const DiagnosisServiceOptions = z.object({
+  durable: z.string().min(1).default('diagnosis').describe('durable consumer of escalations, shared by all workers'),
+  statusDurable: z
+    .string()
+    .min(1)
+    .default('fleet-status')
+    .describe('durable consumer of machine statuses; give each instance its own name if every one must see all statuses'),
+  claimLeaseMs: z.number().int().positive().default(30_000).describe('how long a worker may take to decide one incident before another may'),
+  busyRetryMs: z.number().int().nonnegative().default(250).describe('wait before redelivering an incident another worker is deciding'),
+  incidentCacheSize: z.number().int().positive().default(500).describe('incidents kept in memory for the dashboard'),
+  workerId: z.string().min(1).optional().describe('this worker in the lease column; random by default'),
+});
+export type DiagnosisServiceOptions = z.input<typeof DiagnosisServiceOptions>;
+
+/** What the service needs: its store, the cloud link, the enterprise, and optional logging/counters. */
+export interface DiagnosisServiceConfig extends DiagnosisServiceOptions {
+  store: SqlStore;
+  queue: WorkQueue;
+  enterprise: EnterpriseApi;
+  logger?: Logger;
+  counters?: Counters;
+}
+
+/** Counter names of the service (all under `cloud.`). */
+export const CLOUD_COUNTERS = [
+  'cloud.intake.received',
+  'cloud.intake.invalid',
+  'cloud.intake.decided',
+  'cloud.intake.duplicate',
+  'cloud.intake.busy',
+  'cloud.intake.failed',
+  'cloud.status.received',
+  'cloud.status.invalid',
+] as const;
+
+/** The running diagnosis service; it is also a DashboardSource (snapshot + subscribe). */
+export interface DiagnosisService {
+  /** Counters of the service, by name (see CLOUD_COUNTERS), plus dead letters. */
+  stats(): Record<string, number>;
+  /** Invalid escalations and statuses, with their reasons. */
+  readonly deadLetters: DeadLetterQueue;
+  /** Machines with their last status and open incidents. */
+  fleet(): FleetMachine[];
+  /** Incidents (escalation, diagnosis, decision, outcome), newest first. */
+  incidents(): Incident[];
+  /** Calls `listener` on every status, escalation, diagnosis and decision; returns an unsubscribe. */
+  onEvent(listener: (e: DashboardEvent) => void): () => void;
+  /** DashboardSource: the whole state at once. */
+  snapshot(): DashboardState;
+  /** DashboardSource: same as onEvent. */
+  subscribe(listener: (e: DashboardEvent) => void): () => void;
+  /** Stops consuming (in-flight messages finish or are redelivered); does not close the store or queue. */
+  close(): Promise<void>;
+}
+
+/** Starts the diagnosis service: consumes escalations and statuses until close(). */
+export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promise<DiagnosisService> {
+  const opts = DiagnosisServiceOptions.parse(cfg);
+  const { store, queue, enterprise } = cfg;
+  const log = cfg.logger ?? silentLogger();
+  const counters = cfg.counters ?? new Counters();
+  const deadLetters = new DeadLetterQueue(counters);
+  const workerId = opts.workerId ?? newId('diagnosis');
+  const view = new FleetView(opts.incidentCacheSize);
+  const listeners = new Set<(e: DashboardEvent) => void>();
+  let closing = false;
+
+  for (const inc of await recentIncidents(store, opts.incidentCacheSize)) view.upsertIncident(inc);
+
+  const emit = (e: DashboardEvent): void => {
+    for (const l of listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        log.warn({ err }, 'dashboard listener failed');
+      }
+    }
+  };
+
+  const emitIncident = (type: 'escalation' | 'diagnosis' | 'decision', inc: Incident): void => {
+    const machine = view.upsertIncident(inc);
+    emit({ type, incident: inc });
+    emit({ type: 'status', machine });
+  };
+
+  const sendAck = async (esc: Escalation, outcome: EscalationAck['outcome'], detail?: string): Promise<void> => {
+    const ack: EscalationAck = { v: 1, escalationId: esc.id, site: esc.site, outcome, ...(detail ? { detail } : {}) };
+    await queue.publish(subjects.ack(esc.site), encodeJson(ack));
+  };
+
+  async function handleEscalation(m: QueueMessage): Promise<QueueVerdict> {
+    const decoded = decodeJson(Escalation, m.data);
+    if (!decoded.ok) {
+      // A poison message is acked after dead-lettering: redelivering it would only loop.
+      counters.inc('cloud.intake.invalid');
+      deadLetters.add('cloud.intake', decoded.reason, m.subject, m.data);
+      log.warn({ subject: m.subject, reason: decoded.reason }, 'invalid escalation dead-lettered');
+      return 'ack';
+    }
+    const esc = decoded.value;
+    if (!isSegment(esc.site)) {
+      // The ack subject is built from the site: a site that is no subject segment cannot be answered.
+      counters.inc('cloud.intake.invalid');
+      deadLetters.add('cloud.intake', `site "${esc.site.slice(0, 64)}" is not a valid subject segment`, m.subject, m.data);
+      return 'ack';
+    }
+    counters.inc('cloud.intake.received');
+    let claimed = false;
+    try {
+      const now = Date.now();
+      const { deliveryCount, receivedAtMs } = await recordEscalation(store, esc, now);
+      const known = view.incident(esc.id);
+      if (deliveryCount === 1 || !known) {
+        emitIncident('escalation', known ?? { escalation: esc, receivedAtMs, diagnosis: null, request: null, outcome: null, decidedAtMs: null });
+      }
+
+      if (await answerIfDecided(esc)) return 'ack';
+      claimed = await claimIncident(store, esc.id, workerId, opts.claimLeaseMs);
+      if (!claimed) {
+        if (await answerIfDecided(esc)) return 'ack';
+        // Another worker is deciding it right now: come back once it has committed.
+        counters.inc('cloud.intake.busy');
+        if (opts.busyRetryMs > 0) await sleep(opts.busyRetryMs);
+        return 'nak';
+      }
+
+      const diagnosis: Diagnosis = diagnose(esc);
+      const pending: Incident = { ...(view.incident(esc.id) ?? { escalation: esc, receivedAtMs, outcome: null, decidedAtMs: null, request: null }), diagnosis };
+      emitIncident('diagnosis', pending);
+      const request = decide(esc, diagnosis);
+      const outcome = await enterprise.requestMaintenance(request);
+      const decidedAtMs = Date.now();
+      const inserted = await commitDecision(store, diagnosis, request, outcome, decidedAtMs);
+      claimed = false;
+      if (inserted) {
+        counters.inc('cloud.intake.decided');
+        emitIncident('decision', { ...pending, request, outcome, decidedAtMs });
+        log.info({ incidentId: esc.id, faultType: diagnosis.faultType, confidence: diagnosis.confidence, priority: request.priority }, 'incident decided');
+        await sendAck(esc, 'decided');
+      } else {
+        // Committed by another worker whose lease had expired while we worked: the effect exists once.
+        counters.inc('cloud.intake.duplicate');
+        await sendAck(esc, 'duplicate');
+      }
+      return 'ack';
+    } catch (err) {
+      counters.inc('cloud.intake.failed');
+      log.error({ err, incidentId: esc.id, deliveryCount: m.deliveryCount }, 'escalation not decided; will be redelivered');
+      if (claimed) await releaseIncident(store, esc.id, workerId).catch(() => undefined);
+      return 'nak';
+    }
+  }
+
+  /** If a decision is committed, acks it to the edge as a duplicate and returns true. */
+  async function answerIfDecided(esc: Escalation): Promise<boolean> {
+    const stored = await findDecision(store, esc.id);
+    if (!stored) return false;
+    counters.inc('cloud.intake.duplicate');
+    const known = view.incident(esc.id);
+    if (!known?.request) {
+      // Decided by another worker: learn it, so this worker's dashboard shows it too.
+      emitIncident('decision', {
+        escalation: esc,
+        receivedAtMs: known?.receivedAtMs ?? Date.now(),
+        diagnosis: stored.diagnosis,
+        request: stored.request,
+        outcome: stored.outcome,
+        decidedAtMs: stored.decidedAtMs,
+      });
+    }
+    await sendAck(esc, 'duplicate');
+    return true;
+  }
+
+  async function handleStatus(m: QueueMessage): Promise<QueueVerdict> {
+    const decoded = decodeJson(MachineStatus, m.data);
+    if (!decoded.ok) {
+      counters.inc('cloud.status.invalid');
+      deadLetters.add('cloud.status', decoded.reason, m.subject, m.data);
+      return 'ack';
+    }
+    counters.inc('cloud.status.received');
+    emit({ type: 'status', machine: view.applyStatus(decoded.value, Date.now()) });
+    return 'ack';
+  }
+
+  const escalations = await queue.consume(subjects.escalationsAll, opts.durable, (m) =>
+    closing ? Promise.resolve('nak' as const) : handleEscalation(m),
+  );
+  const statuses = await queue.consume(subjects.statusAll, opts.statusDurable, handleStatus);
+
+  const stats = (): Record<string, number> => {
+    const all = counters.snapshot();
+    const out: Record<string, number> = {};
+    for (const name of CLOUD_COUNTERS) out[name] = all[name] ?? 0;
+    out['cloud.deadletters'] = (all['deadletter.cloud.intake'] ?? 0) + (all['deadletter.cloud.status'] ?? 0);
+    return out;
+  };
+  const onEvent = (listener: (e: DashboardEvent) => void): (() => void) => {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  };
+
+  return {
+    stats,
+    deadLetters,
+    fleet: () => view.machines(),
+    incidents: () => view.incidents(),
+    onEvent,
+    subscribe: onEvent,
+    snapshot: () => ({ generatedAtMs: Date.now(), machines: view.machines(), incidents: view.incidents(), stats: stats() }),
+    async close() {
+      if (closing) return;
+      closing = true;
+      await escalations.stop();
+      await statuses.stop();
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,146 @@
+// The cloud's SQL: escalations stored under their stable id, a lease so one worker decides each
+// incident, and diagnosis + decision committed together. Tables: see migrations.ts.
+import {
+  Diagnosis,
+  Escalation,
+  MaintenanceOutcome,
+  MaintenanceRequest,
+  type Incident,
+  type SqlExecutor,
+  type SqlStore,
+} from '../core/index.ts';
+
+/** What is already decided for an incident. */
+export interface StoredDecision {
+  diagnosis: Diagnosis | null;
+  request: MaintenanceRequest;
+  outcome: MaintenanceOutcome | null;
+  decidedAtMs: number;
+}
+
+/** Stores an escalation once (first receipt wins) and counts every copy; returns the copy count. */
+export async function recordEscalation(db: SqlExecutor, esc: Escalation, nowMs: number): Promise<{ deliveryCount: number; receivedAtMs: number }> {
+  const { rows } = await db.query<{ delivery_count: number; received_at_ms: number }>(
+    `INSERT INTO escalations (id, site, machine, received_at_ms, payload, delivery_count)
+     VALUES ($1, $2, $3, $4, $5::text::jsonb, 1)
+     ON CONFLICT (id) DO UPDATE SET delivery_count = escalations.delivery_count + 1
+     RETURNING delivery_count, received_at_ms`,
+    [esc.id, esc.site, esc.machine, nowMs, JSON.stringify(esc)],
+  );
+  const r = rows[0];
+  return { deliveryCount: Number(r?.delivery_count ?? 1), receivedAtMs: Number(r?.received_at_ms ?? nowMs) };
+}
+
+interface DecisionRow {
+  request: unknown;
+  outcome: unknown;
+  decided_at_ms: number;
+  fault_type: string | null;
+  component: string | null;
+  confidence: number | null;
+  explanation: string | null;
+}
+
+const DECISION_COLUMNS = `dec.request, dec.outcome, dec.decided_at_ms, d.fault_type, d.component, d.confidence, d.explanation`;
+
+/** jsonb arrives parsed from both drivers; tolerate a text value too. */
+const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
+
+function toDecision(id: string, r: DecisionRow): StoredDecision | null {
+  const request = MaintenanceRequest.safeParse(json(r.request));
+  if (!request.success) return null;
+  const outcome = r.outcome == null ? null : MaintenanceOutcome.safeParse(json(r.outcome));
+  const diagnosis =
+    r.fault_type == null
+      ? null
+      : Diagnosis.safeParse({ v: 1, escalationId: id, faultType: r.fault_type, component: r.component, confidence: Number(r.confidence), explanation: r.explanation });
+  return {
+    request: request.data,
+    outcome: outcome?.success ? outcome.data : null,
+    diagnosis: diagnosis?.success ? diagnosis.data : null,
+    decidedAtMs: Number(r.decided_at_ms),
+  };
+}
+
+/** The committed decision for an incident, or null when none is. */
+export async function findDecision(db: SqlExecutor, id: string): Promise<StoredDecision | null> {
+  const { rows } = await db.query<DecisionRow>(
+    `SELECT ${DECISION_COLUMNS} FROM decisions dec LEFT JOIN diagnoses d ON d.escalation_id = dec.escalation_id WHERE dec.escalation_id = $1`,
+    [id],
+  );
+  return rows[0] ? toDecision(id, rows[0]) : null;
+}
+
+/**
+ * Takes the lease on deciding an incident: true when this worker may call the enterprise. False
+ * when another worker holds an unexpired lease or a decision is already committed. The lease uses
+ * the database's clock, so workers on different hosts agree on when it expires.
+ */
+export async function claimIncident(db: SqlExecutor, id: string, workerId: string, leaseMs: number): Promise<boolean> {
+  const { rows } = await db.query(
+    `UPDATE escalations SET claimed_by = $2, claimed_until = now() + $3::double precision * interval '1 millisecond'
+     WHERE id = $1
+       AND (claimed_until IS NULL OR claimed_until < now() OR claimed_by = $2)
+       AND NOT EXISTS (SELECT 1 FROM decisions WHERE escalation_id = $1)
+     RETURNING id`,
+    [id, workerId, leaseMs],
+  );
+  return rows.length === 1;
+}
+
+/** Gives the lease back after a failure, so a redelivery can decide at once. */
+export async function releaseIncident(db: SqlExecutor, id: string, workerId: string): Promise<void> {
+  await db.query(`UPDATE escalations SET claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND claimed_by = $2`, [id, workerId]);
+}
+
+/** Commits diagnosis and decision in one transaction; false when a decision was already there. */
+export async function commitDecision(
+  store: SqlStore,
+  diagnosis: Diagnosis,
+  request: MaintenanceRequest,
+  outcome: MaintenanceOutcome,
+  nowMs: number,
+): Promise<boolean> {
+  return store.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO diagnoses (escalation_id, fault_type, component, confidence, explanation)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (escalation_id) DO NOTHING`,
+      [diagnosis.escalationId, diagnosis.faultType, diagnosis.component, diagnosis.confidence, diagnosis.explanation],
+    );
+    const { rows } = await tx.query(
+      `INSERT INTO decisions (escalation_id, request, outcome, decided_at_ms)
+       VALUES ($1, $2::text::jsonb, $3::text::jsonb, $4) ON CONFLICT (escalation_id) DO NOTHING RETURNING escalation_id`,
+      [request.incidentId, JSON.stringify(request), JSON.stringify(outcome), nowMs],
+    );
+    await tx.query(`UPDATE escalations SET claimed_by = NULL, claimed_until = NULL WHERE id = $1`, [request.incidentId]);
+    return rows.length === 1;
+  });
+}
+
+/** The newest incidents with whatever is decided about them, newest first. */
+export async function recentIncidents(db: SqlExecutor, limit: number): Promise<Incident[]> {
+  const { rows } = await db.query<DecisionRow & { id: string; payload: unknown; received_at_ms: number }>(
+    `SELECT e.id, e.payload, e.received_at_ms, ${DECISION_COLUMNS}
+     FROM escalations e
+     LEFT JOIN decisions dec ON dec.escalation_id = e.id
+     LEFT JOIN diagnoses d ON d.escalation_id = e.id
+     ORDER BY e.received_at_ms DESC
+     LIMIT $1`,
+    [limit],
+  );
+  const out: Incident[] = [];
+  for (const r of rows) {
+    const esc = Escalation.safeParse(json(r.payload));
+    if (!esc.success) continue;
+    const dec = r.request == null ? null : toDecision(r.id, r);
+    out.push({
+      escalation: esc.data,
+      receivedAtMs: Number(r.received_at_ms),
+      diagnosis: dec?.diagnosis ?? null,
+      request: dec?.request ?? null,
+      outcome: dec?.outcome ?? null,
+      decidedAtMs: dec?.decidedAtMs ?? null,
+    });
+  }
+  return out;
+}

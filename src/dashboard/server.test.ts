@@ -1,0 +1,137 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Script } from 'node:vm';
+import { DashboardState, type DashboardEvent, type DashboardSource, type Incident } from '../core/index.ts';
+import { startDashboard } from './server.ts';
+
+/** A source the test drives by hand. */
+function fakeSource(): DashboardSource & { push(e: DashboardEvent): void; listeners: Set<(e: DashboardEvent) => void>; state: DashboardState } {
+  const listeners = new Set<(e: DashboardEvent) => void>();
+  const state: DashboardState = {
+    generatedAtMs: 1,
+    machines: [
+      {
+        site: 'site-a',
+        line: 'line-1',
+        machine: 'pump-7',
+        machineType: 'centrifugal-pump',
+        status: { v: 1, site: 'site-a', line: 'line-1', machine: 'pump-7', machineType: 'centrifugal-pump', ts: 1000, state: 'alarm', score: 9.5, windows: 10 },
+        lastSeenMs: 2000,
+        openIncidents: ['site-a.pump-7.900'],
+      },
+    ],
+    incidents: [],
+    stats: { 'cloud.intake.received': 3 },
+  };
+  return {
+    listeners,
+    state,
+    snapshot: () => state,
+    subscribe(l) {
+      listeners.add(l);
+      return () => void listeners.delete(l);
+    },
+    push(e) {
+      for (const l of listeners) l(e);
+    },
+  };
+}
+
+const incident: Incident = {
+  escalation: {
+    v: 1, id: 'site-a.pump-7.900', site: 'site-a', line: 'line-1', machine: 'pump-7', machineType: 'centrifugal-pump', openedAt: 900,
+    severity: 'critical', score: 9.5, sentAtMs: 900,
+    evidence: { features: {}, baseline: {}, shaftHz: 25, envelopeDefectRatios: { bpfo: 9, bpfi: 1, bsf: 1, ftf: 1 }, orderAmplitudes: { x1: 1, x2: 0.2, x3: 0.1 }, topEnvelopePeaks: [] },
+  },
+  receivedAtMs: 950,
+  diagnosis: { v: 1, escalationId: 'site-a.pump-7.900', faultType: 'bearing-outer-race', component: 'drive-end-bearing', confidence: 0.9, explanation: 'Outer race: envelope peak at 3.58x shaft speed' },
+  request: null,
+  outcome: null,
+  decidedAtMs: null,
+};
+
+/** Reads SSE text from a stream until `until` matches, returning all text read. */
+async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, until: RegExp): Promise<string> {
+  const dec = new TextDecoder();
+  let text = '';
+  while (!until.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`stream ended before ${until}: ${text}`);
+    text += dec.decode(value, { stream: true });
+  }
+  return text;
+}
+
+test('dashboard - GET / serves one self-contained page with its landmarks', async () => {
+  const dash = await startDashboard({ source: fakeSource() });
+  try {
+    const res = await fetch(dash.url);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/html/);
+    const html = await res.text();
+    for (const landmark of ['<main>', '<header>', 'id="machines"', 'id="incidents"', 'id="orders"', 'role="status"', 'Disconnected', 'EventSource', '<html lang="en">']) {
+      assert.ok(html.includes(landmark), `page has ${landmark}`);
+    }
+    assert.doesNotMatch(html, /<(script|link)[^>]+(src|href)="https?:/, 'no external scripts or styles');
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1];
+    assert.ok(script, 'inline script');
+    assert.doesNotThrow(() => new Script(script), 'the page script compiles');
+  } finally {
+    await dash.close();
+  }
+});
+
+test('dashboard - /api/state returns the source snapshot', async () => {
+  const source = fakeSource();
+  const dash = await startDashboard({ source });
+  try {
+    const body = DashboardState.parse(await (await fetch(new URL('api/state', dash.url))).json());
+    assert.equal(body.machines[0]?.machine, 'pump-7');
+    assert.equal(body.machines[0]?.status?.state, 'alarm');
+    assert.equal(body.stats['cloud.intake.received'], 3);
+    source.state.incidents.push(incident);
+    const again = DashboardState.parse(await (await fetch(new URL('api/state', dash.url))).json());
+    assert.equal(again.incidents[0]?.diagnosis?.faultType, 'bearing-outer-race');
+  } finally {
+    await dash.close();
+  }
+});
+
+test('dashboard - /events sends the snapshot, then streams an event pushed by the source', async () => {
+  const source = fakeSource();
+  const dash = await startDashboard({ source });
+  const abort = new AbortController();
+  try {
+    const res = await fetch(new URL('events', dash.url), { signal: abort.signal });
+    assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
+    const reader = res.body!.getReader();
+    const first = await readUntil(reader, /event: snapshot\ndata: .*\n\n/);
+    assert.match(first, /"pump-7"/);
+    source.push({ type: 'diagnosis', incident });
+    const next = await readUntil(reader, /event: diagnosis\ndata: (.*)\n\n/);
+    const data = JSON.parse(/event: diagnosis\ndata: (.*)\n\n/.exec(next)![1]!);
+    assert.equal(data.incident.diagnosis.explanation, 'Outer race: envelope peak at 3.58x shaft speed');
+    abort.abort();
+    // The server notices the client left and unsubscribes.
+    const deadline = Date.now() + 2000;
+    while (source.listeners.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(source.listeners.size, 0);
+  } finally {
+    abort.abort();
+    await dash.close();
+  }
+});
+
+test('dashboard - close() ends open event streams and stops listening', async () => {
+  const source = fakeSource();
+  const dash = await startDashboard({ source });
+  const res = await fetch(new URL('events', dash.url));
+  const reader = res.body!.getReader();
+  await readUntil(reader, /event: snapshot/);
+  assert.equal(source.listeners.size, 1);
+  await dash.close();
+  let done = false;
+  while (!done) done = (await reader.read()).done;
+  assert.equal(source.listeners.size, 0);
+  await assert.rejects(fetch(dash.url));
+});

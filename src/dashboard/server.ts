@@ -1,0 +1,72 @@
+// The live dashboard: one self-contained page (no CDN, works offline), the state as JSON, and an
+// event stream that pushes every update. It reads only a DashboardSource (src/core), so it knows
+// nothing of the cloud's internals.
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import { z } from 'zod';
+import { silentLogger, type DashboardSource, type Logger } from '../core/index.ts';
+import { SseHub } from './sse.ts';
+
+/** Options of the dashboard server. */
+export const DashboardOptions = z.object({
+  host: z.string().min(1).default('127.0.0.1').describe('interface to listen on; 0.0.0.0 to serve the network'),
+  port: z.number().int().min(0).max(65535).default(0).describe('TCP port; 0 picks a free one'),
+  heartbeatMs: z.number().int().positive().default(15_000).describe('keep-alive comment interval on event streams'),
+});
+export type DashboardOptions = z.input<typeof DashboardOptions>;
+
+/** What the dashboard needs: its options and where its data comes from. */
+export interface DashboardConfig extends DashboardOptions {
+  source: DashboardSource;
+  logger?: Logger;
+}
+
+/** A running dashboard. */
+export interface Dashboard {
+  /** Base URL, e.g. http://127.0.0.1:8080/ */
+  url: string;
+  /** Ends open event streams and stops the server. */
+  close(): Promise<void>;
+}
+
+/** The page, read once: it is static, all data arrives through /api/state and /events. */
+const PAGE_HTML = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
+
+/** The HTML of the dashboard page. */
+export function dashboardPage(): string {
+  return PAGE_HTML;
+}
+
+/** Starts the dashboard's HTTP server and resolves once it listens. */
+export async function startDashboard(cfg: DashboardConfig): Promise<Dashboard> {
+  const opts = DashboardOptions.parse(cfg);
+  const log = cfg.logger ?? silentLogger();
+  const hub = new SseHub(cfg.source, opts.heartbeatMs);
+  // forceCloseConnections: idle keep-alive sockets must not hold close() open.
+  const app = Fastify({ logger: false, forceCloseConnections: true });
+
+  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(PAGE_HTML));
+  app.get('/api/state', async (_req, reply) => reply.header('cache-control', 'no-store').send(cfg.source.snapshot()));
+  app.get('/events', (_req, reply) => {
+    reply.hijack(); // the stream outlives this handler; fastify must not answer for us
+    hub.open(reply.raw);
+  });
+
+  await app.listen({ host: opts.host, port: opts.port });
+  const { port } = app.server.address() as AddressInfo;
+  const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const url = `http://${shownHost}:${port}/`;
+  log.info({ url }, 'dashboard listening');
+
+  let closed = false;
+  return {
+    url,
+    async close() {
+      if (closed) return;
+      closed = true;
+      hub.close();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,350 @@
+// The edge agent of one site: births and telemetry from the site broker → per-machine monitor →
+// on a raise, local action at once (alarm + command on the broker), then the evidence goes into
+// the durable outbox and over the cloud link; an entry leaves the outbox only on the cloud's
+// application ack. Logic runs on event time; wall time only measures latency and paces resends.
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import {
+  AlarmEvent, Counters, DeadLetterQueue, decodeJson, decodeWindow, encodeJson, Escalation, EscalationAck, incidentId,
+  MachineBirth, machineTopic, OutboxFullError, parseMachineTopic, siteFilter, silentLogger, subjects,
+  type Logger, type MachineCommand, type MachineStatus, type TelemetryWindow, type Transport, type WorkQueue,
+} from '../core/index.ts';
+import { createOutbox, type Outbox } from './outbox/outbox.ts';
+import { createMachineMonitor, MonitorConfig, type MachineMonitor, type Observation } from './machine-monitor.ts';
+import type { AlarmTransition } from './alarm.ts';
+
+export const EdgeAgentConfig = MonitorConfig.extend({
+  site: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  dataDir: z.string().min(1).describe('the outbox lives in <dataDir>/outbox'),
+  resendAfterMs: z.number().int().positive().default(10_000).describe('resend an unacked escalation after this long (wall clock)'),
+  statusEveryWindows: z.number().int().positive().default(10).describe('MachineStatus on the link every N windows of a machine'),
+  outboxMaxBytes: z.number().int().positive().default(64 * 1024 * 1024),
+});
+
+export type EdgeAgentOptions = z.input<typeof EdgeAgentConfig> & {
+  transport: Transport;
+  link: WorkQueue;
+  logger?: Logger;
+  counters?: Counters;
+};
+
+export type EdgeAgentEvent =
+  | { type: 'alarm'; alarm: AlarmEvent; command?: MachineCommand }
+  | { type: 'escalated'; escalation: Escalation; published: boolean }
+  | { type: 'acked'; ack: EscalationAck; deleted: boolean }
+  | { type: 'status'; status: MachineStatus };
+
+export interface EdgeAgentStats {
+  machines: number;
+  windows: number;
+  /** Incidents raised (each escalated once). */
+  alarms: number;
+  /** Raises that reopened a recently cleared incident (local action again, no new escalation). */
+  reopened: number;
+  cleared: number;
+  escalations: number;
+  acked: number;
+  resent: number;
+  pendingOutbox: number;
+  deadLetters: number;
+  /** Wall time from a window's arrival to its command being handed to the broker (ms). */
+  commandLatencyMsP50: number;
+  commandLatencyMsP99: number;
+  commandLatencyMsMax: number;
+}
+
+export interface EdgeAgent {
+  stats(): EdgeAgentStats;
+  readonly counters: Counters;
+  readonly deadLetters: DeadLetterQueue;
+  /** Calls `listener` on alarms, escalations, acks and status; returns an unsubscribe. */
+  onEvent(listener: (e: EdgeAgentEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+interface MachineEntry {
+  monitor: MachineMonitor;
+  lastSeq?: number;
+}
+
+const LATENCY_SAMPLES = 1024;
+
+function percentile(v: number[], q: number): number {
+  if (v.length === 0) return 0;
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+
+/** Starts an edge agent: subscribes to the site's births and telemetry and to its acks on the link. */
+export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAgent> {
+  const { transport, link } = options;
+  const cfg = EdgeAgentConfig.parse(options);
+  const { site } = cfg;
+  const log = options.logger ?? silentLogger();
+  const counters = options.counters ?? new Counters();
+  const deadLetters = new DeadLetterQueue(counters, 1000, (d) => log.warn({ stage: d.stage, topic: d.topic, reason: d.reason }, 'dead letter'));
+  const outbox: Outbox = await createOutbox({ dir: `${cfg.dataDir}/outbox`, maxBytes: cfg.outboxMaxBytes });
+  if (outbox.recoveredTornBytes > 0) log.warn({ bytes: outbox.recoveredTornBytes }, 'outbox: cut a torn tail left by a crash');
+  const machines = new Map<string, MachineEntry>();
+  const listeners = new Set<(e: EdgeAgentEvent) => void>();
+  const latencies: number[] = [];
+  const n = { windows: 0, alarms: 0, reopened: 0, cleared: 0, escalations: 0, acked: 0, resent: 0, deadLetters: 0 };
+  const inflight = new Set<Promise<void>>();
+  let closed = false;
+
+  const emit = (e: EdgeAgentEvent) => {
+    for (const l of listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        log.error({ err }, 'event listener threw');
+      }
+    }
+  };
+  const dead = (stage: string, reason: string, topic: string, payload: Uint8Array) => {
+    n.deadLetters++;
+    deadLetters.add(stage, reason, topic, payload);
+  };
+  /** Runs async work off the message handler (which must not throw) and lets close() wait for it. */
+  const track = (what: string, p: Promise<unknown>) => {
+    const q = p.then(
+      () => undefined,
+      (err) => {
+        counters.inc(`edge.error.${what}`);
+        log.error({ err }, `edge: ${what} failed`);
+      },
+    );
+    inflight.add(q);
+    void q.finally(() => inflight.delete(q));
+  };
+
+  function onBirth(topic: string, payload: Uint8Array): void {
+    if (closed) return;
+    const addr = parseMachineTopic(topic);
+    if (!addr.ok) return dead('edge.topic', addr.reason, topic, payload);
+    const key = `${addr.value.line}/${addr.value.machine}`;
+    if (payload.byteLength === 0) {
+      machines.delete(key); // a cleared retained birth: the machine left the site
+      return;
+    }
+    const b = decodeJson(MachineBirth, payload);
+    if (!b.ok) return dead('edge.birth', b.reason, topic, payload);
+    if (b.value.site !== addr.value.site || b.value.line !== addr.value.line || b.value.machine !== addr.value.machine) {
+      return dead('edge.mismatch', `birth names ${b.value.site}/${b.value.line}/${b.value.machine}, topic ${topic}`, topic, payload);
+    }
+    const known = machines.get(key);
+    if (known && JSON.stringify(known.monitor.birth.bearing) === JSON.stringify(b.value.bearing) && known.monitor.birth.machineType === b.value.machineType) {
+      // A rebirth (e.g. the machine's gateway restarted): keep what was learned, restart the sequence.
+      known.monitor.birth = b.value;
+      known.lastSeq = undefined;
+    } else {
+      machines.set(key, { monitor: createMachineMonitor(b.value, cfg) });
+    }
+    counters.inc('edge.births');
+  }
+
+  function onTelemetry(topic: string, payload: Uint8Array): void {
+    const arrivedMs = performance.now();
+    if (closed) return;
+    const addr = parseMachineTopic(topic);
+    if (!addr.ok) return dead('edge.topic', addr.reason, topic, payload);
+    const w = decodeWindow(payload);
+    if (!w.ok) return dead('edge.decode', w.reason, topic, payload);
+    const { line, machine } = addr.value;
+    if (w.value.site !== addr.value.site || w.value.line !== line || w.value.machine !== machine) {
+      return dead('edge.mismatch', `payload names ${w.value.site}/${w.value.line}/${w.value.machine}, topic ${topic}`, topic, payload);
+    }
+    const m = machines.get(`${line}/${machine}`);
+    if (!m) return dead('edge.unknown-machine', `no birth certificate for ${line}/${machine}`, topic, payload);
+    if (m.lastSeq !== undefined && w.value.seq <= m.lastSeq) {
+      return dead('edge.stale', `seq ${w.value.seq} not after ${m.lastSeq} (duplicate or out of order)`, topic, payload);
+    }
+    if (m.lastSeq !== undefined && w.value.seq > m.lastSeq + 1) counters.inc('edge.seq_gap', w.value.seq - m.lastSeq - 1);
+    m.lastSeq = w.value.seq;
+    const r = m.monitor.observe(w.value);
+    if (!r.ok) return dead('edge.features', r.reason, topic, payload);
+    n.windows++;
+    counters.inc('edge.windows');
+    const t = r.value.transition;
+    if (t?.kind === 'raised') track('raise', raise(m, w.value, r.value, t, arrivedMs));
+    else if (t?.kind === 'cleared') track('clear', clear(m, w.value, t));
+    if (m.monitor.windows % cfg.statusEveryWindows === 0) track('status', sendStatus(m, w.value, r.value));
+  }
+
+  function alarmEvent(m: MachineEntry, state: AlarmEvent['state'], id: string, severity: AlarmEvent['severity'], score: number, ts: number): AlarmEvent {
+    const { line, machine } = m.monitor.birth;
+    return { v: 1, incidentId: id, site, line, machine, state, severity, score, ts };
+  }
+
+  async function raise(m: MachineEntry, w: TelemetryWindow, obs: Observation, t: Extract<AlarmTransition, { kind: 'raised' }>, arrivedMs: number): Promise<void> {
+    if (t.reopened) n.reopened++;
+    else n.alarms++;
+    const birth = m.monitor.birth;
+    const id = incidentId(site, birth.machine, t.openedAtMs);
+    const alarm = alarmEvent(m, 'raised', id, t.severity, t.score, w.ts);
+    const command: MachineCommand = { v: 1, incidentId: id, action: 'reduce-load', reason: `${t.severity} anomaly, score ${t.score.toFixed(1)}`, ts: w.ts };
+    // Local action first and concurrently: it must not wait for the cloud or the disk.
+    const commandSent = transport.publish(machineTopic(birth, 'command'), encodeJson(command), { qos: 1 }).then(() => {
+      latencies.push(performance.now() - arrivedMs);
+      if (latencies.length > LATENCY_SAMPLES) latencies.shift();
+    });
+    const alarmSent = transport.publish(machineTopic(birth, 'alarm'), encodeJson(alarm), { qos: 1 });
+    const [c, a] = await Promise.allSettled([commandSent, alarmSent]);
+    if (c.status === 'rejected') {
+      counters.inc('edge.command_failed');
+      log.error({ err: c.reason, incidentId: id }, 'command publish failed');
+    }
+    if (a.status === 'rejected') counters.inc('edge.alarm_publish_failed');
+    emit({ type: 'alarm', alarm, command });
+    log.info({ incidentId: id, severity: t.severity, score: t.score }, t.reopened ? 'alarm reopened' : 'alarm raised');
+    // A reopened incident was escalated when it first opened: the cloud already decided on it.
+    if (t.reopened) return;
+
+    const escalation: Escalation = {
+      v: 1, id, site, line: birth.line, machine: birth.machine, machineType: birth.machineType,
+      openedAt: t.openedAtMs, severity: t.severity, score: t.score,
+      evidence: { ...obs.features.evidence, baseline: obs.baseline ?? {} },
+      sentAtMs: Date.now(),
+    };
+    const valid = Escalation.safeParse(escalation);
+    if (!valid.success) {
+      counters.inc('edge.escalation_invalid');
+      log.error({ incidentId: id, issues: valid.error.issues.slice(0, 3) }, 'escalation failed its own schema; not sent');
+      return;
+    }
+    const bytes = encodeJson(escalation);
+    let stored: 'stored' | 'duplicate';
+    try {
+      stored = await outbox.put(id, bytes);
+    } catch (err) {
+      counters.inc(err instanceof OutboxFullError ? 'edge.outbox_full' : 'edge.outbox_error');
+      log.error({ err, incidentId: id }, 'escalation could not be stored; the local action stands');
+      return;
+    }
+    if (stored === 'duplicate') return; // already pending: the resend timer carries it
+    n.escalations++;
+    emit({ type: 'escalated', escalation, published: await send(id, bytes) });
+  }
+
+  async function clear(m: MachineEntry, w: TelemetryWindow, t: Extract<AlarmTransition, { kind: 'cleared' }>): Promise<void> {
+    n.cleared++;
+    // No automatic 'resume' command: if reduced load is what quietened the machine, resuming would
+    // re-raise, and the cycle would be an alarm storm spread over incidents. People resume.
+    const alarm = alarmEvent(m, 'cleared', incidentId(site, m.monitor.birth.machine, t.openedAtMs), t.severity, t.score, w.ts);
+    await transport.publish(machineTopic(m.monitor.birth, 'alarm'), encodeJson(alarm), { qos: 1 });
+    emit({ type: 'alarm', alarm });
+  }
+
+  /** One attempt to hand an escalation to the link; failures leave it in the outbox for the timer. */
+  async function send(id: string, bytes: Uint8Array): Promise<boolean> {
+    outbox.markAttempt(id, Date.now());
+    try {
+      await link.publish(subjects.escalation(site), bytes);
+      return true;
+    } catch (err) {
+      counters.inc('edge.link_publish_failed');
+      log.debug({ err, id }, 'link publish failed; will resend');
+      return false;
+    }
+  }
+
+  async function sendStatus(m: MachineEntry, w: TelemetryWindow, obs: Observation): Promise<void> {
+    const b = m.monitor.birth;
+    const status: MachineStatus = { v: 1, site, line: b.line, machine: b.machine, machineType: b.machineType, ts: w.ts, state: obs.state, score: obs.score, windows: m.monitor.windows };
+    try {
+      await link.publish(subjects.status(site), encodeJson(status));
+      counters.inc('edge.status_sent');
+    } catch {
+      counters.inc('edge.status_failed'); // status is periodic and superseded by the next: count, do not retry
+    }
+    emit({ type: 'status', status });
+  }
+
+  let resending = false;
+  async function resendDue(): Promise<void> {
+    if (resending || closed) return;
+    resending = true;
+    try {
+      const now = Date.now();
+      for (const e of outbox.pending()) {
+        if (closed) break;
+        const due = e.lastAttemptAtMs !== undefined ? e.lastAttemptAtMs + cfg.resendAfterMs <= now : fromEarlierRun.has(e.id) || e.storedAtMs + cfg.resendAfterMs <= now;
+        if (!due) continue;
+        fromEarlierRun.delete(e.id);
+        n.resent++;
+        counters.inc('edge.resent');
+        await send(e.id, e.payload);
+      }
+    } finally {
+      resending = false;
+    }
+  }
+  // Entries left from an earlier run go out on the first tick.
+  const fromEarlierRun = new Set(outbox.pending().map((e) => e.id));
+  const tickMs = Math.max(10, Math.min(1000, Math.floor(cfg.resendAfterMs / 4)));
+  const timer = setInterval(() => track('resend', resendDue()), tickMs);
+  timer.unref();
+
+  async function onAck(data: Uint8Array, subject: string): Promise<'ack' | 'nak'> {
+    const r = decodeJson(EscalationAck, data);
+    if (!r.ok) {
+      dead('edge.ack', r.reason, subject, data);
+      return 'ack'; // a malformed ack will not improve on redelivery
+    }
+    if (r.value.site !== site) {
+      dead('edge.ack', `ack for site ${r.value.site} on ${subject}`, subject, data);
+      return 'ack';
+    }
+    const deleted = await outbox.delete(r.value.escalationId); // throws → nak → redelivered
+    if (deleted) {
+      n.acked++;
+      counters.inc(`edge.acked.${r.value.outcome}`);
+      if (r.value.outcome === 'rejected') log.warn({ id: r.value.escalationId, detail: r.value.detail }, 'cloud rejected an escalation');
+    } else {
+      counters.inc('edge.ack_unknown'); // a repeated ack, or one for an entry acked before a restart
+    }
+    emit({ type: 'acked', ack: r.value, deleted });
+    return 'ack';
+  }
+
+  const unsubs: (() => Promise<void>)[] = [];
+  let consumer: { stop(): Promise<void> } | undefined;
+  try {
+    unsubs.push(await transport.subscribe(siteFilter(site, 'birth'), onBirth, { qos: 1 }));
+    unsubs.push(await transport.subscribe(siteFilter(site, 'telemetry'), onTelemetry, { qos: 1 }));
+    consumer = await link.consume(subjects.ack(site), `edge-${site}`, (msg) => onAck(msg.data, msg.subject));
+  } catch (err) {
+    clearInterval(timer);
+    for (const u of unsubs) await u().catch(() => undefined);
+    await outbox.close();
+    throw err;
+  }
+
+  return {
+    counters,
+    deadLetters,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stats() {
+      return {
+        machines: machines.size,
+        ...n,
+        pendingOutbox: outbox.size,
+        commandLatencyMsP50: percentile(latencies, 0.5),
+        commandLatencyMsP99: percentile(latencies, 0.99),
+        commandLatencyMsMax: latencies.length ? Math.max(...latencies) : 0,
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(timer);
+      for (const u of unsubs) await u().catch(() => undefined);
+      await consumer?.stop().catch(() => undefined);
+      while (inflight.size > 0) await Promise.all([...inflight]);
+      await outbox.close();
+    },
+  };
+}

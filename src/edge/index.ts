@@ -1,0 +1,7 @@
+// The edge agent: features, detectors, alarm hysteresis, durable outbox, and the wiring of one site.
+export * from './features/index.ts';
+export * from './detectors/index.ts';
+export * from './outbox/index.ts';
+export { createAlarm, AlarmConfig, type Alarm, type AlarmTransition, type OpenIncident } from './alarm.ts';
+export { createMachineMonitor, MonitorConfig, DetectorConfig, type MachineMonitor, type Observation } from './machine-monitor.ts';
+export { createEdgeAgent, EdgeAgentConfig, type EdgeAgent, type EdgeAgentOptions, type EdgeAgentEvent, type EdgeAgentStats } from './agent.ts';

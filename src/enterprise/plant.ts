@@ -1,0 +1,51 @@
+// Plant registration: work centres (the machines, ISA-95 equipment) and their production
+// schedule, back-to-back orders of one shift each. Idempotent and extendable: a machine's
+// schedule continues from the end of its last order, so registering twice adds nothing and a
+// longer horizon only appends.
+import type { SqlStore } from '../core/index.ts';
+import { DEFAULT_STORAGE_LOCATION } from './catalogue.ts';
+import type { EnterpriseConfig, PlantMachine } from './types.ts';
+
+/** What each machine type's line produces, for readable production orders. */
+const PRODUCT: Record<PlantMachine['machineType'], string> = {
+  'centrifugal-pump': 'Process water transfer batch',
+  'induction-motor': 'Conveyor line run',
+  fan: 'Exhaust ventilation run',
+};
+
+/** Upserts work centres, zero stock rows for their BOM parts, and production orders over [startMs, startMs + horizonMs). */
+export async function registerPlant(
+  store: SqlStore,
+  machines: PlantMachine[],
+  opts: { startMs: number; horizonMs: number },
+  cfg: Pick<EnterpriseConfig, 'productionOrderMs' | 'dueSlackMs'>,
+): Promise<void> {
+  const endMs = opts.startMs + opts.horizonMs;
+  // One transaction per machine keeps locks short; each step is idempotent, so a crash between
+  // machines is repaired by registering again.
+  for (const m of machines) {
+    await store.transaction(async (tx) => {
+      // The upsert locks the work-centre row, so concurrent registrations of one machine take turns.
+      await tx.query(
+        `INSERT INTO work_centres (id, site, line, machine_type) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET site = EXCLUDED.site, line = EXCLUDED.line, machine_type = EXCLUDED.machine_type`,
+        [m.machine, m.site, m.line, m.machineType],
+      );
+      await tx.query(
+        `INSERT INTO stock (material_id, site, storage_location, quantity, reorder_point)
+         SELECT material_id, $2, $3, 0, 1 FROM bom WHERE machine_type = $1 ON CONFLICT DO NOTHING`,
+        [m.machineType, m.site, DEFAULT_STORAGE_LOCATION],
+      );
+      const last = await tx.query<{ end: number | null }>('SELECT max(end_ms) AS "end" FROM production_orders WHERE work_centre = $1', [m.machine]);
+      const fromMs = Math.max(opts.startMs, last.rows[0]?.end ?? opts.startMs);
+      const count = Math.floor((endMs - fromMs) / cfg.productionOrderMs);
+      if (count <= 0) return;
+      await tx.query(
+        `INSERT INTO production_orders (product, quantity, work_centre, start_ms, end_ms, due_ms, status)
+         SELECT $1, 1000, $2, $3::bigint + g * $4::bigint, $3::bigint + (g + 1) * $4::bigint, $3::bigint + (g + 1) * $4::bigint + $5::bigint, 'released'
+         FROM generate_series(0, $6::integer - 1) AS g ORDER BY g`,
+        [PRODUCT[m.machineType], m.machine, fromMs, cfg.productionOrderMs, cfg.dueSlackMs, count],
+      );
+    });
+  }
+}

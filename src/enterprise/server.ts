@@ -1,0 +1,37 @@
+// Starts the enterprise process's API: migrate, seed the catalogue, listen.
+import type { Logger, SqlStore } from '../core/index.ts';
+import { migrate } from '../store/index.ts';
+import { buildEnterpriseApp } from './api.ts';
+import { ENTERPRISE_MIGRATIONS_TABLE, enterpriseMigrations } from './migrations.ts';
+import { seedCatalogue, type CatalogueSeed } from './seed.ts';
+import { createEnterpriseService, type EnterpriseService } from './service.ts';
+import type { EnterpriseConfig } from './types.ts';
+
+export interface RunningEnterprise {
+  /** Base URL, e.g. http://127.0.0.1:41234 (routes under /api/v1). */
+  url: string;
+  service: EnterpriseService;
+  /** Stops listening; the store stays open (the caller owns it). */
+  close(): Promise<void>;
+}
+
+/** Migrates and seeds `store`, then serves the API on host:port (port 0 = a free port). */
+export async function startEnterprise(cfg: {
+  store: SqlStore;
+  host?: string;
+  port?: number;
+  logger?: Logger;
+  seed?: CatalogueSeed;
+  config?: Partial<EnterpriseConfig>;
+}): Promise<RunningEnterprise> {
+  await migrate(cfg.store, enterpriseMigrations, { table: ENTERPRISE_MIGRATIONS_TABLE });
+  await seedCatalogue(cfg.store, cfg.seed);
+  const service = createEnterpriseService({ store: cfg.store, logger: cfg.logger, config: cfg.config });
+  const app = buildEnterpriseApp(service, { logger: cfg.logger });
+  const host = cfg.host ?? '127.0.0.1';
+  await app.listen({ host, port: cfg.port ?? 0 });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return { url: `http://${urlHost}:${port}`, service, close: () => app.close() };
+}

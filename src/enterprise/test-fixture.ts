@@ -1,0 +1,58 @@
+// Test support: an enterprise service on a fresh, migrated, seeded store (PGlite in memory or
+// a temporary PostgreSQL database), and request builders. Used by this folder's tests only.
+import type { MachineType, MaintenanceRequest, SqlStore } from '../core/index.ts';
+import { createTempDatabase } from '../../test/support/services.ts';
+import { createPgliteStore, createPostgresStore, migrate } from '../store/index.ts';
+import type { StockSeed } from './catalogue.ts';
+import { ENTERPRISE_MIGRATIONS_TABLE, enterpriseMigrations } from './migrations.ts';
+import { seedCatalogue } from './seed.ts';
+import { createEnterpriseService, type EnterpriseService } from './service.ts';
+
+export const HOUR_MS = 3_600_000;
+/** Event time the tests' plants start at: 2025-01-06T00:00Z. */
+export const T0 = Date.UTC(2025, 0, 6);
+
+export interface Fixture {
+  store: SqlStore;
+  service: EnterpriseService;
+  close(): Promise<void>;
+}
+
+/** Opens a store of `kind`, migrates and seeds it (with `stock` on the shelf), and builds the service. */
+export async function openFixture(kind: 'pglite' | 'postgres', stock: StockSeed[] = []): Promise<Fixture> {
+  let store: SqlStore;
+  let drop: (() => Promise<void>) | undefined;
+  if (kind === 'pglite') store = await createPgliteStore();
+  else {
+    const db = await createTempDatabase();
+    drop = db.drop;
+    store = await createPostgresStore({ url: db.url, max: 12 });
+  }
+  await migrate(store, enterpriseMigrations, { table: ENTERPRISE_MIGRATIONS_TABLE });
+  await seedCatalogue(store, { stock });
+  let clock = T0;
+  const service = createEnterpriseService({ store, now: () => ++clock });
+  return {
+    store,
+    service,
+    async close() {
+      await store.close();
+      await drop?.();
+    },
+  };
+}
+
+/** A maintenance request with defaults; override what the test is about. */
+export function request(over: Partial<MaintenanceRequest> & { incidentId: string; site: string; machine: string; machineType: MachineType }): MaintenanceRequest {
+  return {
+    v: 1,
+    line: 'line-1',
+    faultType: 'bearing-outer-race',
+    component: 'drive-end-bearing',
+    priority: 'high',
+    detectedAt: T0,
+    dueBy: T0 + 200 * HOUR_MS,
+    explanation: 'BPFO harmonics in the envelope spectrum',
+    ...over,
+  };
+}

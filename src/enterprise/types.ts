@@ -1,0 +1,158 @@
+// The enterprise's request and row types: zod where a request enters (REST bodies, query
+// strings), plain interfaces for rows it returns.
+import { z } from 'zod';
+import { MachineType } from '../core/index.ts';
+
+export const PlantMachine = z.object({
+  machine: z.string().min(1).max(64),
+  site: z.string().min(1).max(64),
+  line: z.string().min(1).max(64),
+  machineType: MachineType,
+});
+export type PlantMachine = z.infer<typeof PlantMachine>;
+
+/** Body of POST /api/v1/plant. */
+export const RegisterPlantRequest = z.object({
+  machines: z.array(PlantMachine).min(1).max(10_000),
+  startMs: z.number().int().describe('event time the production schedule starts, epoch ms'),
+  horizonMs: z.number().int().positive().max(366 * 24 * 3_600_000).describe('how far ahead production is scheduled, ms'),
+});
+export type RegisterPlantRequest = z.infer<typeof RegisterPlantRequest>;
+
+/** Most rows one list call returns. */
+export const MAX_PAGE = 500;
+
+/** Query string of every list route: a page and optional filters. */
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+  incidentId: z.string().min(1).optional(),
+  machine: z.string().min(1).optional(),
+  site: z.string().min(1).optional(),
+});
+export type ListQuery = z.input<typeof ListQuery>;
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface NotificationRow {
+  id: string;
+  incidentId: string;
+  site: string;
+  line: string;
+  machine: string;
+  machineType: string;
+  faultType: string;
+  component: string | null;
+  priority: string;
+  text: string;
+  detectedAtMs: number;
+  dueByMs: number;
+  createdAtMs: number;
+}
+
+export interface PurchaseOrderRow {
+  id: string;
+  incidentId: string;
+  materialId: string;
+  materialDescription: string;
+  supplierId: string;
+  supplierName: string;
+  site: string;
+  quantity: number;
+  unitPriceCents: number;
+  totalCents: number;
+  expedited: boolean;
+  late: boolean;
+  status: string;
+  orderedAtMs: number;
+  expectedDeliveryMs: number;
+  createdAtMs: number;
+}
+
+export interface ReservationRow {
+  id: string;
+  incidentId: string;
+  materialId: string;
+  site: string;
+  storageLocation: string;
+  quantity: number;
+  createdAtMs: number;
+}
+
+export interface WorkOrderRow {
+  id: string;
+  incidentId: string;
+  notificationId: string;
+  machine: string;
+  component: string | null;
+  materialId: string | null;
+  plannedStartMs: number;
+  plannedEndMs: number;
+  status: string;
+  plannedCostCents: number;
+  createdAtMs: number;
+}
+
+export interface ProductionOrderRow {
+  id: string;
+  product: string;
+  quantity: number;
+  workCentre: string;
+  startMs: number;
+  endMs: number;
+  dueMs: number;
+  status: string;
+}
+
+export interface ProductionMoveRow {
+  id: number;
+  productionOrderId: string;
+  incidentId: string;
+  fromWorkCentre: string;
+  toWorkCentre: string;
+  oldStartMs: number;
+  oldEndMs: number;
+  newStartMs: number;
+  newEndMs: number;
+  movedAtMs: number;
+}
+
+export interface MaterialRow {
+  id: string;
+  description: string;
+  unit: string;
+  unitPriceCents: number;
+}
+
+export interface StockRow {
+  materialId: string;
+  materialDescription: string;
+  site: string;
+  storageLocation: string;
+  quantity: number;
+  reorderPoint: number;
+}
+
+export interface BomRow {
+  machineType: string;
+  component: string;
+  materialId: string;
+  materialDescription: string;
+  quantity: number;
+}
+
+/** Tunables of the planner; durations in ms, money in cents. */
+export const EnterpriseConfig = z.object({
+  repairDurationMs: z.number().int().positive().default(4 * 3_600_000).describe('planned work-order length when a part is replaced'),
+  inspectionDurationMs: z.number().int().positive().default(2 * 3_600_000).describe('planned work-order length for inspect-only requests'),
+  pickFromStockMs: z.number().int().min(0).default(30 * 60_000).describe('time to pick a reserved part from stores'),
+  labourRateCentsPerHour: z.number().int().min(0).default(9_500).describe('technician rate for the planned cost'),
+  productionOrderMs: z.number().int().positive().default(8 * 3_600_000).describe('length of one production order (one shift)'),
+  dueSlackMs: z.number().int().min(0).default(16 * 3_600_000).describe('due date of a production order after its planned end'),
+});
+export type EnterpriseConfig = z.infer<typeof EnterpriseConfig>;

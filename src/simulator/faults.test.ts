@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { ConfigError, FaultType } from '../core/index.ts';
+import { defaultPlant } from './default-plant.ts';
+import { DEFAULT_MIN_HEALTHY_MS, TIME_TO_FAILURE_MS, planFaults } from './faults.ts';
+
+const START_MS = Date.UTC(2024, 0, 1);
+const HOUR_MS = 3_600_000;
+
+test('faults - planFaults is deterministic per seed and differs between seeds', () => {
+  const plant = defaultPlant({ machines: 12, sites: 2 });
+  const opts = { plant, seed: 11, startMs: START_MS, horizonMs: 96 * HOUR_MS, count: 5 };
+  const a = planFaults(opts);
+  assert.deepEqual(planFaults(opts), a);
+  assert.notDeepEqual(planFaults({ ...opts, seed: 12 }), a);
+  assert.equal(a.length, 5);
+});
+
+test('faults - planFaults picks distinct machines and respects minHealthyMs, the horizon and 18-36 h to failure', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 30 }),
+      fc.integer(),
+      fc.integer({ min: 24, max: 24 * 30 }),
+      fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      (machines, seed, horizonH, minHealthyH, countFrac) => {
+        const plant = defaultPlant({ machines });
+        const count = Math.round(countFrac * machines);
+        const horizonMs = horizonH * HOUR_MS;
+        const minHealthyMs = minHealthyH === undefined ? undefined : minHealthyH * HOUR_MS;
+        const plan = planFaults({ plant, seed, startMs: START_MS, horizonMs, count, minHealthyMs });
+        assert.equal(plan.length, count);
+        assert.equal(new Set(plan.map((f) => f.machine)).size, count, 'distinct machines');
+        const ids = new Set(plant.sites.flatMap((s) => s.lines.flatMap((l) => l.machines.map((m) => m.id))));
+        for (const f of plan) {
+          assert.ok(ids.has(f.machine));
+          assert.ok(FaultType.options.includes(f.fault));
+          assert.ok(f.onsetMs >= START_MS + (minHealthyMs ?? DEFAULT_MIN_HEALTHY_MS), 'healthy long enough first');
+          assert.ok(f.onsetMs <= START_MS + 0.5 * horizonMs + 1, 'onset in the first half of the horizon');
+          const ttf = f.failureMs - f.onsetMs;
+          assert.ok(ttf >= TIME_TO_FAILURE_MS[0] && ttf <= TIME_TO_FAILURE_MS[1], `time to failure ${ttf / HOUR_MS} h`);
+        }
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
+test('faults - planFaults uses both fault types and spreads onsets', () => {
+  const plan = planFaults({ plant: defaultPlant({ machines: 40 }), seed: 3, startMs: START_MS, horizonMs: 96 * HOUR_MS, count: 40 });
+  for (const t of FaultType.options) assert.ok(plan.some((f) => f.fault === t), `has ${t}`);
+  const onsets = plan.map((f) => f.onsetMs);
+  assert.ok(Math.max(...onsets) - Math.min(...onsets) > 24 * HOUR_MS, 'onsets spread over the window');
+});
+
+test('faults - impossible plans are ConfigErrors', () => {
+  const plant = defaultPlant({ machines: 3 });
+  assert.throws(() => planFaults({ plant, seed: 1, startMs: START_MS, horizonMs: 96 * HOUR_MS, count: 4 }), ConfigError);
+  assert.throws(() => planFaults({ plant, seed: 1, startMs: START_MS, horizonMs: 10 * HOUR_MS, count: 1 }), /minHealthyMs/);
+});
