@@ -1,5 +1,7 @@
 // Plant registration: work centres (the machines, ISA-95 equipment) and their production
-// schedule, back-to-back orders of one shift each. Idempotent and extendable: a machine's
+// schedule: one order per shift for the first `shiftsPerDay` of the day's three 8-hour shifts
+// (from `firstShiftHourUtc`, default 06:00, 14:00, 22:00 UTC), so a two-shift plant has a night gap that absorbs a maintenance
+// delay instead of rippling it through every later order. Idempotent and extendable: a machine's
 // schedule continues from the end of its last order, so registering twice adds nothing and a
 // longer horizon only appends.
 import type { SqlStore } from '../core/index.ts';
@@ -18,7 +20,7 @@ export async function registerPlant(
   store: SqlStore,
   machines: PlantMachine[],
   opts: { startMs: number; horizonMs: number },
-  cfg: Pick<EnterpriseConfig, 'productionOrderMs' | 'dueSlackMs'>,
+  cfg: Pick<EnterpriseConfig, 'productionOrderMs' | 'dueSlackMs' | 'shiftsPerDay' | 'firstShiftHourUtc'>,
 ): Promise<void> {
   const endMs = opts.startMs + opts.horizonMs;
   // One transaction per machine keeps locks short; each step is idempotent, so a crash between
@@ -38,14 +40,31 @@ export async function registerPlant(
       );
       const last = await tx.query<{ end: number | null }>('SELECT max(end_ms) AS "end" FROM production_orders WHERE work_centre = $1', [m.machine]);
       const fromMs = Math.max(opts.startMs, last.rows[0]?.end ?? opts.startMs);
-      const count = Math.floor((endMs - fromMs) / cfg.productionOrderMs);
-      if (count <= 0) return;
+      const starts = shiftStarts(fromMs, endMs, cfg.productionOrderMs, cfg.shiftsPerDay, cfg.firstShiftHourUtc);
+      if (starts.length === 0) return;
       await tx.query(
         `INSERT INTO production_orders (product, quantity, work_centre, start_ms, end_ms, due_ms, status)
-         SELECT $1, 1000, $2, $3::bigint + g * $4::bigint, $3::bigint + (g + 1) * $4::bigint, $3::bigint + (g + 1) * $4::bigint + $5::bigint, 'released'
-         FROM generate_series(0, $6::integer - 1) AS g ORDER BY g`,
-        [PRODUCT[m.machineType], m.machine, fromMs, cfg.productionOrderMs, cfg.dueSlackMs, count],
+         SELECT $1, 1000, $2, s, s + $3::bigint, s + $3::bigint + $4::bigint, 'released'
+         FROM unnest($5::bigint[]) AS s ORDER BY s`,
+        [PRODUCT[m.machineType], m.machine, cfg.productionOrderMs, cfg.dueSlackMs, starts],
       );
     });
   }
+}
+
+const DAY_MS = 24 * 3_600_000;
+
+/** Start times of the production shifts that fit wholly in [fromMs, endMs); the day's first shift starts at `firstShiftHourUtc`. */
+export function shiftStarts(fromMs: number, endMs: number, shiftMs: number, shiftsPerDay: number, firstShiftHourUtc: number): number[] {
+  const DAY_START_OFFSET_MS = firstShiftHourUtc * 3_600_000;
+  const out: number[] = [];
+  const perDay = Math.max(1, Math.floor(DAY_MS / shiftMs));
+  let day = Math.floor((fromMs - DAY_START_OFFSET_MS) / DAY_MS) * DAY_MS + DAY_START_OFFSET_MS;
+  for (; day < endMs; day += DAY_MS) {
+    for (let k = 0; k < Math.min(shiftsPerDay, perDay); k++) {
+      const s = day + k * shiftMs;
+      if (s >= fromMs && s + shiftMs <= endMs) out.push(s);
+    }
+  }
+  return out;
 }

@@ -4,6 +4,7 @@ import type { MachineType, MaintenanceRequest, SqlStore } from '../core/index.ts
 import { createTempDatabase } from '../../test/support/services.ts';
 import { createPgliteStore, createPostgresStore, migrate } from '../store/index.ts';
 import type { StockSeed } from './catalogue.ts';
+import type { EnterpriseConfig } from './types.ts';
 import { ENTERPRISE_MIGRATIONS_TABLE, enterpriseMigrations } from './migrations.ts';
 import { seedCatalogue } from './seed.ts';
 import { createEnterpriseService, type EnterpriseService } from './service.ts';
@@ -12,6 +13,9 @@ export const HOUR_MS = 3_600_000;
 /** Event time the tests' plants start at: 2025-01-06T00:00Z. */
 export const T0 = Date.UTC(2025, 0, 6);
 
+/** Back-to-back shifts from midnight: the schedule most tests reason about. */
+export const THREE_SHIFTS: Partial<EnterpriseConfig> = { shiftsPerDay: 3, firstShiftHourUtc: 0 };
+
 export interface Fixture {
   store: SqlStore;
   service: EnterpriseService;
@@ -19,7 +23,7 @@ export interface Fixture {
 }
 
 /** Opens a store of `kind`, migrates and seeds it (with `stock` on the shelf), and builds the service. */
-export async function openFixture(kind: 'pglite' | 'postgres', stock: StockSeed[] = []): Promise<Fixture> {
+export async function openFixture(kind: 'pglite' | 'postgres', stock: StockSeed[] = [], config: Partial<EnterpriseConfig> = THREE_SHIFTS): Promise<Fixture> {
   let store: SqlStore;
   let drop: (() => Promise<void>) | undefined;
   if (kind === 'pglite') store = await createPgliteStore();
@@ -31,7 +35,7 @@ export async function openFixture(kind: 'pglite' | 'postgres', stock: StockSeed[
   await migrate(store, enterpriseMigrations, { table: ENTERPRISE_MIGRATIONS_TABLE });
   await seedCatalogue(store, { stock });
   let clock = T0;
-  const service = createEnterpriseService({ store, now: () => ++clock });
+  const service = createEnterpriseService({ store, now: () => ++clock, config });
   return {
     store,
     service,

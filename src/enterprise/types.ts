@@ -154,5 +154,7 @@ export const EnterpriseConfig = z.object({
   labourRateCentsPerHour: z.number().int().min(0).default(9_500).describe('technician rate for the planned cost'),
   productionOrderMs: z.number().int().positive().default(8 * 3_600_000).describe('length of one production order (one shift)'),
   dueSlackMs: z.number().int().min(0).default(16 * 3_600_000).describe('due date of a production order after its planned end'),
+  firstShiftHourUtc: z.number().int().min(0).max(23).default(6).describe('hour (UTC) the first production shift of a day starts'),
+  shiftsPerDay: z.number().int().min(1).max(3).default(2).describe('production shifts of productionOrderMs per day (2: the night is free)'),
 });
 export type EnterpriseConfig = z.infer<typeof EnterpriseConfig>;
