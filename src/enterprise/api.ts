@@ -33,7 +33,11 @@ async function authorize(_req: FastifyRequest, _reply: FastifyReply): Promise<vo
 
 /** Builds the API over the service (not listening; call listen or use inject). */
 export function buildEnterpriseApp(service: EnterpriseService, opts: { logger?: Logger } = {}): FastifyInstance {
-  const app = Fastify({ loggerInstance: (opts.logger ?? silentLogger()) as FastifyBaseLogger });
+  const app = Fastify({
+    loggerInstance: (opts.logger ?? silentLogger()) as FastifyBaseLogger,
+    // One line per request drowns the pipeline's own log; errors are still logged.
+    disableRequestLogging: true,
+  });
   app.addHook('preHandler', authorize);
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
