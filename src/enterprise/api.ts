@@ -2,7 +2,7 @@
 // enter; a bad one is a 400 naming the field, a master-data misfit a 422 with the reason.
 // Every route declares the roles it needs (config.roles); `authorize` is the single place where
 // authentication will check them (not enforced yet).
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { MaintenanceRequest, silentLogger, type Logger } from '../core/index.ts';
 import type { EnterpriseService } from './service.ts';
@@ -36,7 +36,7 @@ export function buildEnterpriseApp(service: EnterpriseService, opts: { logger?: 
   const app = Fastify({
     loggerInstance: (opts.logger ?? silentLogger()) as FastifyBaseLogger,
     // One line per request drowns the pipeline's own log; errors are still logged.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   app.addHook('preHandler', authorize);
 
