@@ -11,7 +11,7 @@ import { createEdgeAgent, type EdgeAgent } from '../edge/index.ts';
 import { cloudMigrations, createDiagnosisService, type DiagnosisService } from '../cloud/index.ts';
 import { startEnterprise } from '../enterprise/index.ts';
 import { startDashboard } from '../dashboard/index.ts';
-import { createEnterpriseHttpClient } from '../transport/enterprise-http.ts';
+import { createEnterpriseHttpClient } from '../transport/index.ts';
 import { migrate } from '../store/index.ts';
 import type { Env } from './env.ts';
 import { openLink, openMqtt, openSqlStore, Resources, siteBrokerUrl } from './wiring.ts';

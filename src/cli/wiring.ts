@@ -3,8 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger, SqlStore, Transport, WorkQueue } from '../core/index.ts';
-import { createJetStreamQueue, createMemoryQueue, createMqttTransport, startEmbeddedBroker } from '../transport/index.ts';
-import { namespacedQueue } from '../transport/namespaced-queue.ts';
+import { createJetStreamQueue, createMemoryQueue, createMqttTransport, namespacedQueue, startEmbeddedBroker } from '../transport/index.ts';
+
 import { openStore } from '../store/index.ts';
 import type { Env } from './env.ts';
 

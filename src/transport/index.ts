@@ -7,3 +7,5 @@ export { createMemoryQueue, type MemoryQueue, type MemoryQueueConfig } from './m
 export { createMqttTransport, type MqttTransport, type MqttTransportConfig } from './mqtt-transport.ts';
 export { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts';
 export { createJetStreamQueue, type JetStreamQueue, type JetStreamQueueConfig } from './jetstream-queue.ts';
+export { createEnterpriseHttpClient, type EnterpriseHttpClient } from './enterprise-http.ts';
+export { namespacedQueue } from './namespaced-queue.ts';

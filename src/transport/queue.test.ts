@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { queueContract } from './queue.contract.ts';
 import { createMemoryQueue } from './memory-queue.ts';
+import { namespacedQueue } from './namespaced-queue.ts';
 import { createJetStreamQueue } from './jetstream-queue.ts';
 import { uniqueToken } from './test-helpers.ts';
 import { ServiceUnavailableError } from '../core/errors.ts';
@@ -13,6 +14,29 @@ queueContract('memory', async () => {
   const q = createMemoryQueue({ ackWaitMs });
   return { q, close: () => q.close() };
 }, { ackWaitMs });
+
+// A namespaced view must behave exactly like the queue it wraps (it is what NATS_NAMESPACE uses).
+queueContract('namespaced memory', async () => {
+  const inner = createMemoryQueue({ ackWaitMs });
+  return { q: namespacedQueue(inner, 'tenant-a'), close: () => inner.close() };
+}, { ackWaitMs });
+
+test('queue namespaced - stores under the namespace and keeps namespaces apart', async () => {
+  const inner = createMemoryQueue({ ackWaitMs });
+  const a = namespacedQueue(inner, 'a');
+  const b = namespacedQueue(inner, 'b');
+  const seen: string[] = [];
+  const raw: string[] = [];
+  await inner.consume('>', 'raw', async (m) => (raw.push(m.subject), 'ack'));
+  await a.consume('pdm.>', 'a', async (m) => (seen.push(m.subject), 'ack'));
+  await b.publish('pdm.x', new Uint8Array([1]));
+  await a.publish('pdm.y', new Uint8Array([2]));
+  const deadline = Date.now() + 2000;
+  while ((seen.length < 1 || raw.length < 2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(seen, ['pdm.y']);
+  assert.deepEqual(raw.sort(), ['a.pdm.y', 'b.pdm.x']);
+  await inner.close();
+});
 
 queueContract('jetstream', async () => {
   // A private stream per test: NATS is shared with other test runs.

@@ -8,7 +8,7 @@ import { createEdgeAgent } from '../../edge/index.ts';
 import { cloudMigrations, createDiagnosisService } from '../../cloud/index.ts';
 import { startEnterprise } from '../../enterprise/index.ts';
 import { startDashboard } from '../../dashboard/index.ts';
-import { createEnterpriseHttpClient } from '../../transport/enterprise-http.ts';
+import { createEnterpriseHttpClient } from '../../transport/index.ts';
 import { migrate } from '../../store/index.ts';
 import { durationOption, numberOption } from '../args.ts';
 import { openLink, openMqtt, openSqlStore, Resources, siteBrokerUrl } from '../wiring.ts';
