@@ -38,6 +38,8 @@ export function dashboardPage(): string {
   return PAGE_HTML;
 }
 
+const FAVICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="#2f855a"/></svg>';
+
 /** Starts the dashboard's HTTP server and resolves once it listens. */
 export async function startDashboard(cfg: DashboardConfig): Promise<Dashboard> {
   const opts = DashboardOptions.parse(cfg);
@@ -47,6 +49,8 @@ export async function startDashboard(cfg: DashboardConfig): Promise<Dashboard> {
   const app = Fastify({ logger: false, forceCloseConnections: true });
 
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(PAGE_HTML));
+  // An inline SVG icon, so the browser's automatic favicon request is not a 404 in the console.
+  app.get('/favicon.ico', async (_req, reply) => reply.type('image/svg+xml').header('cache-control', 'max-age=86400').send(FAVICON_SVG));
   app.get('/api/state', async (_req, reply) => reply.header('cache-control', 'no-store').send(cfg.source.snapshot()));
   app.get('/events', (_req, reply) => {
     reply.hijack(); // the stream outlives this handler; fastify must not answer for us
