@@ -1,8 +1,9 @@
 import type { Command } from './command.ts';
 import { demo } from './demo.ts';
 import { cloud, edge, enterprise, sim } from './services.ts';
+import { detect } from './detect.ts';
 
-export const COMMANDS: Record<string, Command> = { demo, sim, edge, cloud, enterprise };
+export const COMMANDS: Record<string, Command> = { demo, sim, edge, cloud, enterprise, detect };
 
 /** The top-level help text. */
 export function usage(): string {

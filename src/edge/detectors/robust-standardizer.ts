@@ -1,0 +1,61 @@
+// Per-feature robust standardisation shared by the streaming detectors: each feature's learned
+// median and MAD (× 1.4826 ≈ σ, Rousseeuw & Croux 1993) turn a raw value into a signed robust z,
+// so detectors see every channel on one scale whatever its unit.
+import { RollingMedianMad } from './rolling-median.ts';
+import { MAD_TO_SIGMA } from './robust-baseline.ts';
+
+/** Floors that keep σ positive for constant or zero-centred features (same meaning as in the robust baseline). */
+export interface SigmaFloors {
+  /** Least σ as a fraction of |median|. */
+  relativeFloor: number;
+  /** Least σ in the feature's unit. */
+  absoluteFloor: number;
+}
+
+export const DEFAULT_FLOORS: SigmaFloors = { relativeFloor: 0.01, absoluteFloor: 1e-9 };
+
+/** Rolling median/MAD per feature name; `z()` gives signed robust z-scores. */
+export class RobustStandardizer {
+  private readonly stats = new Map<string, RollingMedianMad>();
+
+  constructor(
+    readonly windowSize = 500,
+    readonly floors: SigmaFloors = DEFAULT_FLOORS,
+  ) {}
+
+  /** Learns every finite value of `x`. */
+  update(x: Record<string, number>): void {
+    for (const [name, v] of Object.entries(x)) {
+      if (!Number.isFinite(v)) continue;
+      let s = this.stats.get(name);
+      if (!s) this.stats.set(name, (s = new RollingMedianMad(this.windowSize)));
+      s.update(v);
+    }
+  }
+
+  /** Values learned for `name` (0 when never seen). */
+  count(name: string): number {
+    return this.stats.get(name)?.get().n ?? 0;
+  }
+
+  /** Feature names seen so far, in first-seen order. */
+  names(): string[] {
+    return [...this.stats.keys()];
+  }
+
+  /** Median and floored σ of `name`, or undefined when never seen. */
+  location(name: string): { median: number; sigma: number } | undefined {
+    const s = this.stats.get(name)?.get();
+    if (!s || s.n === 0) return undefined;
+    return { median: s.median, sigma: Math.max(MAD_TO_SIGMA * s.mad, this.floors.relativeFloor * Math.abs(s.median), this.floors.absoluteFloor) };
+  }
+
+  /** Signed robust z of `v` for `name`, clamped to ±maxZ; undefined when unseen or `v` not finite. */
+  z(name: string, v: number, maxZ = 1e6): number | undefined {
+    const loc = this.location(name);
+    if (!loc || !Number.isFinite(v)) return undefined;
+    const z = (v - loc.median) / loc.sigma;
+    if (Number.isNaN(z)) return 0; // ∞/∞ at the edge of the double range: deviation and spread alike
+    return Math.max(-maxZ, Math.min(maxZ, z));
+  }
+}

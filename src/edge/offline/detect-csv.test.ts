@@ -1,0 +1,99 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { detectCsv, defaultTrainRows } from './detect-csv.ts';
+import { gaussian } from '../features/synthetic.test-support.ts';
+
+/** A CSV of `n` rows: flow ≈ 50, pressure ≈ 2 + flow/100 (correlated), temperature ≈ 60; `shift` adds to flow inside [from, to). */
+function synthetic(n: number, anomaly?: { from: number; to: number; shift: number }): string {
+  const lines = ['timestamp;flow;pressure;temperature'];
+  for (let i = 0; i < n; i++) {
+    const g = gaussian(3, 31 * i + 7);
+    let flow = 50 + g[0]!;
+    if (anomaly && i >= anomaly.from && i < anomaly.to) flow += anomaly.shift;
+    const pressure = 2 + (50 + g[0]!) / 100 + 0.002 * g[1]!; // follows the healthy flow: the shift breaks the relation
+    lines.push(`2024-01-01T00:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z;${flow};${pressure};${60 + 0.5 * g[2]!}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+test('detect - an injected anomaly segment scores clearly higher inside than outside', () => {
+  const r = detectCsv(synthetic(900, { from: 600, to: 700, shift: 3 }), { trainRows: 300 });
+  assert.ok(r.ok, !r.ok ? r.reason : '');
+  const { scores } = r.value;
+  const inside = scores.slice(610, 700);
+  const outside = scores.slice(300, 600);
+  const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+  assert.ok(mean(inside) > 0.8, `inside ${mean(inside)}`);
+  assert.ok(mean(outside) < 0.3, `outside ${mean(outside)}`);
+  assert.ok(inside.filter((s) => s >= 0.5).length > 0.9 * inside.length, 'keeps flagging while the anomaly lasts');
+  assert.ok(outside.filter((s) => s >= 0.5).length < 0.05 * outside.length, 'few false alarms');
+  assert.equal(r.value.timeColumn, 'timestamp');
+  assert.match(r.value.csv.split('\n')[601]!, /^2024-01-01T00:10:00Z,(0|1|0\.\d+)$/);
+});
+
+test('detect - the default training prefix is min(400, 10%), at least 20 and at most the file', () => {
+  assert.equal(defaultTrainRows(10_000), 400);
+  assert.equal(defaultTrainRows(1_000), 100);
+  assert.equal(defaultTrainRows(50), 20);
+  assert.equal(defaultTrainRows(5), 5);
+});
+
+const numericCsv = fc
+  .record({
+    columns: fc.integer({ min: 1, max: 3 }),
+    sep: fc.constantFrom(',', ';'),
+    eol: fc.constantFrom('\n', '\r\n'),
+  })
+  .chain(({ columns, sep, eol }) =>
+    fc
+      .array(fc.array(fc.oneof({ weight: 8, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) }, { weight: 1, arbitrary: fc.constant(NaN) }), { minLength: columns, maxLength: columns }), { minLength: 1, maxLength: 70 })
+      .map((rows) => {
+        const header = ['time', ...Array.from({ length: columns }, (_, i) => `c${i}`)].join(sep);
+        // Row 0 always has numbers so that every column is numeric.
+        const body = rows.map((r, i) => [String(i), ...r.map((v) => (Number.isNaN(v) ? (i === 0 ? '0' : '') : String(v)))].join(sep));
+        return { text: [header, ...body].join(eol) + eol, rows: rows.length };
+      }),
+  );
+
+test('detect - property: never fails on a numeric CSV, one score in [0, 1] per row, in order', () => {
+  fc.assert(
+    fc.property(numericCsv, ({ text, rows }) => {
+      const r = detectCsv(text);
+      assert.ok(r.ok, !r.ok ? r.reason : '');
+      assert.equal(r.value.scores.length, rows);
+      assert.deepEqual(r.value.times, Array.from({ length: rows }, (_, i) => String(i)));
+      for (const s of r.value.scores) assert.ok(s >= 0 && s <= 1, String(s));
+      assert.equal(r.value.csv.trimEnd().split('\n').length, rows + 1);
+    }),
+    { numRuns: 40 },
+  );
+});
+
+test('detect - property: causal, a prefix scores the same when the file is cut after it', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 250 }), fc.integer({ min: 8, max: 120 }), (cut, trainRows) => {
+      const full = synthetic(260, { from: 150, to: 200, shift: 4 });
+      const lines = full.trimEnd().split('\n');
+      const prefix = `${lines.slice(0, cut + 1).join('\n')}\n`;
+      const a = detectCsv(full, { trainRows });
+      const b = detectCsv(prefix, { trainRows });
+      assert.ok(a.ok && b.ok);
+      assert.deepEqual(b.value.scores, a.value.scores.slice(0, cut));
+    }),
+    { numRuns: 6 },
+  );
+});
+
+test('detect - malformed input is a failure value, not a throw', () => {
+  for (const [text, pattern] of [
+    ['', /empty/],
+    ['time,name\n1,x\n', /no numeric columns/],
+    ['time,a\n', /no data rows/],
+  ] as const) {
+    const r = detectCsv(text);
+    assert.ok(!r.ok && pattern.test(r.reason), `${JSON.stringify(text)} → ${JSON.stringify(r)}`);
+  }
+  const r = detectCsv('time,a\n1,2\n', { trainRows: 3 });
+  assert.ok(!r.ok && /--train/.test(r.reason));
+});

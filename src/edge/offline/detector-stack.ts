@@ -1,0 +1,140 @@
+// The detector stack of `edge-pdm detect` and the SKAB benchmark: a causal EWMA pre-filter per
+// channel, then the chosen detectors fused by a calibrated ensemble, the fused score calibrated once more on the training prefix, mapped to
+// [0, 1], and a threshold filter (River's ThresholdFilter idea) that stops the stack from
+// learning rows it flags, so a long anomaly is not absorbed as the new normal.
+import { z } from 'zod';
+import {
+  createCusum,
+  createEnsemble,
+  createHalfSpaceTrees,
+  createPcaMonitor,
+  createRobustBaseline,
+  toUnitScore,
+  Z_99,
+  type Detector,
+  type EnsembleMember,
+} from '../detectors/index.ts';
+
+export const DETECTOR_NAMES = ['baseline', 'cusum', 'hst', 'pca'] as const;
+export type DetectorName = (typeof DETECTOR_NAMES)[number];
+
+export const DetectorStackConfig = z.object({
+  detectors: z.array(z.enum(DETECTOR_NAMES)).min(1).default(['baseline', 'cusum', 'hst', 'pca']).describe('detectors fused by the ensemble'),
+  trainRows: z.number().int().min(1).default(400).describe('rows learned unconditionally before the threshold filter starts (SKAB protocol: 400)'),
+  fusion: z.enum(['mean', 'max']).default('mean').describe('how calibrated member scores are fused'),
+  quantile: z.number().min(0.5).max(1).default(0.99).describe('quantile of training scores that calibrates each member and the fused score'),
+  margin: z.number().min(0.1).default(1).describe('threshold = margin × the fused score\'s training quantile; it maps to 0.5 on the [0, 1] scale'),
+  seed: z.number().int().default(1).describe('seed of the Half-Space Trees'),
+  inputSmoothing: z.number().min(0).max(1).default(0.1).describe('EWMA weight λ of a causal per-channel pre-filter (MEWMA, Lowry et al. 1992, whose example uses λ = 0.1; Montgomery recommends 0.05–0.25): 0 = off; averaging noise makes a sustained shift of a few σ stand out, at the cost of ~1/λ rows of lag'),
+  scoreMedianRows: z.number().int().min(1).default(1).describe('causal rolling median of the fused score over this many rows (the SKAB reference T²+Q\'s post-processing); 1 = off'),
+  pcaForgetting: z.number().min(0.9).max(1).default(1).describe('forgetting factor of the PCA monitor (1 = no forgetting)'),
+});
+export type DetectorStackConfig = z.input<typeof DetectorStackConfig>;
+
+/** What the stack says about one row. */
+export interface StackStep {
+  /** Anomaly score in [0, 1]; ≥ 0.5 means flagged. */
+  score: number;
+  flagged: boolean;
+  /** True while the row was inside the training prefix. */
+  training: boolean;
+}
+
+export interface DetectorStack {
+  /** Scores one row (using only rows before it), then learns it if in training or not flagged. */
+  step(x: Record<string, number>): StackStep;
+  /** Rows seen so far. */
+  readonly rows: number;
+}
+
+/** Builds one member with warm-ups scaled to the training prefix, so short files still calibrate. */
+function member(name: DetectorName, trainRows: number, seed: number, pcaForgetting: number): EnsembleMember {
+  const quarter = Math.max(8, Math.floor(trainRows / 4));
+  const warmup = Math.min(24, quarter);
+  let detector: Detector;
+  let w = warmup;
+  switch (name) {
+    case 'baseline':
+      detector = createRobustBaseline({ warmup, windowSize: 1000 });
+      break;
+    case 'cusum':
+      detector = createCusum({ warmup, windowSize: 1000 });
+      break;
+    case 'hst':
+      w = Math.min(250, quarter); // River's window is 250; shorter for short prefixes so the reference exists early
+      detector = createHalfSpaceTrees({ windowSize: w, seed });
+      break;
+    case 'pca':
+      w = Math.min(50, quarter);
+      detector = createPcaMonitor({ warmup: w, forgetting: pcaForgetting });
+      break;
+  }
+  return { name, detector, warmup: w };
+}
+
+/**
+ * Creates the stack. Calibration in two levels: the ensemble divides each member by its own
+ * training quantile; the fused score is then divided by its own training quantile, collected over
+ * the second half of the prefix (when every member is warm). Both are frozen when training ends.
+ */
+export function createDetectorStack(config: DetectorStackConfig = {}): DetectorStack {
+  const cfg = DetectorStackConfig.parse(config);
+  const members = cfg.detectors.map((d) => member(d, cfg.trainRows, cfg.seed, cfg.pcaForgetting));
+  const ensemble = createEnsemble(members, { fusion: cfg.fusion, quantile: cfg.quantile, minScores: Math.min(30, Math.max(4, Math.floor(cfg.trainRows / 8))) });
+  const fusedTrain: number[] = [];
+  let fusedScale: number | undefined;
+  let rows = 0;
+  const threshold = Z_99 * cfg.margin;
+  const ewma = new Map<string, number>();
+  const smooth = (x: Record<string, number>): Record<string, number> => {
+    if (cfg.inputSmoothing <= 0) return x;
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(x)) {
+      if (!Number.isFinite(v)) {
+        out[k] = v;
+        continue;
+      }
+      const prev = ewma.get(k);
+      const e = prev === undefined ? v : prev + cfg.inputSmoothing * (v - prev);
+      ewma.set(k, e);
+      out[k] = e;
+    }
+    return out;
+  };
+  const recent: number[] = [];
+  const median = (s: number): number => {
+    if (cfg.scoreMedianRows <= 1) return s;
+    recent.push(s);
+    if (recent.length > cfg.scoreMedianRows) recent.shift();
+    const sorted = [...recent].sort((a, b) => a - b);
+    const h = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[h]! : (sorted[h - 1]! + sorted[h]!) / 2;
+  };
+
+  return {
+    get rows() {
+      return rows;
+    },
+    step(raw) {
+      const training = rows < cfg.trainRows;
+      const x = smooth(raw);
+      const fused = median(ensemble.scoreOne(x));
+      let score = 0;
+      if (fusedScale !== undefined) score = toUnitScore((Z_99 * fused) / fusedScale, threshold);
+      else if (!training) score = toUnitScore(fused, threshold); // too few rows to calibrate: ensemble units
+      const flagged = score >= 0.5;
+      if (training && rows >= cfg.trainRows / 2 && Number.isFinite(fused)) fusedTrain.push(fused);
+      if (training || !flagged) ensemble.learnOne(x);
+      rows++;
+      if (rows === cfg.trainRows) {
+        ensemble.freezeCalibration();
+        if (fusedTrain.length > 0) {
+          const sorted = fusedTrain.sort((a, b) => a - b);
+          const q = sorted[Math.min(sorted.length - 1, Math.ceil(cfg.quantile * (sorted.length - 1)))]!;
+          fusedScale = Math.max(q, 1e-9);
+        }
+      }
+      return { score, flagged, training };
+    },
+  };
+}
