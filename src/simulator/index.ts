@@ -1,10 +1,19 @@
-// The plant simulator: machine physics, fault degradation, ground truth, and the MQTT publisher.
+// The plant simulator: machine physics, fault degradation, ground truth, the MQTT publisher
+// (UNS binary/JSON or Sparkplug B), recording to files and replay of recorded CSVs.
 export { PlantConfig, MachineConfig, LineConfig, SiteConfig, SamplingConfig, loadPlantYaml } from './config.ts';
 export { defaultPlant } from './default-plant.ts';
 export type { FaultInjection, GroundTruth } from './ground-truth.ts';
 export { planFaults, DEFAULT_MIN_HEALTHY_MS, TIME_TO_FAILURE_MS } from './faults.ts';
 export { createSimulator, DEFAULT_WINDOW_INTERVAL_MS, type Simulator, type SimulatorConfig } from './simulator.ts';
-export { runPublisher, type PublisherOptions } from './publisher.ts';
+export { runPublisher, type PublisherOptions, type PublishSink } from './publisher.ts';
 export { MACHINE_TYPES, type MachineTypeSpec } from './machine-types.ts';
 export { severityAt } from './degradation.ts';
 export { createRng, type Rng } from './rng.ts';
+export { createRecorder, labelOf, RECORDING_CSV_HEADER, type Recorder, type RecorderConfig, type RecordingManifest, type RecordedMachine, type RecordedLabel } from './recorder.ts';
+export { parseCsvLine, formatCsvLine, parseNumberCell, formatFloat32 } from './csv.ts';
+export { runReplay, planReplay, createWindower, estimateRateHz, parseTimeCell, SNIFF_ROWS, WAVEFORM_MIN_RATE_HZ, DEFAULT_WAVEFORM_WINDOW_ROWS, type ReplayOptions, type ReplayPlan, type ReplayRun, type ReplayResult } from './replay.ts';
+export {
+  createSparkplugEncoder, decodeSparkplugWindow, decodeSparkplugBirth, parseSparkplugTopic, sparkplugTopic, sparkplugSeq,
+  SPARKPLUG_NAMESPACE, SPARKPLUG_SEQ_MODULUS, WINDOW_SEQ_METRIC, type SparkplugEncoder, type SparkplugMessage, type SparkplugMessageType,
+} from './sparkplug.ts';
+export { selectMachines } from './select.ts';

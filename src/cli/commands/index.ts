@@ -2,8 +2,9 @@ import type { Command } from './command.ts';
 import { demo } from './demo.ts';
 import { cloud, edge, enterprise, sim } from './services.ts';
 import { detect } from './detect.ts';
+import { replay } from './replay.ts';
 
-export const COMMANDS: Record<string, Command> = { demo, sim, edge, cloud, enterprise, detect };
+export const COMMANDS: Record<string, Command> = { demo, sim, edge, cloud, enterprise, detect, replay };
 
 /** The top-level help text. */
 export function usage(): string {

@@ -1,9 +1,10 @@
 // The four processes of a real deployment: `sim`, `edge`, `cloud` and `enterprise`. Each runs
 // alone against real services (Mosquitto, NATS JetStream, PostgreSQL) through the same code as
 // the embedded demo; each prints what it serves on stdout and stops cleanly on SIGINT/SIGTERM.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, FaultType } from '../../core/index.ts';
-import { createSimulator, defaultPlant, planFaults, runPublisher, type FaultInjection } from '../../simulator/index.ts';
+import { createRecorder, createSimulator, defaultPlant, loadPlantYaml, planFaults, runPublisher, selectMachines, type FaultInjection, type PlantConfig } from '../../simulator/index.ts';
 import { createEdgeAgent } from '../../edge/index.ts';
 import { cloudMigrations, createDiagnosisService } from '../../cloud/index.ts';
 import { startEnterprise } from '../../enterprise/index.ts';
@@ -28,40 +29,62 @@ export function parseFaultSpec(spec: string, startMs: number): FaultInjection {
 }
 
 export const sim: Command = {
-  summary: 'simulate a plant and publish its telemetry to MQTT_URL',
+  summary: 'simulate a plant and publish its telemetry to MQTT_URL (and/or record it to files)',
   help: `edge-pdm sim [options]      publishes to MQTT_URL (default mqtt://127.0.0.1:1883)
 
-  --machines N     machines (default 4)          --sites N    sites (default 1)
+  --plant FILE     plant YAML (sites, lines, machines; see examples/plant-small.yaml)
+  --machines N     machines of the default plant (default 4)   --sites N   its sites (default 1)
   --site-prefix P  site names P-a, P-b, ... (default "site")
+  --only IDS       simulate only these machines, e.g. pump-001,motor-002 (faults on others are dropped)
   --seed N         random seed (default 1)       --speed X    time ×X, or "max" (default 3600)
   --duration D     simulated duration, e.g. 48h (default 48h)
-  --faults N       planned random faults (default 1)
+  --faults N       planned random faults (default 1; 0 for runs under 12 h, too short for
+                   a machine to learn its normal and then degrade)
   --fault SPEC     explicit fault MACHINE:FAULT:ONSET:TTF (repeatable via comma), e.g. pump-001:bearing-outer-race:8h:30h
+  --encoding E     binary (default), json, or sparkplug (Sparkplug B: spBv1.0/{site}/DDATA/{line}/{machine})
+  --record DIR     also write DIR/machines.json, DIR/{machine}/{channel}.csv (timestamp,value; epoch ms)
+                   and DIR/labels.jsonl (ground truth, epoch ms); without MQTT_URL nothing is published
   --json           print the ground truth as JSON on stdout when done
 With ENTERPRISE_URL set, the plant's machines are registered with the MES first.`,
   options: {
     machines: { type: 'string' }, sites: { type: 'string' }, 'site-prefix': { type: 'string' }, seed: { type: 'string' },
     speed: { type: 'string' }, duration: { type: 'string' }, faults: { type: 'string' }, fault: { type: 'string' }, json: { type: 'boolean' },
+    plant: { type: 'string' }, only: { type: 'string' }, record: { type: 'string' }, encoding: { type: 'string' },
   },
   async run({ values, env, logger }) {
-    const machines = numberOption('machines', values.machines as string | undefined, 4, { min: 1, integer: true });
-    const sites = numberOption('sites', values.sites as string | undefined, 1, { min: 1, integer: true });
     const seed = numberOption('seed', values.seed as string | undefined, 1, { integer: true });
     const speed = values.speed === 'max' ? Infinity : numberOption('speed', values.speed as string | undefined, 3600, { min: 1 });
     const durationMs = durationOption('duration', values.duration as string | undefined, 48 * HOUR_MS);
     const startMs = Math.floor(Date.now() / 60_000) * 60_000;
+    const encoding = (values.encoding as string | undefined) ?? 'binary';
+    if (encoding !== 'binary' && encoding !== 'json' && encoding !== 'sparkplug') throw new ConfigError(`--encoding: "${encoding}" is not binary, json or sparkplug`);
     const prefix = values['site-prefix'] as string | undefined;
     if (prefix !== undefined && !/^[A-Za-z0-9_-]{1,40}$/.test(prefix)) throw new ConfigError('--site-prefix: 1-40 of A-Z a-z 0-9 _ -');
-    const base = defaultPlant({ machines, sites });
+    let base: PlantConfig;
+    if (values.plant !== undefined) {
+      if (values.machines !== undefined || values.sites !== undefined) throw new ConfigError('--plant: give either a plant file or --machines/--sites, not both');
+      base = loadPlantYaml(await readFile(String(values.plant), 'utf8').catch((e: Error) => {
+        throw new ConfigError(`--plant: cannot read ${String(values.plant)}: ${e.message}`, { cause: e });
+      }));
+    } else {
+      const machines = numberOption('machines', values.machines as string | undefined, 4, { min: 1, integer: true });
+      const sites = numberOption('sites', values.sites as string | undefined, 1, { min: 1, integer: true });
+      base = defaultPlant({ machines, sites });
+    }
     // Site names P-a, P-b, ...: several plants can share one broker without their topics meeting.
-    const plant = prefix ? { ...base, sites: base.sites.map((s, i) => ({ ...s, id: `${prefix}-${String.fromCharCode(97 + (i % 26))}${i >= 26 ? i : ''}` })) } : base;
-    const faults = values.fault
+    const full = prefix ? { ...base, sites: base.sites.map((s, i) => ({ ...s, id: `${prefix}-${String.fromCharCode(97 + (i % 26))}${i >= 26 ? i : ''}` })) } : base;
+    const known = new Set(full.sites.flatMap((s) => s.lines.flatMap((l) => l.machines.map((m) => m.id))));
+    const allFaults = values.fault
       ? String(values.fault).split(',').map((s) => parseFaultSpec(s.trim(), startMs))
-      : planFaults({ plant, seed, startMs, horizonMs: durationMs, count: numberOption('faults', values.faults as string | undefined, 1, { integer: true }) });
+      : planFaults({ plant: full, seed, startMs, horizonMs: durationMs, count: numberOption('faults', values.faults as string | undefined, durationMs >= 12 * HOUR_MS ? 1 : 0, { integer: true }) });
+    for (const f of allFaults) if (!known.has(f.machine)) throw new ConfigError(`--fault: unknown machine "${f.machine}" (have ${[...known].slice(0, 20).join(', ')}${known.size > 20 ? ', ...' : ''})`);
+    // Faults are planned on the whole plant, so --only keeps each chosen machine's fault as it was.
+    const only = values.only === undefined ? null : String(values.only).split(',').map((s) => s.trim()).filter(Boolean);
+    const plant = only ? selectMachines(full, only) : full;
+    const faults = only ? allFaults.filter((f) => only.includes(f.machine)) : allFaults;
     const simulator = createSimulator({ plant, seed, startMs, faults });
-    const known = new Set(simulator.births.map((b) => b.machine));
-    for (const f of faults) if (!known.has(f.machine)) throw new ConfigError(`--fault: unknown machine "${f.machine}" (have ${[...known].join(', ')})`);
 
+    const recordDir = values.record as string | undefined;
     const res = new Resources(logger);
     try {
       if (env.ENTERPRISE_URL) {
@@ -70,13 +93,25 @@ With ENTERPRISE_URL set, the plant's machines are registered with the MES first.
           { startMs, horizonMs: durationMs + 7 * 24 * HOUR_MS },
         );
       }
-      const url = env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
-      const transport = await openMqtt(url, `sim-${process.pid}`, res, logger);
-      say(`sim: ${simulator.births.length} machines → ${url}; faults: ${faults.map((f) => `${f.machine} ${f.fault}`).join(', ') || 'none'}`);
+      // Record-only when recording without a broker named: nothing to connect to.
+      const url = recordDir !== undefined && !env.MQTT_URL ? null : (env.MQTT_URL ?? 'mqtt://127.0.0.1:1883');
+      const transport = url ? await openMqtt(url, `sim-${process.pid}`, res, logger) : undefined;
+      const recorder = recordDir === undefined ? undefined : createRecorder({ dir: recordDir, startMs, windowIntervalMs: simulator.windowIntervalMs, float32: encoding !== 'json' });
+      say(`sim: ${simulator.births.length} machines → ${[url, recordDir && `record ${recordDir}`].filter(Boolean).join(' + ')} (${encoding}); faults: ${faults.map((f) => `${f.machine} ${f.fault}`).join(', ') || 'none'}`);
       const abort = new AbortController();
       void untilSignal().then(() => abort.abort());
-      const r = await runPublisher({ sim: simulator, transport, speed, durationMs, signal: abort.signal });
-      say(`sim: published ${r.windows} windows (${(r.bytes / 1e6).toFixed(1)} MB)`);
+      let lastPrint = 0;
+      const onProgress = ({ nowMs, windows }: { nowMs: number; windows: number }) => {
+        if (Date.now() - lastPrint < 2000) return;
+        lastPrint = Date.now();
+        say(`sim: ${((nowMs - startMs) / HOUR_MS).toFixed(1)} of ${(durationMs / HOUR_MS).toFixed(1)} h simulated · ${windows} windows`);
+      };
+      const r = await runPublisher({ sim: simulator, transport, sink: recorder, speed, durationMs, encoding, signal: abort.signal, onProgress });
+      if (recorder) {
+        const rec = await recorder.close(simulator.groundTruth());
+        say(`sim: recorded ${rec.windows} windows, ${rec.rows} samples to ${recordDir}`);
+      }
+      if (transport) say(`sim: published ${r.windows} windows (${(r.bytes / 1e6).toFixed(1)} MB)`);
       if (values.json) process.stdout.write(`${JSON.stringify({ windows: r.windows, groundTruth: simulator.groundTruth() })}\n`);
       return 0;
     } finally {
