@@ -13,7 +13,14 @@ const HOUR_MS = 3_600_000;
  */
 export const LEAD_TIME_MS: Record<Diagnosis['faultType'], number> = {
   'bearing-outer-race': 72 * HOUR_MS,
+  'bearing-inner-race': 72 * HOUR_MS,
+  'bearing-rolling-element': 72 * HOUR_MS,
+  imbalance: 72 * HOUR_MS,
   misalignment: 72 * HOUR_MS,
+  looseness: 72 * HOUR_MS,
+  // Cavitation erodes the impeller quickly and oil starvation overheats a bearing within hours to days.
+  cavitation: 48 * HOUR_MS,
+  'lubrication-loss': 24 * HOUR_MS,
   unknown: 72 * HOUR_MS,
 };
 

@@ -7,17 +7,37 @@ export const MachineType = z.enum(['centrifugal-pump', 'induction-motor', 'fan']
 export type MachineType = z.infer<typeof MachineType>;
 
 /** Replaceable components, named as a maintenance planner would (BOM positions). */
-export const Component = z.enum(['drive-end-bearing', 'coupling-insert']);
+export const Component = z.enum(['drive-end-bearing', 'coupling-insert', 'impeller']);
 export type Component = z.infer<typeof Component>;
 
 /** Machine fault modes (not sensor faults). */
-export const FaultType = z.enum(['bearing-outer-race', 'misalignment']);
+export const FaultType = z.enum([
+  'bearing-outer-race',
+  'bearing-inner-race',
+  'bearing-rolling-element',
+  'imbalance',
+  'misalignment',
+  'looseness',
+  'cavitation',
+  'lubrication-loss',
+]);
 export type FaultType = z.infer<typeof FaultType>;
 
-/** The component a fault destroys, and so the part a repair needs. */
-export const FAULT_COMPONENT: Record<FaultType, Component> = {
+/**
+ * The component a fault destroys, and so the part a repair needs; null where the repair needs no
+ * part (imbalance is corrected by balancing, looseness by re-tightening the mounting).
+ */
+export const FAULT_COMPONENT: Record<FaultType, Component | null> = {
   'bearing-outer-race': 'drive-end-bearing',
+  'bearing-inner-race': 'drive-end-bearing',
+  'bearing-rolling-element': 'drive-end-bearing',
+  // Oil or grease starvation overheats and wears the bearing: relubricate and replace it.
+  'lubrication-loss': 'drive-end-bearing',
+  imbalance: null,
   misalignment: 'coupling-insert',
+  looseness: null,
+  // Cavitation erodes the impeller's vanes (pumps only).
+  cavitation: 'impeller',
 };
 
 /**

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { needServices } from '../../test/support/services.ts';
 import { buildEnterpriseApp } from './api.ts';
+import { MATERIALS } from './catalogue.ts';
 import { HOUR_MS, T0, openFixture, request, type Fixture } from './test-fixture.ts';
 
 const pgSkip = await needServices('postgres');
@@ -83,7 +84,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
         assert.ok(Array.isArray(r.json().items) && typeof r.json().total === 'number', path);
       }
       const bom = (await app.inject({ method: 'GET', url: '/api/v1/bom' })).json();
-      assert.equal(bom.total, 6);
+      assert.equal(bom.total, MATERIALS.length);
       const health = await app.inject({ method: 'GET', url: '/api/v1/health' });
       assert.deepEqual(health.json(), { ok: true, store: kind });
     });

@@ -44,6 +44,7 @@ export const MATERIALS: MaterialSeed[] = [
   { id: 'MAT-BRG-6206-2RS', description: 'Deep-groove ball bearing 6206-2RS C3, 30x62x16 mm', unitPriceCents: 1_540, machineType: 'fan', component: 'drive-end-bearing' },
   { id: 'MAT-CPL-J28-98A', description: 'Jaw coupling elastomer insert size 28, 98 Shore A (pump)', unitPriceCents: 890, machineType: 'centrifugal-pump', component: 'coupling-insert' },
   { id: 'MAT-CPL-J42-92A', description: 'Jaw coupling elastomer insert size 42, 92 Shore A (motor)', unitPriceCents: 1_760, machineType: 'induction-motor', component: 'coupling-insert' },
+  { id: 'MAT-IMP-CP200-SS', description: 'Closed impeller 200 mm, stainless 1.4408, for end-suction pump', unitPriceCents: 38_500, machineType: 'centrifugal-pump', component: 'impeller' },
   { id: 'MAT-CPL-J24-92A', description: 'Jaw coupling elastomer insert size 24, 92 Shore A (fan)', unitPriceCents: 720, machineType: 'fan', component: 'coupling-insert' },
 ];
 

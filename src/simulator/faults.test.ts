@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ConfigError, FaultType } from '../core/index.ts';
 import { defaultPlant } from './default-plant.ts';
-import { DEFAULT_MIN_HEALTHY_MS, TIME_TO_FAILURE_MS, planFaults } from './faults.ts';
+import { DEFAULT_MIN_HEALTHY_MS, SIMULATED_FAULTS, TIME_TO_FAILURE_MS, planFaults } from './faults.ts';
 
 const START_MS = Date.UTC(2024, 0, 1);
 const HOUR_MS = 3_600_000;
@@ -48,9 +48,10 @@ test('faults - planFaults picks distinct machines and respects minHealthyMs, the
   );
 });
 
-test('faults - planFaults uses both fault types and spreads onsets', () => {
+test('faults - planFaults uses every simulated fault type and spreads onsets', () => {
   const plan = planFaults({ plant: defaultPlant({ machines: 40 }), seed: 3, startMs: START_MS, horizonMs: 96 * HOUR_MS, count: 40 });
-  for (const t of FaultType.options) assert.ok(plan.some((f) => f.fault === t), `has ${t}`);
+  for (const t of SIMULATED_FAULTS) assert.ok(plan.some((f) => f.fault === t), `has ${t}`);
+  assert.ok(plan.every((f) => SIMULATED_FAULTS.includes(f.fault)), 'only faults the simulator models');
   const onsets = plan.map((f) => f.onsetMs);
   assert.ok(Math.max(...onsets) - Math.min(...onsets) > 24 * HOUR_MS, 'onsets spread over the window');
 });

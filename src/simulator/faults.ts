@@ -1,5 +1,5 @@
 // Which machines fail, how, and when: a reproducible fault plan for a scenario.
-import { ConfigError, FaultType } from '../core/index.ts';
+import { ConfigError, type FaultType } from '../core/index.ts';
 import type { PlantConfig } from './config.ts';
 import type { FaultInjection } from './ground-truth.ts';
 import { createRng } from './rng.ts';
@@ -16,6 +16,9 @@ export const DEFAULT_MIN_HEALTHY_MS = 6 * 3_600_000;
  */
 export const TIME_TO_FAILURE_MS: [number, number] = [18 * 3_600_000, 36 * 3_600_000];
 
+/** The fault modes whose physics the simulator models; planFaults picks from these. */
+export const SIMULATED_FAULTS: readonly FaultType[] = ['bearing-outer-race', 'misalignment'];
+
 /** Plans `count` faults on distinct machines, deterministic for a seed; onset in [start + minHealthy, start + horizon/2]. */
 export function planFaults(opts: { plant: PlantConfig; seed: number; startMs: number; horizonMs: number; count: number; minHealthyMs?: number }): FaultInjection[] {
   const minHealthyMs = opts.minHealthyMs ?? DEFAULT_MIN_HEALTHY_MS;
@@ -31,7 +34,7 @@ export function planFaults(opts: { plant: PlantConfig; seed: number; startMs: nu
     const j = i + rng.int(ids.length - i);
     [ids[i], ids[j]] = [ids[j]!, ids[i]!];
   }
-  const types = FaultType.options;
+  const types = SIMULATED_FAULTS;
   return ids.slice(0, opts.count).map((machine) => {
     const onsetMs = Math.round(rng.uniform(earliest, latest));
     return {

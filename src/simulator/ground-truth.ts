@@ -17,7 +17,7 @@ export interface GroundTruth {
   machineType: MachineType;
   fault: FaultType;
   /** The part the fault destroys (FAULT_COMPONENT). */
-  component: Component;
+  component: Component | null;
   onsetMs: number;
   /** Scheduled failure time if never repaired. */
   failureMs: number;

@@ -15,12 +15,12 @@ const MISALIGNMENT_ADD_MMS = [0.8, 5.0, 1.2] as const;
 /** Healthy 2x and 3x as fractions of 1x: small residual asymmetry. */
 const HEALTHY_HARMONIC_RATIO = [1, 0.2, 0.06] as const;
 /** Bearing temperature rise from the fault at severity 1, K: spall friction rises late (quadratic), misalignment loads the bearing steadily. */
-const FAULT_RISE_K: Record<FaultType, (s: number) => number> = {
+const FAULT_RISE_K: Partial<Record<FaultType, (s: number) => number>> = {
   'bearing-outer-race': (s) => 25 * s * s,
   misalignment: (s) => 12 * s,
 };
 /** Extra shaft power drawn by the fault at severity 1, fraction of full load (friction, coupling forces). */
-const FAULT_POWER: Record<FaultType, (s: number) => number> = {
+const FAULT_POWER: Partial<Record<FaultType, (s: number) => number>> = {
   'bearing-outer-race': (s) => 0.015 * s * s,
   misalignment: (s) => 0.03 * s,
 };
@@ -155,9 +155,9 @@ export class MachineModel {
     }
     const severity = fault ? severityAt(tMs, fault.truth.onsetMs, fault.truth.failureMs, fault.growth) : 0;
     const kind = fault?.truth.fault;
-    const load = loadFactor(this.demand) + (kind ? FAULT_POWER[kind](severity) : 0);
+    const load = loadFactor(this.demand) + (kind ? (FAULT_POWER[kind]?.(severity) ?? 0) : 0);
     const rpm = shaftSpeedRpm(this.ratedSpeedRpm, this.demand);
-    const drive = bearingDriveC(ambient, load, this.spec.bearingRiseK, kind ? FAULT_RISE_K[kind](severity) : 0);
+    const drive = bearingDriveC(ambient, load, this.spec.bearingRiseK, kind ? (FAULT_RISE_K[kind]?.(severity) ?? 0) : 0);
     // First window: start at thermal equilibrium rather than cold.
     this.tempC = this.tempC === null ? drive : thermalStep(this.tempC, drive, dtMs);
 
