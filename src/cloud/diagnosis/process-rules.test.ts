@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { healthyEvidence } from '../fixtures.ts';
+import { cavitationRule, lubricationRule } from './process-rules.ts';
+
+const pump = () => {
+  const h = healthyEvidence();
+  return { ...h, features: { ...h.features, 'scalar.pressure': 4.0 }, baseline: { ...h.baseline, 'scalar.pressure': { median: 4.0, mad: 0.05 } } };
+};
+
+test('process rules - a pressure drop with broadband vibration is cavitation', () => {
+  const ev = pump();
+  const r = cavitationRule({ ...ev, features: { ...ev.features, 'scalar.pressure': 3.1, 'accel.rmsMs2': 1.8 } });
+  assert.ok(r.score >= 0.5, r.explanation);
+  assert.match(r.explanation, /discharge pressure -\d+\.\d σ/);
+});
+
+test('process rules - a pressure drop alone, or a machine without pressure, is not cavitation', () => {
+  const ev = pump();
+  assert.equal(cavitationRule({ ...ev, features: { ...ev.features, 'scalar.pressure': 3.1 } }).score, 0);
+  assert.equal(cavitationRule(healthyEvidence()).score, 0);
+});
+
+test('process rules - a hot bearing without a defect line is lubrication loss, with one it is not', () => {
+  const h = healthyEvidence();
+  const hot = { ...h, features: { ...h.features, 'scalar.temp_bearing': 58, 'accel.rmsMs2': 1.4 } };
+  const r = lubricationRule(hot);
+  assert.ok(r.score >= 0.5, r.explanation);
+  const spalled = lubricationRule({ ...hot, envelopeDefectRatios: { ...hot.envelopeDefectRatios, bpfo: 8 } });
+  assert.ok(spalled.score < 0.5, spalled.explanation);
+  assert.equal(lubricationRule(h).score, 0);
+});
+
+test('process rules - property: never throw, scores in [0, 1]', () => {
+  const num = fc.double({ min: -1e6, max: 1e6, noNaN: true });
+  fc.assert(
+    fc.property(num, num, num, (p, t, a) => {
+      const ev = pump();
+      const x = { ...ev, features: { ...ev.features, 'scalar.pressure': p, 'scalar.temp_bearing': t, 'accel.rmsMs2': a } };
+      for (const rule of [cavitationRule, lubricationRule]) {
+        const r = rule(x);
+        assert.ok(r.score >= 0 && r.score <= 1);
+      }
+    }),
+  );
+});

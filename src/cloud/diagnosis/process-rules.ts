@@ -1,0 +1,69 @@
+// Rules for faults that show first in process and temperature data rather than in a defect line:
+// pump cavitation and loss of lubrication. Like the vibration rules they compare the machine with
+// its own healthy baseline (robust z-scores), so they need no absolute limits per machine type.
+import type { Evidence } from '../../core/index.ts';
+import { robustZ, type Rule } from './rules.ts';
+
+/** Robust z from which a change is taken as real (Leys et al. 2013's conservative cut is 3). */
+const Z_CHANGE = 3;
+/** Clear change: how far past Z_CHANGE a rule's score saturates. */
+const Z_STRONG = 9;
+/** Envelope line over the spectrum median that counts as a bearing defect line (as rules.ts's BPFO_RATIO_MIN). */
+const DEFECT_LINE_RATIO = 3;
+
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+const strength = (z: number) => clamp01((z - Z_CHANGE) / (Z_STRONG - Z_CHANGE));
+
+function zOf(ev: Evidence, feature: string): number | undefined {
+  const v = ev.features[feature];
+  const b = ev.baseline[feature];
+  return v === undefined || b === undefined ? undefined : robustZ(v, b);
+}
+
+const fmtZ = (z: number) => `${z >= 0 ? '+' : ''}${z.toFixed(1)} σ`;
+
+/**
+ * Cavitation (pumps): vapour bubbles collapse at the impeller when suction pressure falls below
+ * vapour pressure; the head breaks down (discharge pressure drops and fluctuates) and collapses
+ * add broadband high-frequency vibration (Brennen, Hydrodynamics of Pumps, 1994, ch. 3 and 6).
+ * Both must be present: a pressure drop alone is a process change, noise alone a bearing.
+ */
+export const cavitationRule: Rule = (ev) => {
+  const zp = zOf(ev, 'scalar.pressure');
+  const zv = zOf(ev, 'accel.rmsMs2');
+  if (zp === undefined) return { faultType: 'cavitation', score: 0, explanation: 'cavitation: no discharge pressure measured (not a pump)' };
+  const pressureDrop = -zp;
+  const noise = zv ?? 0;
+  if (pressureDrop < Z_CHANGE || noise < Z_CHANGE) {
+    return { faultType: 'cavitation', score: 0, explanation: `cavitation: not indicated (pressure ${fmtZ(zp)}, vibration ${fmtZ(noise)} against healthy)` };
+  }
+  const score = clamp01(0.5 + 0.25 * strength(pressureDrop) + 0.2 * strength(noise));
+  return {
+    faultType: 'cavitation',
+    score,
+    explanation: `cavitation: discharge pressure ${fmtZ(zp)} below its healthy level with broadband vibration ${fmtZ(noise)} above it`,
+  };
+};
+
+/**
+ * Loss of lubrication: metal contact raises friction, so the bearing runs hot well beyond its
+ * daily and load swings, and the broadband vibration floor rises before any discrete defect line
+ * appears (Harris & Kotzalas, Rolling Bearing Analysis, 5th ed., ch. 9). A clear defect line means
+ * a spall, which the bearing rules name instead.
+ */
+export const lubricationRule: Rule = (ev) => {
+  const zt = zOf(ev, 'scalar.temp_bearing');
+  if (zt === undefined) return { faultType: 'lubrication-loss', score: 0, explanation: 'lubrication loss: no bearing temperature measured' };
+  const line = Math.max(ev.envelopeDefectRatios.bpfo, ev.envelopeDefectRatios.bpfi, ev.envelopeDefectRatios.bsf);
+  const zv = zOf(ev, 'accel.rmsMs2') ?? 0;
+  if (zt < Z_CHANGE) return { faultType: 'lubrication-loss', score: 0, explanation: `lubrication loss: not indicated (bearing temperature ${fmtZ(zt)})` };
+  if (line >= DEFECT_LINE_RATIO) {
+    return { faultType: 'lubrication-loss', score: 0.2, explanation: `lubrication loss: bearing hot (${fmtZ(zt)}) but a defect line stands ${line.toFixed(1)}x above the envelope median` };
+  }
+  const score = clamp01(0.5 + 0.3 * strength(zt) + 0.15 * strength(zv));
+  return {
+    faultType: 'lubrication-loss',
+    score,
+    explanation: `lubrication loss: bearing temperature ${fmtZ(zt)} above its healthy level${zv >= Z_CHANGE ? `, broadband vibration ${fmtZ(zv)}` : ''}, no bearing defect line`,
+  };
+};
