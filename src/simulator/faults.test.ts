@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ConfigError, FaultType } from '../core/index.ts';
 import { defaultPlant } from './default-plant.ts';
-import { DEFAULT_MIN_HEALTHY_MS, SIMULATED_FAULTS, TIME_TO_FAILURE_MS, planFaults } from './faults.ts';
+import { DEFAULT_MIN_HEALTHY_MS, FAULT_APPLIES_TO, SIMULATED_FAULTS, TIME_TO_FAILURE_MS, faultAppliesTo, planFaults } from './faults.ts';
 
 const START_MS = Date.UTC(2024, 0, 1);
 const HOUR_MS = 3_600_000;
@@ -60,4 +60,29 @@ test('faults - impossible plans are ConfigErrors', () => {
   const plant = defaultPlant({ machines: 3 });
   assert.throws(() => planFaults({ plant, seed: 1, startMs: START_MS, horizonMs: 96 * HOUR_MS, count: 4 }), ConfigError);
   assert.throws(() => planFaults({ plant, seed: 1, startMs: START_MS, horizonMs: 10 * HOUR_MS, count: 1 }), /minHealthyMs/);
+});
+
+test('faults - planFaults never puts a fault on a machine type it cannot occur on (no cavitation off pumps)', () => {
+  fc.assert(
+    fc.property(fc.integer(), fc.integer({ min: 1, max: 24 }), (seed, machines) => {
+      const plant = defaultPlant({ machines });
+      const typeOf = new Map(plant.sites.flatMap((s) => s.lines.flatMap((l) => l.machines.map((m) => [m.id, m.type] as const))));
+      const opts = { plant, seed, startMs: START_MS, horizonMs: 96 * HOUR_MS, count: machines };
+      const plan = planFaults(opts);
+      assert.deepEqual(planFaults(opts), plan, 'deterministic');
+      for (const f of plan) {
+        const type = typeOf.get(f.machine)!;
+        assert.ok(faultAppliesTo(f.fault, type), `${f.fault} on ${type}`);
+        if (f.fault === 'cavitation') assert.equal(type, 'centrifugal-pump');
+      }
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('faults - every fault mode applies to some machine type; cavitation only to pumps', () => {
+  for (const f of FaultType.options) assert.ok(FAULT_APPLIES_TO[f].length > 0, f);
+  assert.deepEqual(FAULT_APPLIES_TO.cavitation, ['centrifugal-pump']);
+  assert.ok(!faultAppliesTo('cavitation', 'induction-motor') && !faultAppliesTo('cavitation', 'fan'));
+  assert.ok(faultAppliesTo('bearing-inner-race', 'fan'));
 });

@@ -1,5 +1,5 @@
 // Which machines fail, how, and when: a reproducible fault plan for a scenario.
-import { ConfigError, type FaultType } from '../core/index.ts';
+import { ConfigError, type FaultType, type MachineType } from '../core/index.ts';
 import type { PlantConfig } from './config.ts';
 import type { FaultInjection } from './ground-truth.ts';
 import { createRng } from './rng.ts';
@@ -16,13 +16,43 @@ export const DEFAULT_MIN_HEALTHY_MS = 6 * 3_600_000;
  */
 export const TIME_TO_FAILURE_MS: [number, number] = [18 * 3_600_000, 36 * 3_600_000];
 
-/** The fault modes whose physics the simulator models; planFaults picks from these. */
-export const SIMULATED_FAULTS: readonly FaultType[] = ['bearing-outer-race', 'misalignment'];
+/** The fault modes whose physics the simulator models (fault-signatures.ts); planFaults picks from these. */
+export const SIMULATED_FAULTS: readonly FaultType[] = [
+  'bearing-outer-race',
+  'bearing-inner-race',
+  'bearing-rolling-element',
+  'imbalance',
+  'misalignment',
+  'looseness',
+  'cavitation',
+  'lubrication-loss',
+];
+
+const ALL_TYPES: readonly MachineType[] = ['centrifugal-pump', 'induction-motor', 'fan'];
+
+/** Machine types each fault mode can occur on: cavitation needs a liquid, so pumps only. */
+export const FAULT_APPLIES_TO: Record<FaultType, readonly MachineType[]> = {
+  'bearing-outer-race': ALL_TYPES,
+  'bearing-inner-race': ALL_TYPES,
+  'bearing-rolling-element': ALL_TYPES,
+  imbalance: ALL_TYPES,
+  misalignment: ALL_TYPES,
+  looseness: ALL_TYPES,
+  cavitation: ['centrifugal-pump'],
+  'lubrication-loss': ALL_TYPES,
+};
+
+/** True when fault mode `fault` can occur on a machine of type `type`. */
+export function faultAppliesTo(fault: FaultType, type: MachineType): boolean {
+  return FAULT_APPLIES_TO[fault].includes(type);
+}
 
 /** Plans `count` faults on distinct machines, deterministic for a seed; onset in [start + minHealthy, start + horizon/2]. */
 export function planFaults(opts: { plant: PlantConfig; seed: number; startMs: number; horizonMs: number; count: number; minHealthyMs?: number }): FaultInjection[] {
   const minHealthyMs = opts.minHealthyMs ?? DEFAULT_MIN_HEALTHY_MS;
-  const ids = opts.plant.sites.flatMap((s) => s.lines.flatMap((l) => l.machines.map((m) => m.id)));
+  const machines = opts.plant.sites.flatMap((s) => s.lines.flatMap((l) => l.machines));
+  const ids = machines.map((m) => m.id);
+  const typeOf = new Map(machines.map((m) => [m.id, m.type]));
   if (!Number.isInteger(opts.count) || opts.count < 0) throw new ConfigError(`count: expected an integer >= 0, got ${opts.count}`);
   if (opts.count > ids.length) throw new ConfigError(`count: ${opts.count} faults need ${opts.count} machines, the plant has ${ids.length}`);
   const earliest = opts.startMs + minHealthyMs;
@@ -34,9 +64,11 @@ export function planFaults(opts: { plant: PlantConfig; seed: number; startMs: nu
     const j = i + rng.int(ids.length - i);
     [ids[i], ids[j]] = [ids[j]!, ids[i]!];
   }
-  const types = SIMULATED_FAULTS;
   return ids.slice(0, opts.count).map((machine) => {
     const onsetMs = Math.round(rng.uniform(earliest, latest));
+    // Only the modes this machine type can suffer, in SIMULATED_FAULTS order: deterministic per seed.
+    const type = typeOf.get(machine)!;
+    const types = SIMULATED_FAULTS.filter((f) => faultAppliesTo(f, type));
     return {
       machine,
       fault: types[rng.int(types.length)]!,

@@ -1,33 +1,43 @@
 // One simulated machine: its fixed physical constants, its evolving state, and how it turns a
 // point in event time into a telemetry window.
-import { FAULT_COMPONENT, bearingDefectOrders, type BearingGeometry, type Channel, type FaultType, type MachineBirth, type TelemetryWindow } from '../core/index.ts';
+import { FAULT_COMPONENT, bearingDefectOrders, type BearingGeometry, type Channel, type DefectOrders, type FaultType, type MachineBirth, type TelemetryWindow } from '../core/index.ts';
 import type { MachineConfig, PlantConfig } from './config.ts';
 import { DEFAULT_GROWTH, severityAt } from './degradation.ts';
+import { hydraulicEffect, vibrationParams, type MachineAcoustics } from './fault-signatures.ts';
 import type { FaultInjection, GroundTruth } from './ground-truth.ts';
 import { MACHINE_TYPES, PUMP_HYDRAULICS, RESONANCE_DAMPING, RESONANCE_RANGE_HZ, type MachineTypeSpec } from './machine-types.ts';
 import { ambientC, demandStep, loadFactor, shaftSpeedRpm } from './operating.ts';
 import { createRng, type Rng } from './rng.ts';
 import { bearingDriveC, thermalStep } from './thermal.ts';
-import { synthesizeVibration, type VibrationParams } from './vibration.ts';
+import { synthesizeVibration } from './vibration.ts';
 
-/** Misalignment at severity 1 adds these velocity amplitudes at 1x, 2x, 3x, mm/s peak (2x dominant: Piotrowski 2006). */
-const MISALIGNMENT_ADD_MMS = [0.8, 5.0, 1.2] as const;
-/** Healthy 2x and 3x as fractions of 1x: small residual asymmetry. */
-const HEALTHY_HARMONIC_RATIO = [1, 0.2, 0.06] as const;
-/** Bearing temperature rise from the fault at severity 1, K: spall friction rises late (quadratic), misalignment loads the bearing steadily. */
+/**
+ * Bearing temperature rise from the fault at severity s, K: spall friction rises late (quadratic),
+ * a ball spall rubs a little less than a race spall; misalignment and imbalance load the bearing
+ * steadily (friction moment grows with load, SKF rolling bearings catalogue, friction model).
+ * Lubrication loss is the hot one: boundary friction is tens of times the elastohydrodynamic
+ * friction (Harris & Kotzalas, Rolling Bearing Analysis, 5th ed., 2007, vol. 1 ch. 9), so the
+ * bearing runs up to ~50 K hotter before it seizes. Looseness and cavitation do not heat it.
+ */
 const FAULT_RISE_K: Partial<Record<FaultType, (s: number) => number>> = {
   'bearing-outer-race': (s) => 25 * s * s,
+  'bearing-inner-race': (s) => 25 * s * s,
+  'bearing-rolling-element': (s) => 20 * s * s,
   misalignment: (s) => 12 * s,
+  imbalance: (s) => 6 * s,
+  'lubrication-loss': (s) => 10 * s + 40 * s ** 3,
 };
-/** Extra shaft power drawn by the fault at severity 1, fraction of full load (friction, coupling forces). */
+/** Extra shaft power drawn by the fault at severity s, fraction of full load (friction, coupling forces). */
 const FAULT_POWER: Partial<Record<FaultType, (s: number) => number>> = {
   'bearing-outer-race': (s) => 0.015 * s * s,
+  'bearing-inner-race': (s) => 0.015 * s * s,
+  'bearing-rolling-element': (s) => 0.012 * s * s,
   misalignment: (s) => 0.03 * s,
+  imbalance: (s) => 0.005 * s,
+  'lubrication-loss': (s) => 0.03 * s * s,
 };
 /** Window-to-window scatter of fault amplitudes (lognormal sigma): the error term of Gebraeel et al. 2005. */
 const FAULT_AMPLITUDE_SCATTER = 0.1;
-/** A spalled race roughens: broadband noise grows to (1 + this) times at severity 1. */
-const BEARING_NOISE_GROWTH = 1.0;
 /** Sensor noise (1 sigma) on each scalar: tachometer rpm, RTD K, pressure bar, flow fraction, current A. */
 const SENSOR_NOISE = { speedRpm: 0.5, tempK: 0.1, pressureBar: 0.02, flowFrac: 0.005, currentA: 0.2 } as const;
 
@@ -52,13 +62,11 @@ export class MachineModel {
   readonly ratedSpeedRpm: number;
   readonly bearing: BearingGeometry;
   readonly bpfoOrders: number;
+  readonly defectOrders: DefectOrders;
   readonly resonanceHz: number;
   readonly birth: MachineBirth;
   readonly faults: ActiveFault[] = [];
-  private readonly damping: number;
-  private readonly slipSd: number;
-  private readonly healthy1xMmS: number;
-  private readonly phases: [number, number, number];
+  private readonly acoustics: MachineAcoustics;
   private readonly processRng: Rng;
   private readonly vibRng: Rng;
   private readonly faultRng: Rng;
@@ -75,14 +83,26 @@ export class MachineModel {
     this.spec = MACHINE_TYPES[m.type];
     this.ratedSpeedRpm = m.ratedSpeedRpm ?? this.spec.ratedSpeedRpm;
     this.bearing = m.bearing ?? this.spec.bearing;
-    this.bpfoOrders = bearingDefectOrders(this.bearing).bpfo;
+    this.defectOrders = bearingDefectOrders(this.bearing);
+    this.bpfoOrders = this.defectOrders.bpfo;
     const fixed = createRng(seed, m.id, 'fixed');
     this.resonanceHz = m.resonanceHz ?? fixed.uniform(...RESONANCE_RANGE_HZ);
-    this.damping = fixed.uniform(...RESONANCE_DAMPING);
+    const damping = fixed.uniform(...RESONANCE_DAMPING);
     // Rolling-element slip: 1–2% scatter of the impact interval (Randall & Antoni 2011, sec. 2.1).
-    this.slipSd = fixed.uniform(0.01, 0.02);
-    this.healthy1xMmS = fixed.uniform(...this.spec.healthy1xMmS);
-    this.phases = [0, fixed.uniform(0, 2 * Math.PI), fixed.uniform(0, 2 * Math.PI)];
+    const slipSd = fixed.uniform(0.01, 0.02);
+    const healthy1xMmS = fixed.uniform(...this.spec.healthy1xMmS);
+    const phases: [number, number, number] = [0, fixed.uniform(0, 2 * Math.PI), fixed.uniform(0, 2 * Math.PI)];
+    this.acoustics = {
+      spec: this.spec,
+      rateHz: setup.sampling.vibrationRateHz,
+      ratedSpeedRpm: this.ratedSpeedRpm,
+      defects: this.defectOrders,
+      healthy1xMmS,
+      phases,
+      resonanceHz: this.resonanceHz,
+      damping,
+      slipSd,
+    };
     this.processRng = createRng(seed, m.id, 'process');
     this.vibRng = createRng(seed, m.id, 'vibration');
     this.faultRng = createRng(seed, m.id, 'fault');
@@ -163,7 +183,7 @@ export class MachineModel {
 
     const scatter = kind ? Math.exp(FAULT_AMPLITUDE_SCATTER * this.faultRng.normal()) : 1;
     const s = Math.min(1.5, severity * scatter);
-    synthesizeVibration(this.buffer, this.vibrationParams(rpm / 60, kind, s), this.vibRng, this.faultRng);
+    synthesizeVibration(this.buffer, vibrationParams(this.acoustics, rpm / 60, kind, s), this.vibRng, this.faultRng);
 
     const r = this.processRng;
     const { vibrationRateHz } = this.setup.sampling;
@@ -175,8 +195,12 @@ export class MachineModel {
     if (this.spec.extras.includes('flow')) {
       const h = PUMP_HYDRAULICS;
       // Duty point: the motor is sized ~15% above the pump's rated duty, so load 0.85 ~ rated flow.
-      const flow = h.ratedFlowM3h * Math.min(1.2, loadFactor(this.demand) / 0.85);
-      const headM = h.shutoffHeadM * (rpm / this.ratedSpeedRpm) ** 2 - h.curveK * flow * flow;
+      const hyd = hydraulicEffect(kind, severity);
+      const dutyFlow = h.ratedFlowM3h * Math.min(1.2, loadFactor(this.demand) / 0.85);
+      const flow = dutyFlow * hyd.flowFactor;
+      // Head from the pump curve at the duty flow, then the fault's breakdown and its pulsation.
+      let headM = (h.shutoffHeadM * (rpm / this.ratedSpeedRpm) ** 2 - h.curveK * dutyFlow * dutyFlow) * hyd.headFactor;
+      if (hyd.headFluctuationFrac > 0) headM *= 1 + hyd.headFluctuationFrac * this.faultRng.normal();
       const bar = (h.waterDensityKgM3 * 9.81 * headM) / 1e5;
       channels.push({ name: 'pressure', unit: 'bar', rateHz: 1, values: [bar + SENSOR_NOISE.pressureBar * r.normal()] });
       channels.push({ name: 'flow', unit: 'm3/h', rateHz: 1, values: [flow * (1 + SENSOR_NOISE.flowFrac * r.normal())] });
@@ -187,20 +211,6 @@ export class MachineModel {
       channels.push({ name: 'current', unit: 'A', rateHz: 1, values: [noLoad + (fullLoad - noLoad) * load + SENSOR_NOISE.currentA * r.normal()] });
     }
     return { v: 1, site: this.setup.site, line: this.setup.line, machine: this.id, seq: this.seq++, ts: tMs, channels };
-  }
-
-  private vibrationParams(shaftHz: number, kind: FaultType | undefined, s: number): VibrationParams {
-    const base = HEALTHY_HARMONIC_RATIO.map((r) => r * this.healthy1xMmS);
-    const mis = kind === 'misalignment' ? s : 0;
-    const brg = kind === 'bearing-outer-race' ? s : 0;
-    return {
-      rateHz: this.setup.sampling.vibrationRateHz,
-      shaftHz,
-      harmonicsMmS: [base[0]! + mis * MISALIGNMENT_ADD_MMS[0], base[1]! + mis * MISALIGNMENT_ADD_MMS[1], base[2]! + mis * MISALIGNMENT_ADD_MMS[2]],
-      harmonicPhasesRad: this.phases,
-      noiseRmsMs2: this.spec.noiseRmsMs2 * (1 + BEARING_NOISE_GROWTH * brg * brg),
-      impacts: brg > 0 ? { orders: this.bpfoOrders, peakMs2: brg * this.spec.impactPeakMs2, resonanceHz: this.resonanceHz, damping: this.damping, slipSd: this.slipSd } : null,
-    };
   }
 
   private scalarUnits(): [string, string][] {

@@ -1,9 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, MachineBirth, TelemetryWindow } from '../core/index.ts';
+import { ConfigError, FAULT_COMPONENT, MachineBirth, TelemetryWindow } from '../core/index.ts';
 import { defaultPlant } from './default-plant.ts';
 import { createSimulator } from './simulator.ts';
 import { MACHINE_TYPES } from './machine-types.ts';
+import { SIMULATED_FAULTS, faultAppliesTo } from './faults.ts';
 
 const START_MS = Date.UTC(2024, 0, 1);
 const HOUR_MS = 3_600_000;
@@ -130,6 +131,33 @@ describe('simulator', () => {
     assert.throws(
       () => createSimulator({ plant: defaultPlant({ machines: 1 }), seed: 1, startMs: START_MS, faults: [{ machine: 'ghost', fault: 'misalignment', onsetMs: 1, failureMs: 2 }] }),
       (e: unknown) => e instanceof ConfigError && /faults\.0\.machine/.test(e.message),
+    );
+  });
+
+  test('simulator - every simulated fault mode degrades to failure on each machine type it applies to; ground truth names its component', () => {
+    const plant = defaultPlant({ machines: 3 });
+    const machines = plant.sites.flatMap((s) => s.lines.flatMap((l) => l.machines));
+    for (const fault of SIMULATED_FAULTS) {
+      const targets = machines.filter((m) => faultAppliesTo(fault, m.type));
+      const onsetMs = START_MS + HOUR_MS;
+      const failureMs = onsetMs + 6 * HOUR_MS;
+      const sim = createSimulator({ plant, seed: 3, startMs: START_MS, windowIntervalMs: HOUR_MS, faults: targets.map((m) => ({ machine: m.id, fault, onsetMs, failureMs })) });
+      while (sim.nowMs < failureMs + 2 * HOUR_MS) {
+        const ws = sim.step();
+        for (const w of ws) assert.ok(TelemetryWindow.safeParse(w).success, `${fault}: window of ${w.machine} validates`);
+        for (const m of targets) assert.equal(ws.some((w) => w.machine === m.id), sim.nowMs < failureMs, `${fault} on ${m.id} at +${(sim.nowMs - START_MS) / HOUR_MS} h`);
+      }
+      for (const gt of sim.groundTruth()) {
+        assert.equal(gt.component, FAULT_COMPONENT[fault]);
+        assert.equal(gt.failedAtMs, failureMs);
+      }
+    }
+  });
+
+  test('simulator - a fault on a machine type it cannot occur on (cavitation on a motor) is a ConfigError', () => {
+    assert.throws(
+      () => createSimulator({ plant: defaultPlant({ machines: 2 }), seed: 1, startMs: START_MS, faults: [{ machine: 'motor-002', fault: 'cavitation', onsetMs: 1, failureMs: 2 }] }),
+      (e: unknown) => e instanceof ConfigError && /faults\.0\.fault/.test(e.message),
     );
   });
 });

@@ -1,6 +1,7 @@
 // The plant simulator: a set of machine models on one simulated clock (event time).
 import { ConfigError, FaultType, describeIssues, type MachineBirth, type TelemetryWindow } from '../core/index.ts';
 import { PlantConfig } from './config.ts';
+import { faultAppliesTo } from './faults.ts';
 import type { FaultInjection, GroundTruth } from './ground-truth.ts';
 import { MachineModel } from './machine.ts';
 
@@ -47,6 +48,7 @@ export function createSimulator(cfg: SimulatorConfig): Simulator {
     const m = machines.get(f.machine);
     if (!m) throw new ConfigError(`faults.${i}.machine: unknown machine "${f.machine}"`);
     if (!FaultType.safeParse(f.fault).success) throw new ConfigError(`faults.${i}.fault: unknown fault "${f.fault}"`);
+    if (!faultAppliesTo(f.fault, m.birth.machineType)) throw new ConfigError(`faults.${i}.fault: "${f.fault}" cannot occur on a ${m.birth.machineType}`);
     if (!(f.failureMs > f.onsetMs)) throw new ConfigError(`faults.${i}.failureMs: must be after onsetMs`);
     return m.inject(f);
   });

@@ -2,101 +2,11 @@
 // for the bearing fault, order amplitudes for misalignment.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import FFT from 'fft.js';
-import { bearingDefectOrders, type MachineType, type TelemetryWindow } from '../core/index.ts';
-import { PlantConfig } from './config.ts';
-import { createSimulator } from './simulator.ts';
-import type { FaultInjection } from './ground-truth.ts';
-
-const START_MS = Date.UTC(2024, 0, 1);
-const HOUR_MS = 3_600_000;
-const RESONANCE_HZ = 3200;
-
-function channel(w: TelemetryWindow, name: string): number[] {
-  const c = w.channels.find((ch) => ch.name === name);
-  assert.ok(c, `window has channel ${name}`);
-  return c.values;
-}
-
-/** Last window before failure of a machine (fault from START, failure after 24 h), or of its healthy twin. */
-function lateWindow(type: MachineType, fault: FaultInjection['fault'] | null, seed = 7): TelemetryWindow {
-  const plant = PlantConfig.parse({ sites: [{ id: 's', lines: [{ id: 'l', machines: [{ id: 'm-1', type, resonanceHz: RESONANCE_HZ }] }] }] });
-  const faults = fault ? [{ machine: 'm-1', fault, onsetMs: START_MS, failureMs: START_MS + 24 * HOUR_MS }] : [];
-  const sim = createSimulator({ plant, seed, startMs: START_MS, windowIntervalMs: HOUR_MS / 2, faults });
-  let last: TelemetryWindow | undefined;
-  for (let i = 0; i < 47; i++) last = sim.step()[0]; // 23.5 h: severity ~0.9
-  assert.ok(last);
-  return last;
-}
+import type { MachineType, TelemetryWindow } from '../core/index.ts';
+import { ENVELOPE_PAD, RESONANCE_HZ, amplitudeSpectrum, channel, defectHz, envelopeSpectrum, lateWindow, median, peakIn } from './spectra.test-support.ts';
 
 function bpfoHz(type: MachineType, w: TelemetryWindow): number {
-  const plant = PlantConfig.parse({ sites: [{ id: 's', lines: [{ id: 'l', machines: [{ id: 'm-1', type }] }] }] });
-  const sim = createSimulator({ plant, seed: 1, startMs: START_MS, faults: [] });
-  return bearingDefectOrders(sim.births[0]!.bearing).bpfo * (channel(w, 'speed')[0]! / 60);
-}
-
-/** Zero-padding of the envelope FFT: 4x finer bins, so a 58 Hz fan BPFO is resolved to well under 2%. */
-const ENVELOPE_PAD = 4;
-
-/**
- * Envelope spectrum as an analyst computes it: FFT band-pass around the resonance, Hilbert
- * envelope (analytic signal), then a Hann-windowed, zero-padded FFT of the envelope.
- * Returns magnitudes with bin spacing rateHz / (n * ENVELOPE_PAD).
- */
-function envelopeSpectrum(x: number[], rateHz: number, loHz: number, hiHz: number): Float64Array {
-  const n = x.length;
-  const fft = new FFT(n);
-  const spec = fft.createComplexArray() as number[];
-  fft.realTransform(spec, x);
-  fft.completeSpectrum(spec);
-  const analytic = fft.createComplexArray() as number[];
-  for (let k = 0; k < n; k++) {
-    const f = (k * rateHz) / n;
-    // Positive frequencies in the band, doubled; everything else (and all negative ones) zero.
-    const keep = k > 0 && k < n / 2 && f >= loHz && f <= hiHz ? 2 : 0;
-    analytic[2 * k] = spec[2 * k]! * keep;
-    analytic[2 * k + 1] = spec[2 * k + 1]! * keep;
-  }
-  const z = fft.createComplexArray() as number[];
-  fft.inverseTransform(z, analytic);
-  const m = n * ENVELOPE_PAD;
-  const env = new Array<number>(m).fill(0);
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += env[i] = Math.hypot(z[2 * i]!, z[2 * i + 1]!);
-  mean /= n;
-  for (let i = 0; i < n; i++) env[i] = (env[i]! - mean) * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n));
-  const padded = new FFT(m);
-  const e = padded.createComplexArray() as number[];
-  padded.realTransform(e, env);
-  const mag = new Float64Array(m / 2);
-  for (let k = 0; k < m / 2; k++) mag[k] = Math.hypot(e[2 * k]!, e[2 * k + 1]!);
-  return mag;
-}
-
-/** Amplitude spectrum (Hann window), for order amplitudes. */
-function amplitudeSpectrum(x: number[]): Float64Array {
-  const n = x.length;
-  const fft = new FFT(n);
-  const w = x.map((v, i) => v * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n)));
-  const out = fft.createComplexArray() as number[];
-  fft.realTransform(out, w);
-  const mag = new Float64Array(n / 2);
-  for (let k = 0; k < n / 2; k++) mag[k] = (4 / n) * Math.hypot(out[2 * k]!, out[2 * k + 1]!);
-  return mag;
-}
-
-/** Largest value in [loHz, hiHz] and its frequency refined by parabolic interpolation. */
-function peakIn(mag: Float64Array, binHz: number, loHz: number, hiHz: number): { freqHz: number; amp: number } {
-  let best = Math.max(1, Math.ceil(loHz / binHz));
-  for (let k = best; k <= Math.min(mag.length - 2, Math.floor(hiHz / binHz)); k++) if (mag[k]! > mag[best]!) best = k;
-  const [a, b, c] = [mag[best - 1]!, mag[best]!, mag[best + 1]!];
-  const delta = a - 2 * b + c === 0 ? 0 : (0.5 * (a - c)) / (a - 2 * b + c);
-  return { freqHz: (best + delta) * binHz, amp: b };
-}
-
-function median(xs: ArrayLike<number>): number {
-  const s = Array.from(xs).sort((p, q) => p - q);
-  return s[Math.floor(s.length / 2)]!;
+  return defectHz(type, w).bpfo;
 }
 
 describe('simulator vibration', () => {
