@@ -10,6 +10,7 @@ import {
   type Logger, type MachineCommand, type MachineStatus, type TelemetryWindow, type Transport, type WorkQueue,
 } from '../core/index.ts';
 import { createOutbox, type Outbox } from './outbox/outbox.ts';
+import { recordingEvidence } from './features/recording-evidence.ts';
 import { createMachineMonitor, MonitorConfig, type MachineMonitor, type Observation } from './machine-monitor.ts';
 import type { AlarmTransition } from './alarm.ts';
 
@@ -73,6 +74,20 @@ function percentile(v: number[], q: number): number {
   if (v.length === 0) return 0;
   const s = [...v].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+
+/**
+ * The line-family and shaft-harmonic evidence of the raising window (envelope analysis with a
+ * kurtogram band, per defect family and shaft order, in dB over the local floor), computed once per
+ * incident rather than per window: it costs a few milliseconds and only a diagnosis needs it.
+ */
+function incidentDiagnostics(w: TelemetryWindow, birth: MachineBirth): Partial<Pick<Escalation['evidence'], 'envelopeDiagnostics' | 'shaftDiagnostics'>> {
+  const waveforms = new Set(birth.sensors.filter((s) => s.kind === 'waveform').map((s) => s.channel));
+  const vib = w.channels.find((c) => c.name === 'vib_de') ?? w.channels.find((c) => waveforms.has(c.name));
+  if (!vib) return {};
+  const rpm = w.channels.find((c) => c.name === 'speed')?.values[0] ?? birth.ratedSpeedRpm;
+  const r = recordingEvidence(vib.values, { rateHz: vib.rateHz, rpm, bearing: birth.bearing });
+  return r.ok ? { envelopeDiagnostics: r.value.envelopeDiagnostics, shaftDiagnostics: r.value.shaftDiagnostics } : {};
 }
 
 /** Starts an edge agent: subscribes to the site's births and telemetry and to its acks on the link. */
@@ -203,7 +218,7 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
     const escalation: Escalation = {
       v: 1, id, site, line: birth.line, machine: birth.machine, machineType: birth.machineType,
       openedAt: t.openedAtMs, severity: t.severity, score: t.score,
-      evidence: { ...obs.features.evidence, baseline: obs.baseline ?? {} },
+      evidence: { ...obs.features.evidence, baseline: obs.baseline ?? {}, ...incidentDiagnostics(w, birth) },
       sentAtMs: Date.now(),
     };
     const valid = Escalation.safeParse(escalation);

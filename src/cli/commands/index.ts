@@ -3,8 +3,9 @@ import { demo } from './demo.ts';
 import { cloud, edge, enterprise, sim } from './services.ts';
 import { detect } from './detect.ts';
 import { replay } from './replay.ts';
+import { diagnose } from './diagnose.ts';
 
-export const COMMANDS: Record<string, Command> = { demo, sim, edge, cloud, enterprise, detect, replay };
+export const COMMANDS: Record<string, Command> = { demo, sim, edge, cloud, enterprise, detect, replay, diagnose };
 
 /** The top-level help text. */
 export function usage(): string {

@@ -45,3 +45,12 @@ test('process rules - property: never throw, scores in [0, 1]', () => {
     }),
   );
 });
+
+test('process rules - early starvation: broadband vibration up and temperature trending up, no line', () => {
+  const h = healthyEvidence();
+  const early = lubricationRule({ ...h, features: { ...h.features, 'accel.rmsMs2': 1.4, 'scalar.temp_bearing': 42.6 } });
+  assert.ok(early.score >= 0.5, early.explanation);
+  assert.match(early.explanation, /early/);
+  // Broadband vibration with the temperature falling is not lubrication loss.
+  assert.equal(lubricationRule({ ...h, features: { ...h.features, 'accel.rmsMs2': 1.4, 'scalar.temp_bearing': 38 } }).score, 0);
+});

@@ -2,7 +2,8 @@
 // pump cavitation and loss of lubrication. Like the vibration rules they compare the machine with
 // its own healthy baseline (robust z-scores), so they need no absolute limits per machine type.
 import type { Evidence } from '../../core/index.ts';
-import { robustZ, type Rule } from './rules.ts';
+import type { Rule } from './rules.ts';
+import { robustZ } from './robust-z.ts';
 
 /** Robust z from which a change is taken as real (Leys et al. 2013's conservative cut is 3). */
 const Z_CHANGE = 3;
@@ -10,6 +11,8 @@ const Z_CHANGE = 3;
 const Z_STRONG = 9;
 /** Envelope line over the spectrum median that counts as a bearing defect line (as rules.ts's BPFO_RATIO_MIN). */
 const DEFECT_LINE_RATIO = 3;
+/** Temperature trend (robust z) that supports an early lubrication-loss call made on vibration. */
+const EARLY_TEMP_Z = 1;
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 const strength = (z: number) => clamp01((z - Z_CHANGE) / (Z_STRONG - Z_CHANGE));
@@ -56,9 +59,22 @@ export const lubricationRule: Rule = (ev) => {
   if (zt === undefined) return { faultType: 'lubrication-loss', score: 0, explanation: 'lubrication loss: no bearing temperature measured' };
   const line = Math.max(ev.envelopeDefectRatios.bpfo, ev.envelopeDefectRatios.bpfi, ev.envelopeDefectRatios.bsf);
   const zv = zOf(ev, 'accel.rmsMs2') ?? 0;
-  if (zt < Z_CHANGE) return { faultType: 'lubrication-loss', score: 0, explanation: `lubrication loss: not indicated (bearing temperature ${fmtZ(zt)})` };
-  if (line >= DEFECT_LINE_RATIO) {
+  if (line >= DEFECT_LINE_RATIO && zt >= Z_CHANGE) {
     return { faultType: 'lubrication-loss', score: 0.2, explanation: `lubrication loss: bearing hot (${fmtZ(zt)}) but a defect line stands ${line.toFixed(1)}x above the envelope median` };
+  }
+  if (line >= DEFECT_LINE_RATIO) return { faultType: 'lubrication-loss', score: 0, explanation: 'lubrication loss: not indicated (a bearing defect line is present)' };
+  if (zt < Z_CHANGE) {
+    // Early starvation: metal contact lifts the broadband floor before the bearing heats up much
+    // (Harris & Kotzalas ch. 9); suspected when the temperature at least trends up.
+    const zHf = Math.max(zv, zOf(ev, 'accel.peakMs2') ?? 0);
+    if (zHf >= Z_CHANGE && zt >= EARLY_TEMP_Z) {
+      return {
+        faultType: 'lubrication-loss',
+        score: clamp01(0.5 + 0.1 * strength(zHf)),
+        explanation: `lubrication loss (early): broadband vibration ${fmtZ(zHf)} above its healthy level, bearing temperature rising (${fmtZ(zt)}), no bearing defect line`,
+      };
+    }
+    return { faultType: 'lubrication-loss', score: 0, explanation: `lubrication loss: not indicated (bearing temperature ${fmtZ(zt)})` };
   }
   const score = clamp01(0.5 + 0.3 * strength(zt) + 0.15 * strength(zv));
   return {

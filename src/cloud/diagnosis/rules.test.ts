@@ -115,3 +115,9 @@ test('rules - with the bearing geometry in the evidence the explanation names th
   assert.equal(d.faultType, 'bearing-outer-race');
   assert.match(d.explanation, /envelope peak at 3\.04x shaft speed/);
 });
+
+test('rules - a grown 2x inside a harmonic series (3x nearly as high) is not called misalignment', () => {
+  const h = healthyEvidence();
+  const series = { ...h, features: { ...h.features, 'vel.x2MmS': 0.9 }, orderAmplitudes: { x1: 3.0, x2: 0.9, x3: 0.75 } };
+  assert.notEqual(diagnose(sampleEscalation(series)).faultType, 'misalignment');
+});

@@ -4,6 +4,11 @@
 // maintenance planner understands. Every threshold below is a first cut, to be calibrated against
 // the simulator's ground truth in the evaluation issue.
 import { FAULT_COMPONENT, type Diagnosis, type Escalation, type Evidence, type FaultType } from '../../core/index.ts';
+import { imbalanceRule, innerRaceRule, loosenessRule, rollingElementRule } from './pattern-rules.ts';
+import { cavitationRule, lubricationRule } from './process-rules.ts';
+import { robustZ } from './robust-z.ts';
+
+export { robustZ };
 
 /** What one rule concluded: how well the evidence fits its fault (0..1) and why, in words. */
 export interface RuleResult {
@@ -59,6 +64,8 @@ export const MISALIGN_2X_FLOOR_MM_S = 0.3;
  */
 export const MISALIGN_TREND_GROWTH = 1.5;
 export const MISALIGN_2X_TO_1X_TREND_MIN = 0.2;
+/** On the trend path, 3x must stay below this fraction of 2x: misalignment is 2x-dominant, looseness a slowly decaying series. */
+export const MISALIGN_3X_TO_2X_MAX = 0.6;
 /**
  * Robust z-score (deviation over 1.4826 MAD) of the 2x line against this machine's healthy baseline
  * above which it has changed; 3 is the usual conservative outlier cut (Leys et al., JESP 2013).
@@ -75,8 +82,6 @@ export const DIAGNOSIS_MIN_SCORE = 0.5;
 /** Largest confidence an 'unknown' diagnosis reports: we never pretend to know. */
 export const UNKNOWN_MAX_CONFIDENCE = 0.45;
 
-/** MAD to standard deviation for normally distributed data. */
-const MAD_TO_SIGMA = 1.4826;
 
 const clamp01 = (x: number): number => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : x > 0 ? 1 : 0);
 
@@ -86,14 +91,6 @@ function fmt(x: number, digits = 1): string {
   return Math.abs(x) >= 1e6 ? x.toExponential(2) : x.toFixed(digits);
 }
 
-/** Robust z-score of `value` against a baseline; 0 when the baseline says nothing. */
-export function robustZ(value: number, b: { median: number; mad: number }): number {
-  // A MAD of 0 (a constant feature while healthy) would make any change infinite: floor the scale at
-  // 5 % of the median so a tiny drift is not a huge deviation.
-  const scale = Math.max(Math.abs(b.mad) * MAD_TO_SIGMA, Math.abs(b.median) * 0.05, 1e-9);
-  const z = (value - b.median) / scale;
-  return Number.isFinite(z) ? z : 0;
-}
 
 const isShaftHarmonic = (order: number): boolean => Math.abs(order - Math.round(order)) <= INTEGER_ORDER_TOLERANCE && Math.round(order) >= 1;
 
@@ -153,7 +150,9 @@ export const misalignmentRule: Rule = (ev) => {
   const b = baseline2x(ev);
   const z = b ? robustZ(x2, b) : 0;
   const growth = b && b.median > 0 ? x2 / b.median : 1;
-  const trend = b !== undefined && z >= 2 * BASELINE_Z_MIN && growth >= MISALIGN_TREND_GROWTH;
+  // A grown 2x with a 3x almost as high is a harmonic series (looseness), not misalignment's 2x.
+  const lone2x = ev.orderAmplitudes.x3 <= MISALIGN_3X_TO_2X_MAX * x2;
+  const trend = b !== undefined && z >= 2 * BASELINE_Z_MIN && growth >= MISALIGN_TREND_GROWTH && lone2x;
   const ratioOk = ratio >= MISALIGN_2X_TO_1X_MIN || (trend && ratio >= MISALIGN_2X_TO_1X_TREND_MIN);
   if (!(x2 >= MISALIGN_2X_FLOOR_MM_S) || !ratioOk) {
     return { faultType: 'misalignment', score: 0, explanation: `misalignment: not indicated (${level})` };
@@ -181,7 +180,9 @@ export const misalignmentRule: Rule = (ev) => {
 };
 
 /** The rule set, in the order they are reported. */
-export const RULES: readonly Rule[] = [outerRaceRule, misalignmentRule];
+export const RULES: readonly Rule[] = [
+  outerRaceRule, misalignmentRule, innerRaceRule, rollingElementRule, imbalanceRule, loosenessRule, cavitationRule, lubricationRule,
+];
 
 /** The features furthest from this machine's healthy baseline, for an 'unknown' explanation. */
 function topDeviations(ev: Evidence, n = 2): string[] {

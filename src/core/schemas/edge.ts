@@ -37,6 +37,69 @@ export const SpectralPeak = z.object({
 });
 
 /**
+ * One bearing defect line family in the squared envelope spectrum (Randall & Antoni, MSSP 2011,
+ * sec. 3): levels in dB above the local noise floor (median of the neighbouring bins).
+ */
+export const EnvelopeLineFamily = z.object({
+  /** Fundamental as found (Hz), within the speed/slip search band around its nominal value. */
+  freqHz: z.number(),
+  /** Levels of harmonics 1, 2, 3, ... (dB above the local floor); fewer where the band is too narrow. */
+  harmonicsDb: z.array(z.number()).max(10),
+  /** Stronger of the ±1x shaft-speed sidebands around the first two harmonics, averaged (dB). */
+  shaftSidebandsDb: z.number(),
+  /** Stronger of the ±FTF (cage) sidebands around the first two harmonics, averaged (dB). */
+  cageSidebandsDb: z.number(),
+});
+export type EnvelopeLineFamily = z.infer<typeof EnvelopeLineFamily>;
+
+/** Envelope analysis of a recording: the demodulation band, its impulsiveness, and each defect family. */
+export const EnvelopeDiagnostics = z.object({
+  bandHz: z.tuple([z.number(), z.number()]),
+  /** Spectral kurtosis (excess, ≈ 0 for Gaussian noise) of the chosen band's complex envelope. */
+  bandSk: z.number(),
+  /** Largest median spectral kurtosis over the kurtogram's bands: impulsiveness wherever it is. */
+  maxSk: z.number().optional(),
+  /** How the band was chosen: the most impulsive kurtogram band or the prewhitened broadband signal. */
+  method: z.enum(['kurtogram', 'prewhitened']),
+  segments: z.number().int().nonnegative(),
+  lines: z.object({
+    bpfo: EnvelopeLineFamily,
+    bpfi: EnvelopeLineFamily,
+    bsf: EnvelopeLineFamily,
+    /** 2×BSF: a ball spall strikes both races once per ball revolution. */
+    bsf2: EnvelopeLineFamily,
+    ftf: EnvelopeLineFamily,
+    /** The 1x shaft line in the envelope (modulation at running speed). */
+    shaft: EnvelopeLineFamily,
+  }),
+});
+export type EnvelopeDiagnostics = z.infer<typeof EnvelopeDiagnostics>;
+
+/** Running-speed harmonics of a recording's acceleration spectrum (imbalance, misalignment, looseness). */
+export const ShaftDiagnostics = z.object({
+  /** Shaft speed used (Hz): estimated from the 1x harmonic comb when that is clear, else the nominal speed. */
+  shaftHz: z.number().nonnegative(),
+  speedFromSignal: z.boolean(),
+  /** Levels of 1x, 2x, ... 10x above the local floor (dB). */
+  harmonicsDb: z.array(z.number()).max(12),
+  /** Levels of 0.5x, 1.5x, ... 4.5x above the local floor (dB). */
+  halfOrdersDb: z.array(z.number()).max(12),
+  /** Velocity amplitudes of 1x..10x relative to 1x (so [1, x2/x1, ...]); absent from older evidence. */
+  velocityHarmonics: z.array(z.number()).max(12).optional(),
+  /** Velocity amplitudes of 0.5x..4.5x relative to 1x. */
+  velocityHalfOrders: z.array(z.number()).max(12).optional(),
+  /** Velocity amplitude ratios 2x/1x and 3x/1x. */
+  velocityRatios: z.object({ x2ToX1: z.number(), x3ToX1: z.number() }),
+  /** Fraction of the 10–1000 Hz velocity mean square in the 1x line. */
+  x1VelocityShare: z.number(),
+  /** The 2x line sits within 0.5 Hz of 50 or 60 Hz mains: it may be electrical, not mechanical. */
+  x2AtMains: z.boolean(),
+  /** Median over segments of the raw signal's kurtosis (3 for Gaussian). */
+  kurtosis: z.number(),
+});
+export type ShaftDiagnostics = z.infer<typeof ShaftDiagnostics>;
+
+/**
  * Evidence of one incident: derived features only (never raw waveforms), the machine's own
  * learned baseline, and the spectral facts a diagnosis needs.
  */
@@ -51,6 +114,10 @@ export const Evidence = z.object({
   /** Velocity-spectrum amplitude at 1x, 2x, 3x shaft speed (mm/s). */
   orderAmplitudes: z.object({ x1: z.number(), x2: z.number(), x3: z.number() }),
   topEnvelopePeaks: z.array(SpectralPeak).max(10),
+  /** Envelope analysis of a longer recording (segment-averaged squared envelope spectrum), when available. */
+  envelopeDiagnostics: EnvelopeDiagnostics.optional(),
+  /** Running-speed harmonics of a longer recording, when available. */
+  shaftDiagnostics: ShaftDiagnostics.optional(),
 });
 export type Evidence = z.infer<typeof Evidence>;
 

@@ -3,3 +3,8 @@ export { computeFeatures, createFeatureExtractor, FeatureConfig, type WindowFeat
 export { amplitudeSpectrum, envelopeSpectrum, bandRms, bandAmplitude, realFft, hann, nextPow2, clipBand, type Spectrum } from './spectrum.ts';
 export { moments, type Moments } from './moments.ts';
 export { mostImpulsiveBand, candidateBands, envelopeKurtosis, type ScoredBand } from './impulsive-band.ts';
+export { recordingEvidence, segmentLength, MIN_RECORDING_SAMPLES, type RecordingOptions, type RecordingEvidence } from './recording-evidence.ts';
+export { envelopeDiagnostics, averagedSes, segmentSes, readFamily, combScore, type EnvelopeInput } from './envelope-diagnostics.ts';
+export { shaftDiagnostics } from './shaft-diagnostics.ts';
+export { kurtogramBands, rankBands, distinctTopBands, centralKurtosis, medianOf, type KurtogramBand } from './kurtogram.ts';
+export { localFloor, lineLevel, ratioDb, LEVEL_DB_RANGE, type LineLevel } from './line-levels.ts';
