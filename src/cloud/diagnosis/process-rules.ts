@@ -23,6 +23,21 @@ function zOf(ev: Evidence, feature: string): number | undefined {
   return v === undefined || b === undefined ? undefined : robustZ(v, b);
 }
 
+/**
+ * Temperature deviation in robust z. The shared robustZ floors the scale at 5 % of the median,
+ * which suits amplitudes but not a temperature in °C (an offset scale: 5 % of 40 °C is 2 K, more
+ * than a bearing's real scatter). Temperatures get an absolute floor instead: a typical RTD's
+ * resolution and drift, 0.3 K (IEC 60751 class A is ±0.15 K + 0.002·|t|).
+ */
+const TEMP_SCALE_FLOOR_K = 0.3;
+function tempZ(ev: Evidence, feature: string): number | undefined {
+  const v = ev.features[feature];
+  const b = ev.baseline[feature];
+  if (v === undefined || b === undefined) return undefined;
+  const z = (v - b.median) / Math.max(1.4826 * Math.abs(b.mad), TEMP_SCALE_FLOOR_K);
+  return Number.isFinite(z) ? z : 0;
+}
+
 const fmtZ = (z: number) => `${z >= 0 ? '+' : ''}${z.toFixed(1)} σ`;
 
 /**
@@ -49,15 +64,29 @@ export const cavitationRule: Rule = (ev) => {
 };
 
 /**
+ * The strongest bearing defect line that has also grown against this machine's own healthy
+ * envelope (robust z ≥ Z_CHANGE over `env.<family>Ratio`); 0 when none has. A healthy envelope
+ * spectrum's largest ratios wander around 2-3x the median, so the absolute ratio alone is not a line.
+ */
+function defectLine(ev: Evidence): number {
+  const r = ev.envelopeDefectRatios;
+  const grown = ([name, v]: [string, number]) => {
+    const z = zOf(ev, `env.${name}Ratio`);
+    return v >= DEFECT_LINE_RATIO && (z === undefined || z >= Z_CHANGE);
+  };
+  return Math.max(0, ...(Object.entries({ bpfo: r.bpfo, bpfi: r.bpfi, bsf: r.bsf }) as [string, number][]).filter(grown).map(([, v]) => v));
+}
+
+/**
  * Loss of lubrication: metal contact raises friction, so the bearing runs hot well beyond its
  * daily and load swings, and the broadband vibration floor rises before any discrete defect line
  * appears (Harris & Kotzalas, Rolling Bearing Analysis, 5th ed., ch. 9). A clear defect line means
  * a spall, which the bearing rules name instead.
  */
 export const lubricationRule: Rule = (ev) => {
-  const zt = zOf(ev, 'scalar.temp_bearing');
+  const zt = tempZ(ev, 'scalar.temp_bearing');
   if (zt === undefined) return { faultType: 'lubrication-loss', score: 0, explanation: 'lubrication loss: no bearing temperature measured' };
-  const line = Math.max(ev.envelopeDefectRatios.bpfo, ev.envelopeDefectRatios.bpfi, ev.envelopeDefectRatios.bsf);
+  const line = defectLine(ev);
   const zv = zOf(ev, 'accel.rmsMs2') ?? 0;
   if (line >= DEFECT_LINE_RATIO && zt >= Z_CHANGE) {
     return { faultType: 'lubrication-loss', score: 0.2, explanation: `lubrication loss: bearing hot (${fmtZ(zt)}) but a defect line stands ${line.toFixed(1)}x above the envelope median` };
