@@ -1,5 +1,5 @@
 // Which machines fail, how, and when: a reproducible fault plan for a scenario.
-import { ConfigError, type FaultType, type MachineType } from '../core/index.ts';
+import { ConfigError, FaultType, type MachineType } from '../core/index.ts';
 import type { PlantConfig } from './config.ts';
 import type { FaultInjection } from './ground-truth.ts';
 import { createRng } from './rng.ts';
@@ -17,16 +17,7 @@ export const DEFAULT_MIN_HEALTHY_MS = 6 * 3_600_000;
 export const TIME_TO_FAILURE_MS: [number, number] = [18 * 3_600_000, 36 * 3_600_000];
 
 /** The fault modes whose physics the simulator models (fault-signatures.ts); planFaults picks from these. */
-export const SIMULATED_FAULTS: readonly FaultType[] = [
-  'bearing-outer-race',
-  'bearing-inner-race',
-  'bearing-rolling-element',
-  'imbalance',
-  'misalignment',
-  'looseness',
-  'cavitation',
-  'lubrication-loss',
-];
+export const SIMULATED_FAULTS: readonly FaultType[] = FaultType.options;
 
 const ALL_TYPES: readonly MachineType[] = ['centrifugal-pump', 'induction-motor', 'fan'];
 

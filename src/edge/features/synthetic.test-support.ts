@@ -1,17 +1,9 @@
 // Synthetic signals for the feature and agent tests (seeded, so a failure reproduces).
 import type { MachineBirth, TelemetryWindow } from '../../core/index.ts';
+import { mulberry32 } from '../detectors/prng.ts';
 
-/** Deterministic uniform generator in [0, 1) (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform generator in [0, 1): the detectors' own PRNG. */
+export const rng = mulberry32;
 
 /** Standard normal samples (Box–Muller). */
 export function gaussian(n: number, seed: number, sigma = 1): number[] {
