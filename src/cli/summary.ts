@@ -15,6 +15,9 @@ export interface DemoSummary {
   windows: number;
   deadLetters: number;
   pendingOutbox: number;
+  /** Wall time from a window's arrival at the edge to its local command being handed to the broker, ms (worst site). */
+  commandLatencyMsP50: number;
+  commandLatencyMsP99: number;
   wallSeconds: number;
 }
 
@@ -59,9 +62,13 @@ export async function summarize(p: Pipeline, run: { windows: number; wallMs: num
     windows: run.windows,
     deadLetters: edges.reduce((s, e) => s + e.deadLetters, 0),
     pendingOutbox: edges.reduce((s, e) => s + e.pendingOutbox, 0),
+    commandLatencyMsP50: round2(Math.max(0, ...edges.map((e) => e.commandLatencyMsP50))),
+    commandLatencyMsP99: round2(Math.max(0, ...edges.map((e) => e.commandLatencyMsP99))),
     wallSeconds: Math.round(run.wallMs / 100) / 10,
   };
 }
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
 
 async function listAll<T>(page: (q: { limit: number; offset: number }) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
   const out: T[] = [];
@@ -87,6 +94,7 @@ export function formatSummary(s: DemoSummary): string {
     ['telemetry windows', s.windows],
     ['dead letters', s.deadLetters],
     ['escalations not yet acked', s.pendingOutbox],
+    ['window → command p50 / p99 ms', `${s.commandLatencyMsP50} / ${s.commandLatencyMsP99}`],
     ['wall seconds', s.wallSeconds],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
