@@ -7,6 +7,7 @@
 // (ibid. sec. 2.1 and fig. 3), which puts sidebands at ±1x (inner race) or ±FTF (ball) around the
 // defect line of the envelope spectrum.
 import type { Rng } from './rng.ts';
+import { addRing } from './ring.ts';
 
 /** Once-per-rotation amplitude modulation of the impacts by the load zone. */
 export interface LoadZoneModulation {
@@ -61,17 +62,7 @@ export function addImpacts(out: Float64Array, rateHz: number, shaftHz: number, t
   while (tImpact < endS) {
     let amp = t.peakMs2 * Math.max(0, 1 + sd * rng.normal());
     if (mod) amp *= 1 - 0.5 * mod.depth + 0.5 * mod.depth * Math.cos(modW * tImpact + modPhase);
-    let k = Math.max(0, Math.ceil(tImpact * rateHz));
-    const lead = k * dt - tImpact; // fractional-sample timing keeps the jitter exact
-    const kEnd = Math.min(n, Math.ceil((tImpact + ringS) * rateHz));
-    const e0 = amp * Math.exp(-decay * lead);
-    let re = e0 * Math.cos(wd * lead), im = e0 * Math.sin(wd * lead);
-    for (; k < kEnd; k++) {
-      out[k]! += im;
-      const r2 = re * c - im * s;
-      im = re * s + im * c;
-      re = r2;
-    }
+    addRing(out, rateHz, tImpact, tImpact + ringS, amp, wd, decay, c, s);
     const jitter = Math.max(-3, Math.min(3, rng.normal())) * t.slipSd;
     tImpact += periodS * (1 + jitter);
   }

@@ -1,6 +1,7 @@
 // Broadband high-frequency vibration that has no discrete frequency: bubble collapses of a
 // cavitating pump (impulsive) and metal-to-metal contact of a starved bearing (Gaussian).
 import type { Rng } from './rng.ts';
+import { addRing } from './ring.ts';
 
 /**
  * Cavitation: vapour bubbles collapse at random where pressure recovers on the impeller vanes;
@@ -40,17 +41,7 @@ export function addBubbleCollapses(out: Float64Array, rateHz: number, b: BubbleC
     const amp = b.meanPeakMs2 * -Math.log(1 - rng.next()); // exponential peak
     const stepDecay = Math.exp(-decay * dt);
     const c = Math.cos(wd * dt) * stepDecay, s = Math.sin(wd * dt) * stepDecay;
-    let k = Math.max(0, Math.ceil(t * rateHz));
-    const lead = k * dt - t;
-    const kEnd = Math.min(n, Math.ceil((t - Math.log(COLLAPSE_FLOOR) / decay) * rateHz));
-    const e0 = amp * Math.exp(-decay * lead);
-    let re = e0 * Math.cos(wd * lead), im = e0 * Math.sin(wd * lead);
-    for (; k < kEnd; k++) {
-      out[k]! += im;
-      const r2 = re * c - im * s;
-      im = re * s + im * c;
-      re = r2;
-    }
+    addRing(out, rateHz, t, t - Math.log(COLLAPSE_FLOOR) / decay, amp, wd, decay, c, s);
     t += expGap(b.rateHz, rng);
   }
 }
