@@ -3,3 +3,4 @@ export * from './rules.ts';
 export * from './vibration-verdict.ts';
 export * from './pattern-rules.ts';
 export * from './process-rules.ts';
+export * from './trend-rules.ts';

@@ -6,6 +6,7 @@
 import { FAULT_COMPONENT, type Diagnosis, type Escalation, type Evidence, type FaultType } from '../../core/index.ts';
 import { imbalanceRule, innerRaceRule, loosenessRule, rollingElementRule } from './pattern-rules.ts';
 import { cavitationRule, lubricationRule } from './process-rules.ts';
+import { imbalanceTrendRule } from './trend-rules.ts';
 import { robustZ } from './robust-z.ts';
 
 export { robustZ };
@@ -181,7 +182,7 @@ export const misalignmentRule: Rule = (ev) => {
 
 /** The rule set, in the order they are reported. */
 export const RULES: readonly Rule[] = [
-  outerRaceRule, misalignmentRule, innerRaceRule, rollingElementRule, imbalanceRule, loosenessRule, cavitationRule, lubricationRule,
+  outerRaceRule, misalignmentRule, innerRaceRule, rollingElementRule, imbalanceRule, loosenessRule, cavitationRule, lubricationRule, imbalanceTrendRule,
 ];
 
 /** The features furthest from this machine's healthy baseline, for an 'unknown' explanation. */
