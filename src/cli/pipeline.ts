@@ -8,7 +8,7 @@ import type { Logger } from '../core/index.ts';
 import { Counters } from '../core/index.ts';
 import { createSimulator, defaultPlant, planFaults, runPublisher, type FaultInjection, type PlantConfig, type Simulator } from '../simulator/index.ts';
 import { createEdgeAgent, type EdgeAgent } from '../edge/index.ts';
-import { cloudMigrations, createDiagnosisService, type DiagnosisService } from '../cloud/index.ts';
+import { CLOUD_MIGRATIONS_TABLE, cloudMigrations, createDiagnosisService, type DiagnosisService } from '../cloud/index.ts';
 import { startEnterprise } from '../enterprise/index.ts';
 import { startDashboard } from '../dashboard/index.ts';
 import { createEnterpriseHttpClient } from '../transport/index.ts';
@@ -71,8 +71,7 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
     const store = await openSqlStore(pipeEnv, 'db', res, { inMemory: opts.inMemoryStores });
 
     // Enterprise: ERP + MES behind its REST API.
-    const entStore = store;
-    const ent = await startEnterprise({ store: entStore, host: '127.0.0.1', port: 0, logger: logger.child({ part: 'enterprise' }) });
+    const ent = await startEnterprise({ store, host: '127.0.0.1', port: 0, logger: logger.child({ part: 'enterprise' }) });
     res.add('enterprise api', ent, () => ent.close());
     const enterprise = createEnterpriseHttpClient({ baseUrl: ent.url });
 
@@ -92,9 +91,8 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
 
     // Cloud: diagnosis workers on the cloud link, its own store.
     const { queue } = await openLink(pipeEnv, res, logger);
-    const cloudStore = store;
-    await migrate(cloudStore, cloudMigrations, { table: 'cloud_schema_migrations' });
-    const cloud = await createDiagnosisService({ store: cloudStore, queue, enterprise, logger: logger.child({ part: 'cloud' }), counters });
+    await migrate(store, cloudMigrations, { table: CLOUD_MIGRATIONS_TABLE });
+    const cloud = await createDiagnosisService({ store, queue, enterprise, logger: logger.child({ part: 'cloud' }), counters });
     res.add('cloud', cloud, () => cloud.close());
     let dashboardUrl: string | null = null;
     if (opts.dashboardPort !== undefined) {

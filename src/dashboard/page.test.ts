@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { runInNewContext } from 'node:vm';
 import type { DashboardState, Incident } from '../core/index.ts';
 import { dashboardPage } from './server.ts';
+import { sampleIncident } from './incident.test-support.ts';
 
 /** Just enough DOM to run the page's script: elements with children, text and classes. */
 class FakeElement {
@@ -55,18 +56,7 @@ function loadPage() {
   return { text: (id: string) => document.getElementById(id).textContent, conn: () => document.getElementById('conn'), es: FakeEventSource.last! };
 }
 
-const incident: Incident = {
-  escalation: {
-    v: 1, id: 'site-a.pump-7.900', site: 'site-a', line: 'line-1', machine: 'pump-7', machineType: 'centrifugal-pump', openedAt: 900,
-    severity: 'critical', score: 9.5, sentAtMs: 900,
-    evidence: { features: {}, baseline: {}, shaftHz: 25, envelopeDefectRatios: { bpfo: 9, bpfi: 1, bsf: 1, ftf: 1 }, orderAmplitudes: { x1: 1, x2: 0.2, x3: 0.1 }, topEnvelopePeaks: [] },
-  },
-  receivedAtMs: 950,
-  diagnosis: { v: 1, escalationId: 'site-a.pump-7.900', faultType: 'bearing-outer-race', component: 'drive-end-bearing', confidence: 0.91, explanation: 'Outer race: envelope peak at 3.58x shaft speed' },
-  request: null,
-  outcome: null,
-  decidedAtMs: null,
-};
+const incident: Incident = sampleIncident(0.91);
 
 test('dashboard - page script renders the snapshot and applies live events', () => {
   const page = loadPage();

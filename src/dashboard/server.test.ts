@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Script } from 'node:vm';
 import { DashboardState, type DashboardEvent, type DashboardSource, type Incident } from '../core/index.ts';
 import { startDashboard } from './server.ts';
+import { sampleIncident } from './incident.test-support.ts';
 
 /** A source the test drives by hand. */
 function fakeSource(): DashboardSource & { push(e: DashboardEvent): void; listeners: Set<(e: DashboardEvent) => void>; state: DashboardState } {
@@ -37,18 +38,7 @@ function fakeSource(): DashboardSource & { push(e: DashboardEvent): void; listen
   };
 }
 
-const incident: Incident = {
-  escalation: {
-    v: 1, id: 'site-a.pump-7.900', site: 'site-a', line: 'line-1', machine: 'pump-7', machineType: 'centrifugal-pump', openedAt: 900,
-    severity: 'critical', score: 9.5, sentAtMs: 900,
-    evidence: { features: {}, baseline: {}, shaftHz: 25, envelopeDefectRatios: { bpfo: 9, bpfi: 1, bsf: 1, ftf: 1 }, orderAmplitudes: { x1: 1, x2: 0.2, x3: 0.1 }, topEnvelopePeaks: [] },
-  },
-  receivedAtMs: 950,
-  diagnosis: { v: 1, escalationId: 'site-a.pump-7.900', faultType: 'bearing-outer-race', component: 'drive-end-bearing', confidence: 0.9, explanation: 'Outer race: envelope peak at 3.58x shaft speed' },
-  request: null,
-  outcome: null,
-  decidedAtMs: null,
-};
+const incident: Incident = sampleIncident(0.9);
 
 /** Reads SSE text from a stream until `until` matches, returning all text read. */
 async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, until: RegExp): Promise<string> {

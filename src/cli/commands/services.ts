@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ConfigError, FaultType } from '../../core/index.ts';
 import { createRecorder, createSimulator, defaultPlant, loadPlantYaml, planFaults, runPublisher, selectMachines, type FaultInjection, type PlantConfig } from '../../simulator/index.ts';
 import { createEdgeAgent } from '../../edge/index.ts';
-import { cloudMigrations, createDiagnosisService } from '../../cloud/index.ts';
+import { CLOUD_MIGRATIONS_TABLE, cloudMigrations, createDiagnosisService } from '../../cloud/index.ts';
 import { startEnterprise } from '../../enterprise/index.ts';
 import { startDashboard } from '../../dashboard/index.ts';
 import { createEnterpriseHttpClient } from '../../transport/index.ts';
@@ -165,7 +165,7 @@ PDM_DATA_DIR/cloud) and serves the dashboard on --port (default 8080; 0 = free p
     try {
       const { queue } = await openLink(env, res, logger);
       const store = await openSqlStore(env, 'cloud', res);
-      await migrate(store, cloudMigrations, { table: 'cloud_schema_migrations' });
+      await migrate(store, cloudMigrations, { table: CLOUD_MIGRATIONS_TABLE });
       const enterprise = createEnterpriseHttpClient({ baseUrl: env.ENTERPRISE_URL });
       const service = await createDiagnosisService({ store, queue, enterprise, logger });
       res.add('diagnosis', service, () => service.close());
