@@ -1,6 +1,7 @@
 // The interfaces the pipeline's parts meet through. Implementations live in src/transport/ and
 // src/store/; each interface has one shared contract test run against every implementation.
 import type { MaintenanceOutcome, MaintenanceRequest } from './schemas/cloud.ts';
+import type { PlantSyncRequest, PlantSyncResponse } from './schemas/enterprise.ts';
 
 /** Handler for a pub/sub message; must not throw (errors are caught and counted by the transport). */
 export type MessageHandler = (topic: string, payload: Uint8Array) => void;
@@ -64,4 +65,10 @@ export interface SqlStore extends SqlExecutor {
 export interface EnterpriseApi {
   /** Creates notification, purchase order, work order and moves production; idempotent per incidentId. */
   requestMaintenance(req: MaintenanceRequest): Promise<MaintenanceOutcome>;
+}
+
+/** The enterprise as the plant floor uses it (the simulator's connector): clock, breakdowns, and actions back. */
+export interface PlantFloorApi {
+  /** Advances the enterprise clock to the plant's event time, reports events, returns due actions. */
+  syncPlant(req: PlantSyncRequest): Promise<PlantSyncResponse>;
 }

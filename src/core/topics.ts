@@ -1,7 +1,10 @@
 // Unified Namespace topics (MQTT, edge site broker) and cloud-link subjects (JetStream).
 import { fail, ok, type Result } from './result.ts';
 
-export type MachineTopicKind = 'telemetry' | 'birth' | 'alarm' | 'command';
+export type MachineTopicKind = 'telemetry' | 'birth' | 'alarm' | 'command' | 'quality';
+
+/** Every kind, in one place: `quality` carries the edge's data-quality (sensor fault) events. */
+export const MACHINE_TOPIC_KINDS: readonly MachineTopicKind[] = ['telemetry', 'birth', 'alarm', 'command', 'quality'];
 
 export interface MachineAddress {
   site: string;
@@ -33,7 +36,7 @@ export function parseMachineTopic(topic: string): Result<MachineAddress & { kind
   if (p.length !== 5 || p[0] !== 'pdm') return fail(`topic "${topic}" is not pdm/{site}/{line}/{machine}/{kind}`);
   const [, site, line, machine, kind] = p as [string, string, string, string, string];
   if (![site, line, machine].every(isSegment)) return fail(`topic "${topic}" has an invalid segment`);
-  if (!['telemetry', 'birth', 'alarm', 'command'].includes(kind)) return fail(`topic "${topic}" has unknown kind "${kind}"`);
+  if (!(MACHINE_TOPIC_KINDS as readonly string[]).includes(kind)) return fail(`topic "${topic}" has unknown kind "${kind}"`);
   return ok({ site, line, machine, kind: kind as MachineTopicKind });
 }
 
@@ -45,3 +48,14 @@ export const subjects = {
   status: (site: string) => `pdm.status.${site}`,
   statusAll: 'pdm.status.>',
 } as const;
+
+/**
+ * Ground truth lives outside the `pdm/` tree on purpose: no edge filter (`pdm/{site}/+/+/...`)
+ * can match it, so labels never leak into what detectors see. Only evaluation code subscribes.
+ */
+export function truthTopic(a: MachineAddress): string {
+  return `truth/${a.site}/${a.line}/${a.machine}`;
+}
+
+/** MQTT filter for every ground-truth record. */
+export const TRUTH_FILTER = 'truth/#';

@@ -3,11 +3,11 @@
 import { z } from 'zod';
 
 /** Machine types the plant can hold. */
-export const MachineType = z.enum(['centrifugal-pump', 'induction-motor', 'fan']);
+export const MachineType = z.enum(['centrifugal-pump', 'induction-motor', 'fan', 'cnc-spindle', 'gearbox']);
 export type MachineType = z.infer<typeof MachineType>;
 
 /** Replaceable components, named as a maintenance planner would (BOM positions). */
-export const Component = z.enum(['drive-end-bearing', 'coupling-insert', 'impeller']);
+export const Component = z.enum(['drive-end-bearing', 'coupling-insert', 'impeller', 'rotor', 'cutting-tool', 'gear-set']);
 export type Component = z.infer<typeof Component>;
 
 /** Machine fault modes (not sensor faults). */
@@ -20,6 +20,9 @@ export const FaultType = z.enum([
   'looseness',
   'cavitation',
   'lubrication-loss',
+  'broken-rotor-bar',
+  'tool-wear',
+  'gear-tooth-wear',
 ]);
 export type FaultType = z.infer<typeof FaultType>;
 
@@ -38,7 +41,20 @@ export const FAULT_COMPONENT: Record<FaultType, Component | null> = {
   looseness: null,
   // Cavitation erodes the impeller's vanes (pumps only).
   cavitation: 'impeller',
+  // Cracked or broken cage bars cannot be mended in place: the rotor is exchanged (or the motor sent for rewinding).
+  'broken-rotor-bar': 'rotor',
+  // A worn cutting tool is replaced, not repaired (CNC spindles only).
+  'tool-wear': 'cutting-tool',
+  // Pitting and wear of the tooth flanks: the gear set is replaced as a matched pair (gearboxes only).
+  'gear-tooth-wear': 'gear-set',
 };
+
+/**
+ * Sensor faults: the measurement is wrong, the machine is fine. The edge must raise a
+ * data-quality event for these, not a maintenance alarm.
+ */
+export const SensorFaultType = z.enum(['dropout', 'stuck', 'drift', 'spike', 'loose-mount']);
+export type SensorFaultType = z.infer<typeof SensorFaultType>;
 
 /**
  * Rolling-element bearing geometry. Defect frequencies follow from it and the shaft speed
@@ -72,3 +88,36 @@ export function bearingDefectOrders(g: BearingGeometry): DefectOrders {
     ftf: 0.5 * (1 - r),
   };
 }
+
+/**
+ * Channel names the simulator publishes and the edge understands (units travel in each window).
+ * Waveforms: vib_de (m/s2, kHz), phase_current (A, one stator phase, ~1 kHz, for motor current
+ * signature analysis). Scalars (~1 per window): speed (rpm), temp_bearing (degC), temp_oil (degC,
+ * gearboxes), pressure (bar), flow (m3/h), current (A RMS), spindle_load (% of rated torque),
+ * tool_wear (um, flank-wear estimate from the machine's tool model).
+ */
+export const CHANNEL = {
+  vibration: 'vib_de',
+  phaseCurrent: 'phase_current',
+  speed: 'speed',
+  bearingTemp: 'temp_bearing',
+  oilTemp: 'temp_oil',
+  pressure: 'pressure',
+  flow: 'flow',
+  current: 'current',
+  spindleLoad: 'spindle_load',
+  toolWear: 'tool_wear',
+} as const;
+
+/**
+ * Evidence feature names beyond the generic ones, shared by the edge (computes them), the cloud
+ * (rules read them) and the simulator's tests (which check the physics shows in them).
+ */
+export const EVIDENCE_FEATURE = {
+  /** Stronger of the (1 ± 2s)·f_supply sidebands of phase_current relative to the supply line, dB (≤ 0; healthy < −50, broken bars > −45; Thomson & Fenger, IEEE IAM 2001). */
+  currentSidebandDb: 'current_sideband_db',
+  /** Gear mesh line (input teeth × input shaft Hz) in the acceleration spectrum, dB above the local floor. */
+  gearMeshDb: 'gear_mesh_db',
+  /** Mean of the stronger ±shaft-rate sidebands around the first two mesh harmonics, dB relative to the mesh line. */
+  gearSidebandDb: 'gear_sideband_db',
+} as const;

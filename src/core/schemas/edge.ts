@@ -1,6 +1,6 @@
 // Messages the edge emits: local alarms and commands (site broker), status and escalations (cloud link).
 import { z } from 'zod';
-import { MachineType } from '../vocabulary.ts';
+import { MachineType, SensorFaultType } from '../vocabulary.ts';
 
 export const Severity = z.enum(['warning', 'critical']);
 export type Severity = z.infer<typeof Severity>;
@@ -160,3 +160,21 @@ export const EscalationAck = z.object({
   detail: z.string().optional(),
 });
 export type EscalationAck = z.infer<typeof EscalationAck>;
+
+/**
+ * A data-quality event: the edge judged a channel's measurement faulty (the sensor, not the
+ * machine), on `pdm/{site}/{line}/{machine}/quality`. It never opens a maintenance incident.
+ */
+export const DataQualityEvent = z.object({
+  v: z.literal(1),
+  site: z.string(),
+  line: z.string(),
+  machine: z.string(),
+  channel: z.string(),
+  /** What the edge believes is wrong with the sensor; `unknown` when it cannot tell. */
+  kind: z.union([SensorFaultType, z.literal('unknown')]),
+  state: z.enum(['raised', 'cleared']),
+  ts: z.number().int().describe('event time, epoch ms'),
+  detail: z.string().max(500),
+});
+export type DataQualityEvent = z.infer<typeof DataQualityEvent>;

@@ -52,5 +52,9 @@ export const MachineBirth = z.object({
   ratedSpeedRpm: z.number().positive(),
   bearing: BearingGeometry,
   sensors: z.array(SensorSpec).min(1),
+  /** Induction drive: supply frequency and pole count, so slip and rotor-bar sidebands can be computed. */
+  drive: z.object({ supplyHz: z.number().positive().max(400), poles: z.number().int().min(2).max(24).multipleOf(2) }).optional(),
+  /** Single-stage gear: teeth on the input (measured-speed) shaft and on the output shaft; mesh Hz = inputTeeth × input shaft Hz. */
+  gear: z.object({ inputTeeth: z.number().int().min(5).max(400), outputTeeth: z.number().int().min(5).max(400) }).optional(),
 });
 export type MachineBirth = z.infer<typeof MachineBirth>;
