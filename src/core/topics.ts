@@ -47,6 +47,8 @@ export const subjects = {
   ack: (site: string) => `pdm.ack.${site}`,
   status: (site: string) => `pdm.status.${site}`,
   statusAll: 'pdm.status.>',
+  /** Edge model releases (signed ONNX models) from the cloud to one site. */
+  model: (site: string) => `pdm.model.${site}`,
 } as const;
 
 /**

@@ -92,7 +92,8 @@ export function bearingDefectOrders(g: BearingGeometry): DefectOrders {
 /**
  * Channel names the simulator publishes and the edge understands (units travel in each window).
  * Waveforms: vib_de (m/s2, kHz), phase_current (A, one stator phase, ~1 kHz, for motor current
- * signature analysis). Scalars (~1 per window): speed (rpm), temp_bearing (degC), temp_oil (degC,
+ * signature analysis). Scalars (~1 per window): speed (rpm), temp_bearing (degC), temp_winding (degC,
+ * stator winding of motors), temp_oil (degC,
  * gearboxes), pressure (bar), flow (m3/h), current (A RMS), spindle_load (% of rated torque),
  * tool_wear (um, flank-wear estimate from the machine's tool model).
  */
@@ -101,6 +102,7 @@ export const CHANNEL = {
   phaseCurrent: 'phase_current',
   speed: 'speed',
   bearingTemp: 'temp_bearing',
+  windingTemp: 'temp_winding',
   oilTemp: 'temp_oil',
   pressure: 'pressure',
   flow: 'flow',
