@@ -1,0 +1,3 @@
+// Scoring of a pipeline run against ground truth (issue 10).
+export * from './detection.ts';
+export * from './diagnosis.ts';
