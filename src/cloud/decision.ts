@@ -21,6 +21,11 @@ export const LEAD_TIME_MS: Record<Diagnosis['faultType'], number> = {
   // Cavitation erodes the impeller quickly and oil starvation overheats a bearing within hours to days.
   cavitation: 48 * HOUR_MS,
   'lubrication-loss': 24 * HOUR_MS,
+  // Broken bars spread slowly to neighbours (months), but the heat around them can damage the
+  // stator; a worn tool spoils parts now; pitted gear flanks progress over weeks (first cut, as above).
+  'broken-rotor-bar': 72 * HOUR_MS,
+  'tool-wear': 8 * HOUR_MS,
+  'gear-tooth-wear': 72 * HOUR_MS,
   unknown: 72 * HOUR_MS,
 };
 

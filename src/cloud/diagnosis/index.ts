@@ -4,3 +4,4 @@ export * from './vibration-verdict.ts';
 export * from './pattern-rules.ts';
 export * from './process-rules.ts';
 export * from './trend-rules.ts';
+export * from './drive-rules.ts';

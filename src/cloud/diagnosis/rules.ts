@@ -7,6 +7,7 @@ import { FAULT_COMPONENT, type Diagnosis, type Escalation, type Evidence, type F
 import { imbalanceRule, innerRaceRule, loosenessRule, rollingElementRule } from './pattern-rules.ts';
 import { cavitationRule, lubricationRule } from './process-rules.ts';
 import { imbalanceTrendRule } from './trend-rules.ts';
+import { brokenRotorBarRule, gearToothWearRule, toolWearRule } from './drive-rules.ts';
 import { robustZ } from './robust-z.ts';
 
 export { robustZ };
@@ -183,6 +184,7 @@ export const misalignmentRule: Rule = (ev) => {
 /** The rule set, in the order they are reported. */
 export const RULES: readonly Rule[] = [
   outerRaceRule, misalignmentRule, innerRaceRule, rollingElementRule, imbalanceRule, loosenessRule, cavitationRule, lubricationRule, imbalanceTrendRule,
+  brokenRotorBarRule, gearToothWearRule, toolWearRule,
 ];
 
 /** The features furthest from this machine's healthy baseline, for an 'unknown' explanation. */

@@ -118,6 +118,15 @@ export const Evidence = z.object({
   envelopeDiagnostics: EnvelopeDiagnostics.optional(),
   /** Running-speed harmonics of a longer recording, when available. */
   shaftDiagnostics: ShaftDiagnostics.optional(),
+  /** Compact spectra of the alarm window for people to look at (dashboard): decimated, never the waveform. */
+  spectra: z
+    .object({
+      /** Velocity amplitude spectrum 0..maxHz, mm/s, evenly spaced bins. */
+      velocity: z.object({ binHz: z.number().positive(), values: z.array(z.number()).max(512) }),
+      /** Squared-envelope spectrum 0..maxHz, arbitrary units, evenly spaced bins. */
+      envelope: z.object({ binHz: z.number().positive(), values: z.array(z.number()).max(512) }),
+    })
+    .optional(),
 });
 export type Evidence = z.infer<typeof Evidence>;
 
@@ -145,9 +154,11 @@ export const MachineStatus = z.object({
   machine: z.string(),
   machineType: MachineType,
   ts: z.number().int(),
-  state: z.enum(['learning', 'normal', 'alarm']),
+  state: z.enum(['learning', 'normal', 'alarm', 'stopped']),
   score: z.number(),
   windows: z.number().int().nonnegative(),
+  /** A few aggregate features of the latest window (e.g. rms, velocity_rms, temp_bearing) for live charts; derived, never raw. */
+  features: z.record(z.string(), z.number()).optional(),
 });
 export type MachineStatus = z.infer<typeof MachineStatus>;
 

@@ -1,5 +1,5 @@
-// The outbox's on-disk record. Each record carries its length and a CRC-32 of its body, so a
-// record torn by a crash (power loss mid-append) is recognised on open and cut off.
+// The outbox's former on-disk record (an append-only log before the move to LMDB), kept to import
+// an old outbox.log once (legacy-log.ts). Each record carries its length and a CRC-32 of its body.
 //
 // Layout (little endian):
 //   0..3   u32 body length L
