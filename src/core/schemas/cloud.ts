@@ -2,6 +2,21 @@
 import { z } from 'zod';
 import { Component, FaultType, MachineType } from '../vocabulary.ts';
 
+/** Remaining useful life from a fitted degradation model (HI = a + b·e^(c·t), Gebraeel et al. 2005). */
+export const RulEstimate = z.object({
+  healthIndicator: z.number().describe('0 at the healthy baseline, 1 at the failure level'),
+  feature: z.string().describe('the evidence feature the health indicator follows'),
+  failureLevel: z.string().describe('where the failure level comes from'),
+  medianDays: z.number().nonnegative(),
+  p10Days: z.number().nonnegative(),
+  p90Days: z.number().nonnegative(),
+  failureAtMs: z.object({ p10: z.number(), p50: z.number(), p90: z.number() }).describe('predicted failure time quantiles, event time epoch ms'),
+  readings: z.number().int().nonnegative(),
+  prior: z.object({ source: z.enum(['fleet', 'default']), curves: z.number().int().nonnegative(), rateMeanPerDay: z.number() }),
+  asOfMs: z.number(),
+});
+export type RulEstimate = z.infer<typeof RulEstimate>;
+
 export const Diagnosis = z.object({
   v: z.literal(1),
   escalationId: z.string(),
@@ -9,6 +24,8 @@ export const Diagnosis = z.object({
   component: Component.nullable(),
   confidence: z.number().min(0).max(1),
   explanation: z.string(),
+  rul: RulEstimate.nullable().optional(),
+  similarCases: z.number().int().nonnegative().optional().describe('confirmed past cases of the same pattern'),
 });
 export type Diagnosis = z.infer<typeof Diagnosis>;
 
@@ -26,6 +43,15 @@ export const MaintenanceRequest = z.object({
   dueBy: z.number().int().describe('event time by which the repair should be done, epoch ms'),
   detectedAt: z.number().int().describe('event time of the alarm, epoch ms'),
   explanation: z.string(),
+  /** The cost trade-off behind the decision, when the cloud weighed one. */
+  economics: z
+    .object({
+      option: z.enum(['next-window-standard', 'next-window-expedited', 'stop-when-part-arrives', 'run-to-failure']),
+      repairAtMs: z.number().nullable(),
+      failureProbBeforeRepair: z.number().min(0).max(1),
+      expectedCostEur: z.number(),
+    })
+    .optional(),
 });
 export type MaintenanceRequest = z.infer<typeof MaintenanceRequest>;
 
