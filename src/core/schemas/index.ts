@@ -4,3 +4,4 @@ export * from './cloud.ts';
 export * from './fleet.ts';
 export * from './truth.ts';
 export * from './enterprise.ts';
+export * from './model-release.ts';
