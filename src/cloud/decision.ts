@@ -1,6 +1,7 @@
 // From a diagnosis to a maintenance request: how urgent, by when, and which part. The request's
 // incidentId is the escalation id, so the enterprise can recognise a repeat (idempotency key).
 import type { Diagnosis, Escalation, MaintenanceRequest } from '../core/index.ts';
+import { weighOptions, type DecisionEconomics, type EconomicsConfig } from './economics.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -63,5 +64,48 @@ export function decide(esc: Escalation, diagnosis: Diagnosis): MaintenanceReques
     dueBy: esc.openedAt + leadMs,
     detectedAt: esc.openedAt,
     explanation: diagnosis.explanation,
+  };
+}
+
+const PRIORITY_RANK: MaintenanceRequest['priority'][] = ['low', 'medium', 'high', 'urgent'];
+const atLeast = (a: MaintenanceRequest['priority'], b: MaintenanceRequest['priority']) =>
+  PRIORITY_RANK[Math.max(PRIORITY_RANK.indexOf(a), PRIORITY_RANK.indexOf(b))]!;
+
+/** Risk of failing before the chosen repair from which the decision is urgent / high. */
+export const URGENT_FAILURE_PROB = 0.3;
+export const HIGH_FAILURE_PROB = 0.1;
+/** Earliest dueBy after the alarm: a repair cannot be planned sooner than this. */
+export const MIN_DUE_MS = 4 * HOUR_MS;
+
+/** A decision with the remaining life and economics behind it. */
+export interface EconomicDecision {
+  request: MaintenanceRequest;
+  economics: DecisionEconomics | null;
+}
+
+/**
+ * Decides with the remaining-life estimate: the repair option is the cheapest in expectation
+ * (economics.ts), the priority is raised (never lowered below priorityOf) by the risk of failing
+ * before that repair, and dueBy is the predicted failure time's lower bound (the 10 % quantile):
+ * the ERP/MES plan the downtime window before it. Without an estimate it is decide().
+ */
+export function decideWithRul(
+  esc: Escalation,
+  diagnosis: Diagnosis,
+  rul: { failureAtMs: { p10: number }; failureProbWithinMs: (tMs: number) => number } | null,
+  nowMs: number,
+  economics: EconomicsConfig = {},
+): EconomicDecision {
+  const base = decide(esc, diagnosis);
+  if (!rul || diagnosis.faultType === 'unknown') return { request: base, economics: null };
+  const econ = weighOptions(base.component, rul.failureProbWithinMs, nowMs, economics);
+  const p = econ.chosen.failureProbBeforeRepair;
+  let priority = base.priority;
+  if (econ.chosen.option === 'stop-when-part-arrives' || p >= URGENT_FAILURE_PROB) priority = atLeast(priority, 'urgent');
+  else if (econ.chosen.option === 'next-window-expedited' || p >= HIGH_FAILURE_PROB) priority = atLeast(priority, 'high');
+  const dueBy = Math.max(esc.openedAt + MIN_DUE_MS, Math.round(rul.failureAtMs.p10));
+  return {
+    request: { ...base, priority, dueBy, explanation: `${diagnosis.explanation} Decision: ${econ.summary}.` },
+    economics: econ,
   };
 }

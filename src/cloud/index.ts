@@ -1,6 +1,10 @@
-// The cloud: diagnosis rules, maintenance decisions, the intake service and its tables.
+// The cloud: diagnosis rules, fleet comparison and case library, remaining life, costed
+// maintenance decisions, the intake service and its tables.
 export * from './diagnosis/index.ts';
 export * from './decision.ts';
+export * from './economics.ts';
+export * from './fleet/index.ts';
+export * from './rul/index.ts';
 export { cloudMigrations, CLOUD_MIGRATIONS_TABLE } from './migrations.ts';
 export { createDiagnosisService, DiagnosisServiceOptions, CLOUD_COUNTERS, type DiagnosisService, type DiagnosisServiceConfig } from './intake.ts';
 export { FleetView } from './fleet-view.ts';

@@ -18,6 +18,7 @@ import { createMemoryQueue, type MemoryQueue } from '../transport/index.ts';
 import { healthyEvidence, misalignmentEvidence, outerRaceEvidence, sampleEscalation } from './fixtures.ts';
 import { createDiagnosisService } from './intake.ts';
 import { CLOUD_MIGRATIONS_TABLE, cloudMigrations } from './migrations.ts';
+import { findDetails } from './repository.ts';
 
 /** The enterprise as an external system: records calls, idempotent per incidentId, can be told to fail. */
 function fakeEnterprise(opts: { failFirst?: number; delayMs?: number } = {}) {
@@ -252,4 +253,30 @@ test('intake - two workers on PostgreSQL decide a repeated escalation exactly on
     await pgStore.close();
     await db.drop();
   }
+});
+
+test('intake - the decision is stored explained, and a confirmed repair at one site informs the next incident at another', async () => {
+  const queue = createMemoryQueue();
+  const enterprise = fakeEnterprise();
+  const svc = await createDiagnosisService({ store, queue, enterprise });
+  const acks = await collectAcks(queue);
+  const first = nextEscalation();
+  await queue.publish(subjects.escalation(first.site), encodeJson(first));
+  await waitUntil(() => acks.length >= 1, 'first ack');
+  const details = (await findDetails(store, first.id)) as { rul: unknown; economics: { chosen: { option: string } } } | null;
+  assert.ok(details?.rul === null || typeof details?.rul === 'object');
+  assert.match(enterprise.calls[0]!.explanation, /no similar confirmed case yet/);
+  assert.deepEqual(await svc.confirmCase(first.id, 'bearing-outer-race'), { ok: true, cases: 1 });
+
+  const second = sampleEscalation(outerRaceEvidence(), { id: `site-b.pump-4.${Date.UTC(2026, 0, 6) + ++seq}`, site: 'site-b', machine: 'pump-4' });
+  await queue.publish(subjects.escalation(second.site), encodeJson(second));
+  await waitUntil(() => acks.length >= 2, 'second ack');
+  const req = enterprise.calls.find((c) => c.incidentId === second.id)!;
+  assert.match(req.explanation, /1 similar confirmed case \(nearest site-a\/pump-1/);
+  const inc = svc.incidents().find((i) => i.escalation.id === second.id);
+  assert.equal(inc?.diagnosis?.explanation, req.explanation);
+  const before = svc.incidents().find((i) => i.escalation.id === first.id)!.diagnosis!.confidence;
+  assert.ok(inc!.diagnosis!.confidence > before, `${inc!.diagnosis!.confidence} > ${before}`);
+  await svc.close();
+  await queue.close();
 });

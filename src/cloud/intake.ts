@@ -19,8 +19,9 @@ import {
   subjects,
   type DashboardEvent,
   type DashboardState,
-  type Diagnosis,
   type EnterpriseApi,
+  type Evidence,
+  type FaultType,
   type EscalationAck,
   type FleetMachine,
   type Incident,
@@ -30,8 +31,8 @@ import {
   type SqlStore,
   type WorkQueue,
 } from '../core/index.ts';
-import { decide } from './decision.ts';
-import { diagnose } from './diagnosis/index.ts';
+import type { EconomicsConfig } from './economics.ts';
+import { analyseIncident, confirmCase, updateRul, type ConfirmResult, type RulUpdate } from './fleet/incident-analysis.ts';
 import { FleetView } from './fleet-view.ts';
 import { claimIncident, commitDecision, findDecision, recentIncidents, recordEscalation, releaseIncident } from './repository.ts';
 
@@ -57,6 +58,8 @@ export interface DiagnosisServiceConfig extends DiagnosisServiceOptions {
   enterprise: EnterpriseApi;
   logger?: Logger;
   counters?: Counters;
+  /** Costs, lead times and downtime windows weighed in each decision (economics.ts; defaults explained there). */
+  economics?: EconomicsConfig;
 }
 
 /** Counter names of the service (all under `cloud.`). */
@@ -87,6 +90,10 @@ export interface DiagnosisService {
   snapshot(): DashboardState;
   /** DashboardSource: same as onEvent. */
   subscribe(listener: (e: DashboardEvent) => void): () => void;
+  /** A repair confirmed the incident's fault (call on work-order completion): adds it to the case library. */
+  confirmCase(incidentId: string, faultType: FaultType, atMs?: number): Promise<ConfirmResult>;
+  /** New evidence for an incident at event time `atMs`: refits and stores its remaining life. */
+  updateRul(incidentId: string, evidence: Evidence, atMs: number): Promise<RulUpdate>;
   /** Stops consuming (in-flight messages finish or are redelivered); does not close the store or queue. */
   close(): Promise<void>;
 }
@@ -162,13 +169,14 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
         return 'nak';
       }
 
-      const diagnosis: Diagnosis = diagnose(esc);
+      // Diagnosis against the fleet and the library, remaining life and the costed decision; its
+      // writes are keyed, so a retry after a failure below repeats them harmlessly.
+      const { diagnosis, request, details } = await analyseIncident(store, esc, { economics: cfg.economics });
       const pending: Incident = { ...(view.incident(esc.id) ?? { escalation: esc, receivedAtMs, outcome: null, decidedAtMs: null, request: null }), diagnosis };
       emitIncident('diagnosis', pending);
-      const request = decide(esc, diagnosis);
       const outcome = await enterprise.requestMaintenance(request);
       const decidedAtMs = Date.now();
-      const inserted = await commitDecision(store, diagnosis, request, outcome, decidedAtMs);
+      const inserted = await commitDecision(store, diagnosis, request, outcome, decidedAtMs, details);
       claimed = false;
       if (inserted) {
         counters.inc('cloud.intake.decided');
@@ -246,6 +254,8 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
     incidents: () => view.incidents(),
     onEvent,
     subscribe: onEvent,
+    confirmCase: (incidentId, faultType, atMs) => confirmCase(store, incidentId, faultType, atMs),
+    updateRul: (incidentId, evidence, atMs) => updateRul(store, incidentId, evidence, atMs, cfg.economics),
     snapshot: () => ({ generatedAtMs: Date.now(), machines: view.machines(), incidents: view.incidents(), stats: stats() }),
     async close() {
       if (closing) return;

@@ -43,4 +43,58 @@ CREATE TABLE IF NOT EXISTS decisions (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'fleet baselines, case library, health readings, decision details',
+    sql: `
+-- Every machine's healthy level per feature (from its escalations' baselines), per machine type,
+-- across all sites: the fleet reference. The newest baseline (by event time) wins.
+CREATE TABLE IF NOT EXISTS fleet_baselines (
+  site text NOT NULL,
+  line text NOT NULL,
+  machine text NOT NULL,
+  machine_type text NOT NULL,
+  feature text NOT NULL,
+  median double precision NOT NULL,
+  mad double precision NOT NULL,
+  updated_at_ms double precision NOT NULL,
+  PRIMARY KEY (site, line, machine, feature)
+);
+CREATE INDEX IF NOT EXISTS fleet_baselines_type_idx ON fleet_baselines (machine_type);
+
+-- Confirmed incidents (a repair found this fault): the labelled library for nearest neighbours,
+-- with the incident's health-indicator history as a run-to-failure curve for the RUL prior.
+CREATE TABLE IF NOT EXISTS case_library (
+  incident_id text PRIMARY KEY REFERENCES escalations (id),
+  machine_type text NOT NULL,
+  site text NOT NULL,
+  machine text NOT NULL,
+  fault_type text NOT NULL,
+  vector jsonb NOT NULL,
+  hi_history jsonb NOT NULL,
+  confirmed_at_ms double precision NOT NULL
+);
+CREATE INDEX IF NOT EXISTS case_library_type_idx ON case_library (machine_type, fault_type);
+
+-- Health-indicator readings of an incident (first detection, then every update from the edge);
+-- one per event time, so a redelivered update changes nothing.
+CREATE TABLE IF NOT EXISTS incident_health (
+  incident_id text NOT NULL REFERENCES escalations (id),
+  at_ms double precision NOT NULL,
+  hi double precision NOT NULL,
+  sd double precision NOT NULL,
+  PRIMARY KEY (incident_id, at_ms)
+);
+
+-- The newest remaining-life estimate of an incident (updated as evidence arrives).
+CREATE TABLE IF NOT EXISTS incident_rul (
+  incident_id text PRIMARY KEY REFERENCES escalations (id),
+  as_of_ms double precision NOT NULL,
+  rul jsonb NOT NULL
+);
+
+-- What stands behind a diagnosis and its decision: fleet deviations, neighbours, RUL, economics.
+ALTER TABLE diagnoses ADD COLUMN IF NOT EXISTS details jsonb;
+`,
+  },
 ];

@@ -93,19 +93,20 @@ export async function releaseIncident(db: SqlExecutor, id: string, workerId: str
   await db.query(`UPDATE escalations SET claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND claimed_by = $2`, [id, workerId]);
 }
 
-/** Commits diagnosis and decision in one transaction; false when a decision was already there. */
+/** Commits diagnosis (with what stands behind it) and decision in one transaction; false when a decision was already there. */
 export async function commitDecision(
   store: SqlStore,
   diagnosis: Diagnosis,
   request: MaintenanceRequest,
   outcome: MaintenanceOutcome,
   nowMs: number,
+  details: unknown = null,
 ): Promise<boolean> {
   return store.transaction(async (tx) => {
     await tx.query(
-      `INSERT INTO diagnoses (escalation_id, fault_type, component, confidence, explanation)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (escalation_id) DO NOTHING`,
-      [diagnosis.escalationId, diagnosis.faultType, diagnosis.component, diagnosis.confidence, diagnosis.explanation],
+      `INSERT INTO diagnoses (escalation_id, fault_type, component, confidence, explanation, details)
+       VALUES ($1, $2, $3, $4, $5, $6::text::jsonb) ON CONFLICT (escalation_id) DO NOTHING`,
+      [diagnosis.escalationId, diagnosis.faultType, diagnosis.component, diagnosis.confidence, diagnosis.explanation, details == null ? null : JSON.stringify(details)],
     );
     const { rows } = await tx.query(
       `INSERT INTO decisions (escalation_id, request, outcome, decided_at_ms)
@@ -143,4 +144,10 @@ export async function recentIncidents(db: SqlExecutor, limit: number): Promise<I
     });
   }
   return out;
+}
+
+/** What stands behind an incident's diagnosis (fleet, neighbours, RUL, economics), or null. */
+export async function findDetails(db: SqlExecutor, id: string): Promise<unknown> {
+  const { rows } = await db.query<{ details: unknown }>(`SELECT details FROM diagnoses WHERE escalation_id = $1`, [id]);
+  return rows[0]?.details == null ? null : json(rows[0].details);
 }

@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import type { Evidence } from '../../core/index.ts';
+import { healthyEvidence, sampleEscalation } from '../fixtures.ts';
+import { brokenRotorBarRule, gearToothWearRule, toolWearRule } from './drive-rules.ts';
+import { diagnose } from './rules.ts';
+
+/** Healthy evidence plus extra features and their healthy baselines. */
+function withFeatures(extra: Record<string, number>, base: Record<string, { median: number; mad: number }>): Evidence {
+  const h = healthyEvidence();
+  return { ...h, features: { ...h.features, ...extra }, baseline: { ...h.baseline, ...base } };
+}
+const motor = (sidebandDb: number, healthyDb = -55) => withFeatures({ current_sideband_db: sidebandDb }, { current_sideband_db: { median: healthyDb, mad: 1 } });
+const gearbox = (sideDb: number, meshDb: number) =>
+  withFeatures({ gear_sideband_db: sideDb, gear_mesh_db: meshDb }, { gear_sideband_db: { median: -24, mad: 1.5 }, gear_mesh_db: { median: 30, mad: 1 } });
+const spindle = (wearUm: number, loadPct: number) =>
+  withFeatures({ 'scalar.tool_wear': wearUm, 'scalar.spindle_load': loadPct }, { 'scalar.tool_wear': { median: 40, mad: 5 }, 'scalar.spindle_load': { median: 35, mad: 1.5 } });
+
+test('drive rules - current sidebands above -45 dB and risen against the motor are a broken rotor bar', () => {
+  const d = diagnose(sampleEscalation(motor(-40), { machineType: 'induction-motor' }));
+  assert.equal(d.faultType, 'broken-rotor-bar');
+  assert.equal(d.component, 'rotor');
+  assert.ok(d.confidence >= 0.6, `confidence ${d.confidence}`);
+  assert.match(d.explanation, /-40\.0 dB below the supply line/);
+  assert.match(d.explanation, /\+15\.0 dB against -55\.0 dB when healthy/);
+});
+
+test('drive rules - a high sideband that was always there, or a healthy one, is not a broken bar', () => {
+  assert.ok(brokenRotorBarRule(motor(-43, -43.5)).score < 0.5);
+  assert.equal(brokenRotorBarRule(motor(-56)).score, 0);
+  assert.equal(brokenRotorBarRule(healthyEvidence()).score, 0);
+  // Stronger sidebands score at least as high (monotone in the level).
+  assert.ok(brokenRotorBarRule(motor(-36)).score >= brokenRotorBarRule(motor(-44)).score);
+});
+
+test('drive rules - mesh sidebands risen against the gearbox are gear tooth wear, a steady gearbox is not', () => {
+  const d = diagnose(sampleEscalation(gearbox(-12, 36), { machineType: 'gearbox' }));
+  assert.equal(d.faultType, 'gear-tooth-wear');
+  assert.equal(d.component, 'gear-set');
+  assert.match(d.explanation, /\+12\.0 dB against healthy/);
+  assert.equal(gearToothWearRule(gearbox(-23, 30.5)).score, 0);
+  assert.ok(gearToothWearRule(gearbox(-10, 38)).score > gearToothWearRule(gearbox(-16, 30)).score);
+});
+
+test('drive rules - tool wear estimate and spindle load trending up is tool wear; over 300 um is worn out', () => {
+  const early = toolWearRule(spindle(120, 41));
+  assert.ok(early.score >= 0.5 && early.score < 0.9, early.explanation);
+  const worn = diagnose(sampleEscalation(spindle(320, 44), { machineType: 'cnc-spindle' }));
+  assert.equal(worn.faultType, 'tool-wear');
+  assert.equal(worn.component, 'cutting-tool');
+  assert.ok(worn.confidence > early.score);
+  assert.match(worn.explanation, /320 µm/);
+  // Spindle load alone (a harder workpiece) does not name tool wear.
+  assert.ok(toolWearRule(withFeatures({ 'scalar.spindle_load': 50 }, { 'scalar.spindle_load': { median: 35, mad: 1.5 } })).score < 0.5);
+  assert.equal(toolWearRule(spindle(45, 35.5)).score, 0);
+});
+
+test('drive rules - an unknown pattern stays unknown', () => {
+  const d = diagnose(sampleEscalation(withFeatures({ 'scalar.temp_oil': 70 }, { 'scalar.temp_oil': { median: 50, mad: 1 } })));
+  assert.equal(d.faultType, 'unknown');
+  assert.ok(d.confidence < 0.5);
+});
+
+test('drive rules - property: never throw, scores in [0, 1]', () => {
+  const num = fc.double({ noNaN: false });
+  fc.assert(
+    fc.property(num, num, num, num, (a, b, c, e) => {
+      for (const r of [brokenRotorBarRule(motor(a, b)), gearToothWearRule(gearbox(c, e)), toolWearRule(spindle(a, c))]) {
+        assert.ok(r.score >= 0 && r.score <= 1, `${r.score} ${r.explanation}`);
+      }
+    }),
+  );
+});

@@ -1,0 +1,137 @@
+// One incident through the cloud's analysis: the fleet-aware verdict, the health indicator and
+// remaining life (with the fleet's confirmed curves as prior), and the costed decision; plus the
+// two ways an incident changes later: new evidence (updateRul) and a confirmed repair (confirmCase).
+// Writes here are keyed and idempotent (baselines by machine+feature, readings by event time), so
+// running the analysis again on a redelivery changes nothing; the decision itself is committed by
+// the intake in one transaction (repository.ts).
+import { Escalation, type Diagnosis, type Evidence, type FaultType, type MaintenanceRequest, type SqlExecutor } from '../../core/index.ts';
+import { decideWithRul } from '../decision.ts';
+import type { DecisionEconomics, EconomicsConfig } from '../economics.ts';
+import { weighOptions } from '../economics.ts';
+import { FAULT_COMPONENT } from '../../core/index.ts';
+import { DEFAULT_DEGRADATION, type HiPoint } from '../rul/degradation.ts';
+import { healthIndicator } from '../rul/health-indicator.ts';
+import { DAY_MS, describeRul, estimateRul, priorFor, type RulSummary } from '../rul/rul.ts';
+import { HEALTH_SPECS } from '../rul/health-indicator.ts';
+import { caseVector, fleetDeviations } from './fleet-compare.ts';
+import { DEFAULT_FLEET_DIAGNOSIS, diagnoseWithFleet, faultLabel, type DiagnosisDetails, type FleetDiagnosisOptions } from './fleet-diagnosis.ts';
+import { fleetBaselines, healthReadings, incidentRecord, libraryCases, recordBaseline, recordHealth, storeRul, upsertCase, type StoredCase } from './fleet-store.ts';
+
+/** Everything stored with a diagnosis (diagnoses.details). */
+export interface IncidentDetails extends DiagnosisDetails {
+  rul: RulSummary | null;
+  economics: DecisionEconomics | null;
+}
+
+/** Options of the analysis. */
+export interface AnalysisOptions {
+  fleet?: FleetDiagnosisOptions;
+  economics?: EconomicsConfig;
+}
+
+/** The fleet's past HI curves of one fault (confirmed cases with at least 3 readings). */
+function curvesOf(cases: StoredCase[], faultType: FaultType): HiPoint[][] {
+  return cases.filter((c) => c.faultType === faultType && c.hiHistory.length >= 3).map((c) => c.hiHistory);
+}
+
+/** RUL from an incident's readings, with the prior of its fault from the library. */
+function rulFor(faultType: FaultType, readings: { atMs: number; hi: number; sd: number }[], cases: StoredCase[], asOfMs: number, feature: string) {
+  const spec = HEALTH_SPECS[faultType];
+  return estimateRul(readings, priorFor(faultType, curvesOf(cases, faultType), DEFAULT_DEGRADATION), asOfMs, { feature, failureLevel: spec.why });
+}
+
+/**
+ * Analyses an escalation: records the machine's baseline in the fleet table, diagnoses against the
+ * fleet and the library, records the first HI reading, estimates the RUL and decides. Returns the
+ * diagnosis (explanation with remaining life and decision), the maintenance request and the details.
+ */
+export async function analyseIncident(
+  db: SqlExecutor,
+  esc: Escalation,
+  opts: AnalysisOptions = {},
+): Promise<{ diagnosis: Diagnosis; request: MaintenanceRequest; details: IncidentDetails }> {
+  await recordBaseline(db, esc);
+  const [baselines, cases] = await Promise.all([fleetBaselines(db, esc.machineType), libraryCases(db, esc.machineType)]);
+  const { diagnosis, details, explain } = diagnoseWithFleet(esc, { baselines, cases }, opts.fleet ?? DEFAULT_FLEET_DIAGNOSIS);
+
+  let rul: RulSummary | null = null;
+  let probWithin: ((tMs: number) => number) | null = null;
+  if (diagnosis.faultType !== 'unknown') {
+    const reading = healthIndicator(diagnosis.faultType, esc.evidence);
+    if (reading) {
+      await recordHealth(db, esc.id, esc.openedAt, reading.hi, reading.sd);
+      const readings = await healthReadings(db, esc.id);
+      const r = rulFor(diagnosis.faultType, readings, cases, esc.openedAt, reading.feature);
+      if (r) {
+        rul = r.summary;
+        probWithin = (tMs) => r.estimate.failureProbWithin(tMs / DAY_MS);
+        await storeRul(db, esc.id, esc.openedAt, rul);
+      }
+    }
+  }
+  const { request, economics } = decideWithRul(esc, diagnosis, rul && probWithin ? { failureAtMs: rul.failureAtMs, failureProbWithinMs: probWithin } : null, esc.openedAt, opts.economics);
+  const more = rul ? [describeRul(rul)] : diagnosis.faultType === 'unknown' ? [] : ['remaining life unknown (no healthy level of the key feature)'];
+  const closing = economics ? `Decision: ${economics.summary}; plan the repair before ${new Date(request.dueBy).toISOString().slice(0, 16)}Z (predicted failure, 10 % quantile).` : '';
+  const explanation = explain(more, closing);
+  return {
+    diagnosis: { ...diagnosis, explanation },
+    request: { ...request, explanation },
+    details: { ...details, rul, economics },
+  };
+}
+
+/** Result of confirmCase. */
+export type ConfirmResult = { ok: true; cases: number } | { ok: false; reason: string };
+
+/**
+ * Adds a repaired incident to the library under the fault the repair found (the lead calls it when
+ * a work order completes). Its deviation vector and its HI history become a labelled case and a
+ * run-to-failure curve for later incidents of its machine type. Idempotent; a relabel replaces.
+ */
+export async function confirmCase(db: SqlExecutor, incidentId: string, faultType: FaultType, atMs: number = Date.now()): Promise<ConfirmResult> {
+  const rec = await incidentRecord(db, incidentId);
+  if (!rec) return { ok: false, reason: `no incident ${incidentId}` };
+  const esc = Escalation.safeParse(rec.payload);
+  if (!esc.success) return { ok: false, reason: 'stored escalation no longer parses' };
+  const e = esc.data;
+  const baselines = await fleetBaselines(db, e.machineType);
+  const vector = caseVector(e.evidence, fleetDeviations(e.evidence.features, baselines, e));
+  let readings = await healthReadings(db, incidentId);
+  if (readings.length === 0 || (rec.faultType !== faultType && rec.faultType !== null)) {
+    // Diagnosed as another fault (or not at all): the HI of the confirmed fault from the first evidence.
+    const r = healthIndicator(faultType, e.evidence);
+    readings = r ? [{ atMs: e.openedAt, hi: r.hi, sd: r.sd }] : [];
+  }
+  const t0 = readings[0]?.atMs ?? e.openedAt;
+  const hiHistory: HiPoint[] = readings.map((r) => ({ tDays: (r.atMs - t0) / DAY_MS, hi: r.hi, sd: r.sd }));
+  await upsertCase(db, { incidentId, machineType: e.machineType, site: e.site, machine: e.machine, faultType, vector, hiHistory, confirmedAtMs: atMs });
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM case_library WHERE machine_type = $1`, [e.machineType]);
+  return { ok: true, cases: Number(rows[0]?.n ?? 0) };
+}
+
+/** Result of updateRul: the new estimate and the economics re-weighed at `atMs` (null when no HI). */
+export type RulUpdate = { ok: true; rul: RulSummary; economics: DecisionEconomics; explanation: string } | { ok: false; reason: string };
+
+/**
+ * New evidence for an open incident (the edge sends updated evidence later): records its HI reading
+ * at event time `atMs`, refits the degradation model on all readings and stores the new estimate.
+ * The evidence's own baseline is used when it carries the key feature's, else the first escalation's.
+ */
+export async function updateRul(db: SqlExecutor, incidentId: string, evidence: Evidence, atMs: number, economics: EconomicsConfig = {}): Promise<RulUpdate> {
+  const rec = await incidentRecord(db, incidentId);
+  if (!rec) return { ok: false, reason: `no incident ${incidentId}` };
+  const esc = Escalation.safeParse(rec.payload);
+  if (!esc.success) return { ok: false, reason: 'stored escalation no longer parses' };
+  if (rec.faultType === null || rec.faultType === 'unknown') return { ok: false, reason: 'incident not diagnosed with a known fault' };
+  const faultType = rec.faultType as FaultType;
+  const merged: Evidence = { ...evidence, baseline: { ...esc.data.evidence.baseline, ...evidence.baseline } };
+  const reading = healthIndicator(faultType, merged);
+  if (!reading) return { ok: false, reason: `no ${HEALTH_SPECS[faultType].feature} with a healthy level in the evidence` };
+  await recordHealth(db, incidentId, atMs, reading.hi, reading.sd);
+  const cases = await libraryCases(db, esc.data.machineType);
+  const r = rulFor(faultType, await healthReadings(db, incidentId), cases, atMs, reading.feature);
+  if (!r) return { ok: false, reason: 'health indicator too close to healthy to fit' };
+  await storeRul(db, incidentId, atMs, r.summary);
+  const econ = weighOptions(FAULT_COMPONENT[faultType], (tMs) => r.estimate.failureProbWithin(tMs / DAY_MS), atMs, economics);
+  return { ok: true, rul: r.summary, economics: econ, explanation: `${faultLabel(faultType)}: ${describeRul(r.summary)}; ${econ.summary}` };
+}

@@ -1,0 +1,4 @@
+// Remaining useful life: health indicator, Bayesian exponential degradation model, summaries.
+export * from './health-indicator.ts';
+export * from './degradation.ts';
+export * from './rul.ts';
