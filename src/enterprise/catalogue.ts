@@ -9,7 +9,8 @@ export interface MaterialSeed {
   description: string;
   unitPriceCents: number;
   machineType: MachineType;
-  component: Component;
+  /** A BOM position: a Component, or a wear part no fault names (seals). */
+  component: Component | 'mechanical-seal' | 'shaft-seal';
 }
 
 export interface SupplierSeed {
@@ -39,13 +40,28 @@ export interface StockSeed {
 export const DEFAULT_STORAGE_LOCATION = 'MRO-01';
 
 export const MATERIALS: MaterialSeed[] = [
+  // Centrifugal pump (end-suction, 6205 bearings)
   { id: 'MAT-BRG-6205-2RS', description: 'Deep-groove ball bearing 6205-2RS C3, 25x52x15 mm', unitPriceCents: 1_280, machineType: 'centrifugal-pump', component: 'drive-end-bearing' },
-  { id: 'MAT-BRG-6309-2Z', description: 'Deep-groove ball bearing 6309-2Z C3, 45x100x25 mm', unitPriceCents: 4_650, machineType: 'induction-motor', component: 'drive-end-bearing' },
-  { id: 'MAT-BRG-6206-2RS', description: 'Deep-groove ball bearing 6206-2RS C3, 30x62x16 mm', unitPriceCents: 1_540, machineType: 'fan', component: 'drive-end-bearing' },
   { id: 'MAT-CPL-J28-98A', description: 'Jaw coupling elastomer insert size 28, 98 Shore A (pump)', unitPriceCents: 890, machineType: 'centrifugal-pump', component: 'coupling-insert' },
-  { id: 'MAT-CPL-J42-92A', description: 'Jaw coupling elastomer insert size 42, 92 Shore A (motor)', unitPriceCents: 1_760, machineType: 'induction-motor', component: 'coupling-insert' },
   { id: 'MAT-IMP-CP200-SS', description: 'Closed impeller 200 mm, stainless 1.4408, for end-suction pump', unitPriceCents: 38_500, machineType: 'centrifugal-pump', component: 'impeller' },
+  { id: 'MAT-SEAL-MG1-25', description: 'Mechanical shaft seal, elastomer bellows, 25 mm shaft (EN 12756)', unitPriceCents: 6_900, machineType: 'centrifugal-pump', component: 'mechanical-seal' },
+  // Induction motor (IEC 160-frame, 6309 bearings)
+  { id: 'MAT-BRG-6309-2Z', description: 'Deep-groove ball bearing 6309-2Z C3, 45x100x25 mm', unitPriceCents: 4_650, machineType: 'induction-motor', component: 'drive-end-bearing' },
+  { id: 'MAT-CPL-J42-92A', description: 'Jaw coupling elastomer insert size 42, 92 Shore A (motor)', unitPriceCents: 1_760, machineType: 'induction-motor', component: 'coupling-insert' },
+  { id: 'MAT-ROT-IM160-4P', description: 'Squirrel-cage rotor assembly, IEC 160 frame, 4-pole, balanced G2.5', unitPriceCents: 64_000, machineType: 'induction-motor', component: 'rotor' },
+  // Fan (6206 bearings)
+  { id: 'MAT-BRG-6206-2RS', description: 'Deep-groove ball bearing 6206-2RS C3, 30x62x16 mm', unitPriceCents: 1_540, machineType: 'fan', component: 'drive-end-bearing' },
   { id: 'MAT-CPL-J24-92A', description: 'Jaw coupling elastomer insert size 24, 92 Shore A (fan)', unitPriceCents: 720, machineType: 'fan', component: 'coupling-insert' },
+  { id: 'MAT-IMP-FAN450-AL', description: 'Backward-curved fan wheel 450 mm, aluminium, balanced G6.3 (ISO 21940-11)', unitPriceCents: 21_500, machineType: 'fan', component: 'impeller' },
+  // CNC spindle (angular-contact spindle bearings, P4 precision)
+  { id: 'MAT-BRG-7012-P4', description: 'Angular-contact spindle bearing 7012 CD/P4A, matched pair, 60x95x18 mm', unitPriceCents: 48_000, machineType: 'cnc-spindle', component: 'drive-end-bearing' },
+  { id: 'MAT-TOOL-EM12-4F', description: 'Solid carbide end mill 12 mm, 4 flutes, TiAlN coated', unitPriceCents: 6_400, machineType: 'cnc-spindle', component: 'cutting-tool' },
+  { id: 'MAT-CPL-BEL-30', description: 'Metal bellows coupling, 30 mm bore (spindle drive)', unitPriceCents: 18_900, machineType: 'cnc-spindle', component: 'coupling-insert' },
+  // Gearbox (helical, single stage)
+  { id: 'MAT-BRG-NU2212', description: 'Cylindrical roller bearing NU 2212 ECP, 60x110x28 mm', unitPriceCents: 9_800, machineType: 'gearbox', component: 'drive-end-bearing' },
+  { id: 'MAT-GEAR-H160-I4', description: 'Helical gear set (pinion + wheel), centre distance 160 mm, ratio 4:1, case-hardened', unitPriceCents: 142_000, machineType: 'gearbox', component: 'gear-set' },
+  { id: 'MAT-CPL-J38-92A', description: 'Jaw coupling elastomer insert size 38, 92 Shore A (gearbox input)', unitPriceCents: 1_350, machineType: 'gearbox', component: 'coupling-insert' },
+  { id: 'MAT-SEAL-RS-60', description: 'Radial shaft seal 60x80x8 FKM (DIN 3760 form A), gearbox output', unitPriceCents: 1_150, machineType: 'gearbox', component: 'shaft-seal' },
 ];
 
 export const SUPPLIERS: SupplierSeed[] = [

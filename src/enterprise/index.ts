@@ -1,7 +1,11 @@
-// The enterprise: ERP (PM notifications, MM stock and purchasing, work orders) and MES
-// (production schedule) behind a REST API, over a SqlStore.
+// The enterprise: ERP (PM notifications and work orders, MM stock, requisitions and purchase
+// orders in event time) and MES (production schedule, maintenance-window scheduler, the plant
+// loop) behind a REST API with OpenAPI docs and bearer-token roles, over a SqlStore.
 export { createEnterpriseService, type EnterpriseService } from './service.ts';
-export { buildEnterpriseApp, type Role } from './api.ts';
+export { buildEnterpriseApp } from './api.ts';
+export { Role, parseTokens, generateTokens, type ApiToken } from './auth.ts';
+export { planWindow, evaluateWindow, type WindowProblem, type WindowPlan } from './scheduler.ts';
+export type { IncidentRecord } from './incident.ts';
 export { startEnterprise, type RunningEnterprise } from './server.ts';
 export { enterpriseMigrations, ENTERPRISE_MIGRATIONS_TABLE } from './migrations.ts';
 export { seedCatalogue, insertStock, type CatalogueSeed } from './seed.ts';

@@ -38,7 +38,7 @@ async function page<T>(db: SqlExecutor, spec: ListSpec, raw: ListQuery | undefin
 const SPECS = {
   notifications: {
     select: `id, incident_id AS "incidentId", site, line, machine, machine_type AS "machineType", fault_type AS "faultType", component, priority, text,
-             detected_at_ms AS "detectedAtMs", due_by_ms AS "dueByMs", created_at_ms AS "createdAtMs"`,
+             detected_at_ms AS "detectedAtMs", due_by_ms AS "dueByMs", created_at_ms AS "createdAtMs", kind`,
     from: 'notifications',
     orderBy: 'created_at_ms, id',
     filters: { incidentId: 'incident_id', machine: 'machine', site: 'site' },
@@ -46,20 +46,28 @@ const SPECS = {
   purchaseOrders: {
     select: `p.id, p.incident_id AS "incidentId", p.material_id AS "materialId", m.description AS "materialDescription", p.supplier_id AS "supplierId",
              s.name AS "supplierName", p.site, p.quantity, p.unit_price_cents AS "unitPriceCents", p.total_cents AS "totalCents", p.expedited, p.late,
-             p.status, p.ordered_at_ms AS "orderedAtMs", p.expected_delivery_ms AS "expectedDeliveryMs", p.created_at_ms AS "createdAtMs"`,
+             p.status, p.ordered_at_ms AS "orderedAtMs", p.expected_delivery_ms AS "expectedDeliveryMs", p.created_at_ms AS "createdAtMs",
+             p.requisition_id AS "requisitionId", p.surcharge_cents AS "surchargeCents", p.decision, p.confirmed_at_ms AS "confirmedAtMs",
+             p.shipped_at_ms AS "shippedAtMs", p.received_at_ms AS "receivedAtMs"`,
     from: 'purchase_orders p JOIN materials m ON m.id = p.material_id JOIN suppliers s ON s.id = p.supplier_id',
     orderBy: 'p.created_at_ms, p.id',
     filters: { incidentId: 'p.incident_id', site: 'p.site' },
   },
   reservations: {
-    select: `id, incident_id AS "incidentId", material_id AS "materialId", site, storage_location AS "storageLocation", quantity, created_at_ms AS "createdAtMs"`,
+    select: `id, incident_id AS "incidentId", material_id AS "materialId", site, storage_location AS "storageLocation", quantity, created_at_ms AS "createdAtMs",
+             status, purchase_order_id AS "purchaseOrderId", issued_at_ms AS "issuedAtMs"`,
     from: 'reservations',
     orderBy: 'created_at_ms, id',
     filters: { incidentId: 'incident_id', site: 'site' },
   },
   workOrders: {
     select: `id, incident_id AS "incidentId", notification_id AS "notificationId", machine, component, material_id AS "materialId",
-             planned_start_ms AS "plannedStartMs", planned_end_ms AS "plannedEndMs", status, planned_cost_cents AS "plannedCostCents", created_at_ms AS "createdAtMs"`,
+             planned_start_ms AS "plannedStartMs", planned_end_ms AS "plannedEndMs", status, planned_cost_cents AS "plannedCostCents", created_at_ms AS "createdAtMs",
+             kind, fault_type AS "faultType", planned_labour_cents AS "plannedLabourCents", planned_parts_cents AS "plannedPartsCents",
+             planned_surcharge_cents AS "plannedSurchargeCents", part_ready_ms AS "partReadyMs", breakdown_at_ms AS "breakdownAtMs",
+             actual_start_ms AS "actualStartMs", actual_end_ms AS "actualEndMs", actual_cost_cents AS "actualCostCents", downtime_ms AS "downtimeMs",
+             orders_moved AS "ordersMoved", late_orders AS "lateOrders", lateness_ms AS "latenessMs", lost_capacity_ms AS "lostCapacityMs",
+             window_reason AS "windowReason"`,
     from: 'work_orders',
     orderBy: 'created_at_ms, id',
     filters: { incidentId: 'incident_id', machine: 'machine' },
@@ -84,7 +92,8 @@ const SPECS = {
     filters: {},
   },
   stock: {
-    select: `s.material_id AS "materialId", m.description AS "materialDescription", s.site, s.storage_location AS "storageLocation", s.quantity, s.reorder_point AS "reorderPoint"`,
+    select: `s.material_id AS "materialId", m.description AS "materialDescription", s.site, s.storage_location AS "storageLocation", s.quantity, s.reserved_quantity AS "reservedQuantity",
+             s.quantity - s.reserved_quantity AS "availableQuantity", s.reorder_point AS "reorderPoint"`,
     from: 'stock s JOIN materials m ON m.id = s.material_id',
     orderBy: 's.site, s.material_id, s.storage_location',
     filters: { site: 's.site' },
@@ -93,6 +102,44 @@ const SPECS = {
     select: `b.machine_type AS "machineType", b.component, b.material_id AS "materialId", m.description AS "materialDescription", b.quantity`,
     from: 'bom b JOIN materials m ON m.id = b.material_id',
     orderBy: 'b.machine_type, b.component',
+    filters: {},
+  },
+  requisitions: {
+    select: `id, material_id AS "materialId", site, quantity, reason, incident_id AS "incidentId", status, purchase_order_id AS "purchaseOrderId",
+             requested_at_ms AS "requestedAtMs", need_by_ms AS "needByMs"`,
+    from: 'purchase_requisitions',
+    orderBy: 'requested_at_ms, id',
+    filters: { incidentId: 'incident_id', site: 'site' },
+  },
+  stockMovements: {
+    select: `id, material_id AS "materialId", site, storage_location AS "storageLocation", movement_type AS "movementType", quantity, reference, at_ms AS "atMs"`,
+    from: 'stock_movements',
+    orderBy: 'id',
+    filters: { site: 'site' },
+  },
+  operations: {
+    select: `o.work_order_id AS "workOrderId", o.op_no AS "opNo", o.description, o.planned_hours AS "plannedHours", o.actual_hours AS "actualHours"`,
+    from: 'work_order_operations o JOIN work_orders w ON w.id = o.work_order_id',
+    orderBy: 'o.work_order_id, o.op_no',
+    filters: { incidentId: 'w.incident_id', machine: 'w.machine' },
+  },
+  plantActions: {
+    select: `seq, work_order_id AS "workOrderId", incident_id AS "incidentId", machine, action, at_ms AS "atMs", fault_type AS "faultType", component`,
+    from: 'plant_actions',
+    orderBy: 'seq',
+    filters: { incidentId: 'incident_id', machine: 'machine' },
+  },
+  plantEvents: {
+    select: `id, kind, machine, at_ms AS "atMs", work_order_id AS "workOrderId", outcome`,
+    from: 'plant_events',
+    orderBy: 'at_ms, id',
+    filters: { machine: 'machine' },
+  },
+  supplierOffers: {
+    select: `o.material_id AS "materialId", o.supplier_id AS "supplierId", s.name AS "supplierName", o.price_cents AS "priceCents",
+             o.lead_time_hours AS "leadTimeHours", o.expedite_lead_time_hours AS "expediteLeadTimeHours", o.expedite_surcharge_pct AS "expediteSurchargePct"`,
+    from: 'supplier_offers o JOIN suppliers s ON s.id = o.supplier_id',
+    orderBy: 'o.material_id, o.supplier_id',
     filters: {},
   },
 } satisfies Record<string, ListSpec>;
@@ -109,6 +156,12 @@ export function createLists(db: SqlExecutor) {
     listMaterials: (q?: ListQuery) => page<MaterialRow>(db, SPECS.materials, q),
     listStock: (q?: ListQuery) => page<StockRow>(db, SPECS.stock, q),
     listBom: (q?: ListQuery) => page<BomRow>(db, SPECS.bom, q),
+    listRequisitions: (q?: ListQuery) => page<Record<string, unknown>>(db, SPECS.requisitions, q),
+    listStockMovements: (q?: ListQuery) => page<Record<string, unknown>>(db, SPECS.stockMovements, q),
+    listOperations: (q?: ListQuery) => page<Record<string, unknown>>(db, SPECS.operations, q),
+    listPlantActions: (q?: ListQuery) => page<Record<string, unknown>>(db, SPECS.plantActions, q),
+    listPlantEvents: (q?: ListQuery) => page<Record<string, unknown>>(db, SPECS.plantEvents, q),
+    listSupplierOffers: (q?: ListQuery) => page<Record<string, unknown>>(db, SPECS.supplierOffers, q),
   };
 }
 

@@ -3,6 +3,7 @@
 // event-time epoch milliseconds (bigint, `_ms`), because the simulator's clock is not the wall's.
 // Ids of documents come from sequences with SAP-like number ranges (PO 45..., WO 40...).
 import type { Migration } from '../store/index.ts';
+import { lifecycleMigration } from './migrations-v4.ts';
 
 const masterData = `
 CREATE TABLE materials (
@@ -142,6 +143,7 @@ export const enterpriseMigrations: Migration[] = [
   { version: 1, name: 'erp master data', sql: masterData },
   { version: 2, name: 'erp documents', sql: documents },
   { version: 3, name: 'mes production schedule', sql: production },
+  lifecycleMigration,
 ];
 
 /** The enterprise keeps its own migrations table, so it can share a PostgreSQL database with the cloud. */

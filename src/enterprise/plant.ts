@@ -13,6 +13,8 @@ const PRODUCT: Record<PlantMachine['machineType'], string> = {
   'centrifugal-pump': 'Process water transfer batch',
   'induction-motor': 'Conveyor line run',
   fan: 'Exhaust ventilation run',
+  'cnc-spindle': 'Machined housing lot',
+  gearbox: 'Mixer drive batch',
 };
 
 /** Upserts work centres, zero stock rows for their BOM parts, and production orders over [startMs, startMs + horizonMs). */

@@ -1,11 +1,19 @@
 // The enterprise service: ERP (notifications, stock, purchasing, work orders) and MES (production
-// schedule) over one SqlStore. The REST API (api.ts) is a thin layer over this.
-import { EnterpriseApiError, silentLogger, type Logger, type MaintenanceOutcome, type MaintenanceRequest, type Result, type SqlStore } from '../core/index.ts';
+// schedule, maintenance windows, the plant loop) over one SqlStore. The REST API (api.ts) is a
+// thin layer over this.
+import {
+  EnterpriseApiError, PlantSyncRequest, fail, ok, silentLogger,
+  type Logger, type MaintenanceOutcome, type MaintenanceRequest, type PlantSyncResponse, type Result, type SqlExecutor, type SqlStore,
+} from '../core/index.ts';
 import { isRetryable } from '../store/index.ts';
+import { enterpriseNow } from './clock.ts';
+import { incidentRecord, type IncidentRecord } from './incident.ts';
 import { createLists, type EnterpriseLists } from './lists.ts';
 import { carryOut } from './maintenance.ts';
+import { syncPlant } from './plant-sync.ts';
 import { registerPlant } from './plant.ts';
-import { EnterpriseConfig, type PlantMachine } from './types.ts';
+import { createRequisition } from './purchasing.ts';
+import { EnterpriseConfig, type PlantMachine, type RequisitionRequest } from './types.ts';
 
 export interface EnterpriseService extends EnterpriseLists {
   /** Upserts work centres and schedules back-to-back production orders over the horizon; idempotent. */
@@ -14,18 +22,26 @@ export interface EnterpriseService extends EnterpriseLists {
   tryRequestMaintenance(req: MaintenanceRequest): Promise<Result<MaintenanceOutcome>>;
   /** As tryRequestMaintenance, but a misfit throws EnterpriseApiError(422) (the EnterpriseApi port). */
   requestMaintenance(req: MaintenanceRequest): Promise<MaintenanceOutcome>;
+  /** The plant loop: clock, breakdown events, due actions (the PlantFloorApi port). */
+  syncPlant(req: PlantSyncRequest): Promise<PlantSyncResponse>;
+  /** A planner's requisition, converted into a purchase order at the next clock tick; an unknown material is a failed Result. */
+  createRequisition(req: RequisitionRequest): Promise<Result<{ id: string }>>;
+  /** Everything recorded about one incident, or null. */
+  getIncident(incidentId: string): Promise<IncidentRecord | null>;
+  /** The enterprise clock (event time, epoch ms). */
+  clock(): Promise<{ nowMs: number }>;
   /** Answers when the database does. */
   health(): Promise<{ ok: boolean; store: SqlStore['kind'] }>;
 }
 
 /** Deadlock or serialization failures are retried this many times in all (PostgreSQL aborts one of two deadlocked transactions). */
-const ATTEMPTS = 3;
+const ATTEMPTS = 5;
 
 /** Builds the service over a migrated and seeded store. */
 export function createEnterpriseService(deps: {
   store: SqlStore;
   logger?: Logger;
-  /** Wall clock for created-at stamps, epoch ms; planning itself runs on the request's event time. */
+  /** Wall clock for created-at stamps, epoch ms; planning itself runs on event time. */
   now?: () => number;
   config?: Partial<EnterpriseConfig>;
 }): EnterpriseService {
@@ -34,21 +50,26 @@ export function createEnterpriseService(deps: {
   const now = deps.now ?? Date.now;
   const cfg = EnterpriseConfig.parse(deps.config ?? {});
 
-  async function tryRequestMaintenance(req: MaintenanceRequest): Promise<Result<MaintenanceOutcome>> {
+  /** One transaction, retried on deadlock or serialization failure. */
+  async function inTx<T>(what: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const r = await store.transaction((tx) => carryOut(tx, req, cfg, now()));
-        if (r.ok && r.value.created) {
-          log.info({ incidentId: req.incidentId, workOrderId: r.value.workOrderId, purchaseOrderId: r.value.purchaseOrderId, moved: r.value.movedProductionOrders.length }, 'maintenance planned');
-        } else if (!r.ok) {
-          log.warn({ incidentId: req.incidentId, reason: r.reason }, 'maintenance request refused');
-        }
-        return r;
+        return await store.transaction(fn);
       } catch (err) {
         if (attempt >= ATTEMPTS || !isRetryable(err)) throw err;
-        log.warn({ incidentId: req.incidentId, attempt, err: (err as Error).message }, 'maintenance transaction retried');
+        log.warn({ what, attempt, err: (err as Error).message }, 'enterprise transaction retried');
       }
     }
+  }
+
+  async function tryRequestMaintenance(req: MaintenanceRequest): Promise<Result<MaintenanceOutcome>> {
+    const r = await inTx('maintenance', (tx) => carryOut(tx, req, cfg, now()));
+    if (r.ok && r.value.created) {
+      log.info({ incidentId: req.incidentId, workOrderId: r.value.workOrderId, purchaseOrderId: r.value.purchaseOrderId, moved: r.value.movedProductionOrders.length }, 'maintenance planned');
+    } else if (!r.ok) {
+      log.warn({ incidentId: req.incidentId, reason: r.reason }, 'maintenance request refused');
+    }
+    return r;
   }
 
   return {
@@ -59,6 +80,21 @@ export function createEnterpriseService(deps: {
       const r = await tryRequestMaintenance(req);
       if (!r.ok) throw new EnterpriseApiError(422, r.reason);
       return r.value;
+    },
+    async syncPlant(raw) {
+      const req = PlantSyncRequest.parse(raw);
+      return inTx('plant sync', (tx) => syncPlant(tx, req, cfg, now()));
+    },
+    async createRequisition(req) {
+      return inTx('requisition', async (tx) => {
+        const m = await tx.query('SELECT 1 FROM materials WHERE id = $1', [req.materialId]);
+        if (m.rows.length === 0) return fail(`material "${req.materialId}" is not in the material master`);
+        return ok({ id: await createRequisition(tx, req, await enterpriseNow(tx)) });
+      });
+    },
+    getIncident: (incidentId) => incidentRecord(store, incidentId),
+    async clock() {
+      return { nowMs: await enterpriseNow(store) };
     },
     async health() {
       await store.query('SELECT 1');

@@ -10,6 +10,15 @@ import { seedCatalogue } from './seed.ts';
 import { createEnterpriseService, type EnterpriseService } from './service.ts';
 
 export const HOUR_MS = 3_600_000;
+
+/** One token per role for API tests. */
+export const TEST_TOKENS = [
+  { role: 'planner', token: 'planner-token-1234' },
+  { role: 'viewer', token: 'viewer-token-1234' },
+  { role: 'integration', token: 'integration-token-1234' },
+] as const satisfies { role: string; token: string }[];
+/** Authorization header of a role's test token. */
+export const authAs = (role: 'planner' | 'viewer' | 'integration') => ({ authorization: `Bearer ${TEST_TOKENS.find((t) => t.role === role)!.token}` });
 /** Event time the tests' plants start at: 2025-01-06T00:00Z. */
 export const T0 = Date.UTC(2025, 0, 6);
 
@@ -18,6 +27,8 @@ export const THREE_SHIFTS: Partial<EnterpriseConfig> = { shiftsPerDay: 3, firstS
 
 export interface Fixture {
   store: SqlStore;
+  /** A second store on the same database (a second worker process); PGlite has one connection, so it is the same store. */
+  openPeer(): Promise<SqlStore>;
   service: EnterpriseService;
   close(): Promise<void>;
 }
@@ -26,10 +37,13 @@ export interface Fixture {
 export async function openFixture(kind: 'pglite' | 'postgres', stock: StockSeed[] = [], config: Partial<EnterpriseConfig> = THREE_SHIFTS): Promise<Fixture> {
   let store: SqlStore;
   let drop: (() => Promise<void>) | undefined;
+  let url: string | undefined;
+  const peers: SqlStore[] = [];
   if (kind === 'pglite') store = await createPgliteStore();
   else {
     const db = await createTempDatabase();
     drop = db.drop;
+    url = db.url;
     store = await createPostgresStore({ url: db.url, max: 12 });
   }
   await migrate(store, enterpriseMigrations, { table: ENTERPRISE_MIGRATIONS_TABLE });
@@ -39,7 +53,14 @@ export async function openFixture(kind: 'pglite' | 'postgres', stock: StockSeed[
   return {
     store,
     service,
+    async openPeer() {
+      if (!url) return store;
+      const peer = await createPostgresStore({ url, max: 12 });
+      peers.push(peer);
+      return peer;
+    },
     async close() {
+      for (const p of peers) await p.close();
       await store.close();
       await drop?.();
     },

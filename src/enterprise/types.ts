@@ -55,9 +55,18 @@ export interface NotificationRow {
   createdAtMs: number;
 }
 
+/** Body of POST /api/v1/purchase-requisitions (a planner's manual requisition). */
+export const RequisitionRequest = z.object({
+  materialId: z.string().min(1).max(64),
+  site: z.string().min(1).max(64),
+  quantity: z.number().int().positive().max(10_000),
+  needByMs: z.number().int().describe('event time the part is needed by, epoch ms'),
+});
+export type RequisitionRequest = z.infer<typeof RequisitionRequest>;
+
 export interface PurchaseOrderRow {
   id: string;
-  incidentId: string;
+  incidentId: string | null;
   materialId: string;
   materialDescription: string;
   supplierId: string;
@@ -72,6 +81,12 @@ export interface PurchaseOrderRow {
   orderedAtMs: number;
   expectedDeliveryMs: number;
   createdAtMs: number;
+  requisitionId: string | null;
+  surchargeCents: number;
+  decision: string;
+  confirmedAtMs: number | null;
+  shippedAtMs: number | null;
+  receivedAtMs: number | null;
 }
 
 export interface ReservationRow {
@@ -79,9 +94,12 @@ export interface ReservationRow {
   incidentId: string;
   materialId: string;
   site: string;
-  storageLocation: string;
+  storageLocation: string | null;
   quantity: number;
   createdAtMs: number;
+  status: 'awaiting-delivery' | 'open' | 'issued';
+  purchaseOrderId: string | null;
+  issuedAtMs: number | null;
 }
 
 export interface WorkOrderRow {
@@ -96,6 +114,22 @@ export interface WorkOrderRow {
   status: string;
   plannedCostCents: number;
   createdAtMs: number;
+  kind: 'predictive' | 'breakdown';
+  faultType: string;
+  plannedLabourCents: number;
+  plannedPartsCents: number;
+  plannedSurchargeCents: number;
+  partReadyMs: number | null;
+  breakdownAtMs: number | null;
+  actualStartMs: number | null;
+  actualEndMs: number | null;
+  actualCostCents: number | null;
+  downtimeMs: number | null;
+  ordersMoved: number;
+  lateOrders: number;
+  latenessMs: number;
+  lostCapacityMs: number;
+  windowReason: string;
 }
 
 export interface ProductionOrderRow {
@@ -135,6 +169,8 @@ export interface StockRow {
   site: string;
   storageLocation: string;
   quantity: number;
+  reservedQuantity: number;
+  availableQuantity: number;
   reorderPoint: number;
 }
 
@@ -155,6 +191,7 @@ export const EnterpriseConfig = z.object({
   productionOrderMs: z.number().int().positive().default(8 * 3_600_000).describe('length of one production order (one shift)'),
   dueSlackMs: z.number().int().min(0).default(16 * 3_600_000).describe('due date of a production order after its planned end'),
   firstShiftHourUtc: z.number().int().min(0).max(23).default(6).describe('hour (UTC) the first production shift of a day starts'),
+  riskCentsPerHourLate: z.number().int().min(0).default(50_000).describe('expected cost of each hour a machine runs past its predicted failure (lost production and secondary damage), weighed against an expedite surcharge'),
   shiftsPerDay: z.number().int().min(1).max(3).default(2).describe('production shifts of productionOrderMs per day (2: the night is free)'),
 });
 export type EnterpriseConfig = z.infer<typeof EnterpriseConfig>;

@@ -16,7 +16,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
     let ent: RunningEnterprise;
     before(async () => {
       f = await openFixture(kind);
-      ent = await startEnterprise({ store: f.store, port: 0 });
+      ent = await startEnterprise({ store: f.store, port: 0, env: {} });
     });
     after(async () => {
       await ent?.close();
@@ -27,12 +27,12 @@ for (const kind of ['pglite', 'postgres'] as const) {
 
     test('enterprise http - registers the plant, requests maintenance once, and lists what it created', async () => {
       assert.match(ent.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-      const client = createEnterpriseHttpClient({ baseUrl: ent.url });
+      const client = createEnterpriseHttpClient({ baseUrl: ent.url, token: ent.tokenFor('integration') });
       await client.registerPlant([{ machine: 'http-motor', site, line: 'line-1', machineType: 'induction-motor' }], { startMs: T0, horizonMs: 24 * HOUR_MS });
       const first = await client.requestMaintenance(req('http.1'));
       const again = await client.requestMaintenance(req('http.1'));
       assert.equal(first.created, true);
-      assert.deepEqual(again, { ...first, created: false });
+      assert.deepEqual(again, first, 'the Idempotency-Key replays the first response');
       assert.equal(first.materialId, 'MAT-BRG-6309-2Z');
       const pos = await client.listPurchaseOrders({ incidentId: 'http.1' });
       assert.equal(pos.total, 1);
@@ -45,8 +45,36 @@ for (const kind of ['pglite', 'postgres'] as const) {
       assert.deepEqual([bom.items.length, bom.total, bom.limit, bom.offset], [2, MATERIALS.length, 2, 1]);
     });
 
+    test('enterprise http - syncPlant runs the plant loop and getIncident returns the full record', async () => {
+      const client = createEnterpriseHttpClient({ baseUrl: ent.url, token: ent.tokenFor('integration') });
+      const wo = (await client.listWorkOrders({ incidentId: 'http.1' })).items[0]!;
+      let afterSeq = 0;
+      const seen: string[] = [];
+      for (let t = T0; t < wo.plannedEndMs + 6 * HOUR_MS; t += 6 * HOUR_MS) {
+        const r = await client.syncPlant({ nowMs: t, afterSeq });
+        for (const a of r.actions) {
+          seen.push(`${a.action}@${a.atMs - T0}`);
+          afterSeq = a.seq;
+        }
+      }
+      assert.deepEqual(seen, [`stop-for-maintenance@${wo.plannedStartMs - T0}`, `repair-complete@${wo.plannedEndMs - T0}`]);
+      const rec = await client.getIncident('http.1');
+      assert.equal(rec?.workOrder?.status, 'completed');
+      assert.deepEqual(rec?.purchaseOrders.map((p) => p.status), ['received']);
+      assert.equal(await client.getIncident('http.none'), null);
+    });
+
+    test('enterprise http - a wrong or viewer token is refused with 401 / 403', async () => {
+      const nobody = createEnterpriseHttpClient({ baseUrl: ent.url, token: 'not-a-token' });
+      await assert.rejects(nobody.listBom(), (err) => err instanceof EnterpriseApiError && err.status === 401);
+      const viewer = createEnterpriseHttpClient({ baseUrl: ent.url, token: ent.tokenFor('viewer') });
+      assert.equal((await viewer.listBom()).total, MATERIALS.length);
+      await assert.rejects(viewer.requestMaintenance(req('http.viewer')), (err) => err instanceof EnterpriseApiError && err.status === 403);
+      await assert.rejects(viewer.syncPlant({ nowMs: T0, afterSeq: 0 }), (err) => err instanceof EnterpriseApiError && err.status === 403);
+    });
+
     test('enterprise http - an error status is an EnterpriseApiError with that status and the reason', async () => {
-      const client = createEnterpriseHttpClient({ baseUrl: ent.url });
+      const client = createEnterpriseHttpClient({ baseUrl: ent.url, token: ent.tokenFor('integration') });
       await assert.rejects(client.requestMaintenance({ ...req('http.ghost'), machine: 'ghost' }), (err) => err instanceof EnterpriseApiError && err.status === 422 && /ghost/.test(err.message));
       await assert.rejects(client.listBom({ limit: 501 }), (err) => err instanceof EnterpriseApiError && err.status === 400 && /limit/.test(err.message));
     });
@@ -54,7 +82,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
 }
 
 test('enterprise http - nobody listening is a ServiceUnavailableError', async () => {
-  const client = createEnterpriseHttpClient({ baseUrl: 'http://127.0.0.1:1', timeoutMs: 2000 });
+  const client = createEnterpriseHttpClient({ baseUrl: 'http://127.0.0.1:1', token: 'x', timeoutMs: 2000 });
   await assert.rejects(client.listBom(), (err) => err instanceof ServiceUnavailableError && /127\.0\.0\.1:1/.test(err.message));
 });
 
@@ -66,7 +94,7 @@ test('enterprise http - a 2xx answer that does not match MaintenanceOutcome is r
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
     const port = (server.address() as { port: number }).port;
-    const client = createEnterpriseHttpClient({ baseUrl: `http://127.0.0.1:${port}` });
+    const client = createEnterpriseHttpClient({ baseUrl: `http://127.0.0.1:${port}`, token: 'x' });
     await assert.rejects(client.requestMaintenance(request({ incidentId: 'x', site: 's', machine: 'm', machineType: 'fan' })), (err) => err instanceof EnterpriseApiError && /notificationId/.test(err.message));
   } finally {
     await new Promise((r) => server.close(r));

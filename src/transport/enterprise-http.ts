@@ -1,17 +1,18 @@
 // HTTP client of the enterprise REST API (src/enterprise/api.ts): the EnterpriseApi port as the
-// cloud uses it, plus plant registration and the list reads the CLI and dashboard need.
+// cloud uses it, the PlantFloorApi port as the simulator's connector uses it, plus plant
+// registration and the list reads the CLI and dashboard need. Calls carry a bearer token.
 // Responses are validated with zod where they enter this process; the row schemas below mirror
 // the API's JSON and are loose, so a field added on the server does not break older clients.
 import { z } from 'zod';
 import {
-  EnterpriseApiError, MachineType, MaintenanceOutcome, ServiceUnavailableError,
-  type EnterpriseApi, type MaintenanceRequest,
+  EnterpriseApiError, MachineType, MaintenanceOutcome, PlantSyncResponse, ServiceUnavailableError,
+  type EnterpriseApi, type MaintenanceRequest, type PlantFloorApi, type PlantSyncRequest,
 } from '../core/index.ts';
 
 const nullableString = z.string().nullable();
 
 export const PurchaseOrderItem = z.looseObject({
-  id: z.string(), incidentId: z.string(), materialId: z.string(), materialDescription: z.string(), supplierId: z.string(),
+  id: z.string(), incidentId: nullableString, materialId: z.string(), materialDescription: z.string(), supplierId: z.string(),
   supplierName: z.string(), site: z.string(), quantity: z.number(), unitPriceCents: z.number(), totalCents: z.number(),
   expedited: z.boolean(), late: z.boolean(), status: z.string(), orderedAtMs: z.number(), expectedDeliveryMs: z.number(), createdAtMs: z.number(),
 });
@@ -63,7 +64,23 @@ export interface PlantMachineInput {
   machineType: MachineType;
 }
 
-export interface EnterpriseHttpClient extends EnterpriseApi {
+/** One incident's full record (GET /api/v1/incidents/:id); loose: the server may add fields. */
+export const IncidentRecordItem = z.looseObject({
+  notification: NotificationItem,
+  requisitions: z.array(z.looseObject({})),
+  purchaseOrders: z.array(PurchaseOrderItem),
+  reservations: z.array(z.looseObject({})),
+  workOrder: WorkOrderItem.nullable(),
+  operations: z.array(z.looseObject({})),
+  productionMoves: z.array(ProductionMoveItem),
+  stockMovements: z.array(z.looseObject({})),
+  plantActions: z.array(z.looseObject({})),
+});
+export type IncidentRecordItem = z.infer<typeof IncidentRecordItem>;
+
+export interface EnterpriseHttpClient extends EnterpriseApi, PlantFloorApi {
+  /** One incident's full record; null when the enterprise has none. */
+  getIncident(incidentId: string): Promise<IncidentRecordItem | null>;
   /** Registers work centres and their production schedule (POST /api/v1/plant). */
   registerPlant(machines: PlantMachineInput[], opts: { startMs: number; horizonMs: number }): Promise<void>;
   listPurchaseOrders(q?: EnterpriseListQuery): Promise<EnterprisePage<PurchaseOrderItem>>;
@@ -88,16 +105,17 @@ function reasonOf(body: unknown, fallback: string): string {
 }
 
 /** A client of the enterprise API at `baseUrl`; a non-2xx answer is EnterpriseApiError, no answer ServiceUnavailableError. */
-export function createEnterpriseHttpClient(cfg: { baseUrl: string; timeoutMs?: number }): EnterpriseHttpClient {
+export function createEnterpriseHttpClient(cfg: { baseUrl: string; token: string; timeoutMs?: number }): EnterpriseHttpClient {
   const base = cfg.baseUrl.replace(/\/+$/, '');
   const timeoutMs = cfg.timeoutMs ?? 10_000;
+  const auth = { authorization: `Bearer ${cfg.token}` };
 
   async function call<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T> | null, opts: { body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${base}${path}`, {
         method,
-        headers: { accept: 'application/json', ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+        headers: { accept: 'application/json', ...auth, ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
         body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -132,6 +150,15 @@ export function createEnterpriseHttpClient(cfg: { baseUrl: string; timeoutMs?: n
   return {
     requestMaintenance: (req: MaintenanceRequest) =>
       call('POST', '/api/v1/maintenance-requests', MaintenanceOutcome, { body: req, headers: { 'idempotency-key': req.incidentId } }),
+    syncPlant: (req: PlantSyncRequest) => call('POST', '/api/v1/plant/sync', PlantSyncResponse, { body: req }),
+    async getIncident(incidentId) {
+      try {
+        return await call('GET', `/api/v1/incidents/${encodeURIComponent(incidentId)}`, IncidentRecordItem);
+      } catch (err) {
+        if (err instanceof EnterpriseApiError && err.status === 404) return null;
+        throw err;
+      }
+    },
     registerPlant: (machines, opts) => call('POST', '/api/v1/plant', null, { body: { machines, startMs: opts.startMs, horizonMs: opts.horizonMs } }),
     listPurchaseOrders: list('purchase-orders', PurchaseOrderItem),
     listNotifications: list('notifications', NotificationItem),
