@@ -18,6 +18,8 @@ export const Env = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional().describe('PostgreSQL; default: PGlite under PDM_DATA_DIR'),
   NATS_NAMESPACE: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ -').optional().describe('keeps this run\'s stream and subjects apart on a shared NATS server'),
   ENTERPRISE_URL: url(['http:', 'https:']).optional().describe('enterprise REST API, for `cloud` and `sim`'),
+  ENTERPRISE_TOKEN: z.string().min(8).optional().describe('bearer token (role integration) the cloud and the plant floor present to the enterprise API; never logged'),
+  ENTERPRISE_TOKENS: z.string().optional().describe('tokens the enterprise accepts, "role:token,..." (roles planner, viewer, integration); generated when unset'),
   PDM_DATA_DIR: z.string().default('data').describe('where PGlite files and edge outboxes live'),
 });
 export type Env = z.infer<typeof Env>;

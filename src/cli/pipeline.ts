@@ -73,7 +73,7 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
     // Enterprise: ERP + MES behind its REST API.
     const ent = await startEnterprise({ store, host: '127.0.0.1', port: 0, logger: logger.child({ part: 'enterprise' }) });
     res.add('enterprise api', ent, () => ent.close());
-    const enterprise = createEnterpriseHttpClient({ baseUrl: ent.url });
+    const enterprise = createEnterpriseHttpClient({ baseUrl: ent.url, token: ent.tokenFor('integration') });
 
     // Plant and its ground truth.
     const plant = defaultPlant({ machines: opts.machines, sites: opts.sites });

@@ -1,5 +1,5 @@
 // The demo's summary: what the plant did (ground truth) against what the pipeline did.
-import { FAULT_COMPONENT } from '../core/index.ts';
+import { FAULT_COMPONENT, type FaultType } from '../core/index.ts';
 import type { Pipeline } from './pipeline.ts';
 
 export interface DemoSummary {
@@ -35,16 +35,17 @@ export async function summarize(p: Pipeline, run: { windows: number; wallMs: num
     listAll((q) => p.enterprise.listBom(q)),
   ]);
   const mine = <T extends { incidentId: string }>(rows: T[]) => rows.filter((r) => ids.has(r.incidentId));
-  const myPos = mine(pos);
+  // Reorder purchase orders (stock replenishment) belong to no incident.
+  const myPos = mine(pos.filter((po): po is typeof po & { incidentId: string } => po.incidentId !== null));
 
   // A purchase order names the right part when its material is the BOM entry of the component
   // that the machine's injected fault (ground truth) destroys.
   const truth = p.sim.groundTruth();
   const rightPartOrders = myPos.filter((po) => {
     const esc = machineOf.get(po.incidentId);
-    const gt = truth.find((g) => g.machine === esc?.machine && g.onsetMs <= (esc?.openedAt ?? 0));
+    const gt = truth.find((g) => g.kind === 'machine' && g.machine === esc?.machine && g.onsetMs <= (esc?.openedAt ?? 0));
     if (!gt || !esc) return false;
-    const part = bom.find((b) => b.machineType === esc.machineType && b.component === FAULT_COMPONENT[gt.fault]);
+    const part = bom.find((b) => b.machineType === esc.machineType && b.component === FAULT_COMPONENT[gt.fault as FaultType]);
     return part !== undefined && part.materialId === po.materialId;
   }).length;
 

@@ -13,6 +13,7 @@ import { createEnterpriseHttpClient } from '../../transport/index.ts';
 import { migrate } from '../../store/index.ts';
 import { durationOption, numberOption } from '../args.ts';
 import { openLink, openMqtt, openSqlStore, Resources, siteBrokerUrl } from '../wiring.ts';
+import type { Env } from '../env.ts';
 import { say, untilSignal, type Command } from './command.ts';
 
 const HOUR_MS = 3_600_000;
@@ -88,7 +89,7 @@ With ENTERPRISE_URL set, the plant's machines are registered with the MES first.
     const res = new Resources(logger);
     try {
       if (env.ENTERPRISE_URL) {
-        await createEnterpriseHttpClient({ baseUrl: env.ENTERPRISE_URL }).registerPlant(
+        await createEnterpriseHttpClient({ baseUrl: env.ENTERPRISE_URL, token: enterpriseToken(env) }).registerPlant(
           simulator.births.map((b) => ({ machine: b.machine, site: b.site, line: b.line, machineType: b.machineType })),
           { startMs, horizonMs: durationMs + 7 * 24 * HOUR_MS },
         );
@@ -119,6 +120,12 @@ With ENTERPRISE_URL set, the plant's machines are registered with the MES first.
     }
   },
 };
+
+/** The integration token for the enterprise API: required with ENTERPRISE_URL, since the API enforces roles. */
+function enterpriseToken(env: Env): string {
+  if (!env.ENTERPRISE_TOKEN) throw new ConfigError('ENTERPRISE_TOKEN: required with ENTERPRISE_URL (the integration token `edge-pdm enterprise` printed, or one of ENTERPRISE_TOKENS)');
+  return env.ENTERPRISE_TOKEN;
+}
 
 export const edge: Command = {
   summary: 'run the edge agent of one site',
@@ -166,7 +173,7 @@ PDM_DATA_DIR/cloud) and serves the dashboard on --port (default 8080; 0 = free p
       const { queue } = await openLink(env, res, logger);
       const store = await openSqlStore(env, 'cloud', res);
       await migrate(store, cloudMigrations, { table: CLOUD_MIGRATIONS_TABLE });
-      const enterprise = createEnterpriseHttpClient({ baseUrl: env.ENTERPRISE_URL });
+      const enterprise = createEnterpriseHttpClient({ baseUrl: env.ENTERPRISE_URL, token: enterpriseToken(env) });
       const service = await createDiagnosisService({ store, queue, enterprise, logger });
       res.add('diagnosis', service, () => service.close());
       const dash = await startDashboard({ host: '127.0.0.1', port: numberOption('port', values.port as string | undefined, 8080, { integer: true }), source: service, logger });
@@ -194,6 +201,8 @@ Serves the ERP and MES REST API on --port (default 8081; 0 = free port) with DAT
       const ent = await startEnterprise({ store, host: '127.0.0.1', port: numberOption('port', values.port as string | undefined, 8081, { integer: true }), logger });
       res.add('enterprise', ent, () => ent.close());
       process.stdout.write(`enterprise: ${ent.url}\n`);
+      // Generated tokens are shown once on stdout (never in logs) so the operator can hand them out.
+      if (!env.ENTERPRISE_TOKENS) for (const role of ['integration', 'planner', 'viewer'] as const) process.stdout.write(`token ${role}: ${ent.tokenFor(role)}\n`);
       await untilSignal();
       return 0;
     } finally {
