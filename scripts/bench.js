@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench [-- --skab DIR] [--machines N]`: runs the benchmarks one after another, each as
-// its own process (so one's heap does not slow the next). Figures are medians over runs; the
+// `npm run bench [-- --skab DIR] [--machines N]`: runs the benchmarks (simulator, edge agent,
+// SKAB) one after another, each as its own process (so one's heap does not slow the next). Figures are medians over runs; the
 // machines here are small and noisy, so read ratios, not single numbers.
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -11,6 +11,8 @@ const node = (args) => spawnSync(process.execPath, ['--expose-gc', '--import', '
 let failed = 0;
 console.log('== simulator: 1,000-machine fleet ==');
 failed += node(['eval/bench/simulator.ts', '--machines', values.machines ?? '1000', '--hours', '1']) ? 1 : 0;
+console.log('\n== edge agent: features, detectors, latency, memory, 1,000 machines (JSON in artifacts/bench-edge.json) ==');
+failed += node(['eval/bench/edge.ts', '--machines', values.machines ?? '1000', '--json', 'artifacts/bench-edge.json']) ? 1 : 0;
 if (values.skab) {
   console.log('\n== edge detectors on SKAB (published protocol) ==');
   failed += node(['eval/skab/run.ts', '--data', values.skab]) ? 1 : 0;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   bearingDefectOrders, decodeJson, encodeJson, encodeWindowBinary, Escalation, machineTopic, subjects, TransportError,
-  AlarmEvent, MachineCommand, type WorkQueue,
+  AlarmEvent, DataQualityEvent, MachineCommand, type WorkQueue,
 } from '../core/index.ts';
 import { createMemoryBroker, createMemoryQueue, createMemoryTransport } from '../transport/index.ts';
 import { createEdgeAgent, type EdgeAgent } from './agent.ts';
@@ -189,9 +189,9 @@ test('agent - bad messages go to dead letters with reasons while good data flows
   await r.plant.publish(machineTopic({ ...addr, machine: 'ghost' }, 'telemetry'), encodeJson({ ...pumpWindow(2, false), machine: 'ghost' }));
   await r.plant.publish(machineTopic({ ...addr, machine: 'other' }, 'telemetry'), encodeJson(pumpWindow(3, false)));
   await r.plant.publish(topic, encodeJson(pumpWindow(0, false))); // duplicate seq 0
-  const still = pumpWindow(4, false);
-  still.channels = still.channels.map((c) => (c.name === 'speed' ? { ...c, values: [0] } : c));
-  await r.plant.publish(topic, encodeJson(still));
+  const short = pumpWindow(4, false); // a waveform far too short to analyse (wrong length)
+  short.channels = short.channels.map((c) => (c.name === 'vib_de' ? { ...c, values: c.values.slice(0, 10) } : c));
+  await r.plant.publish(topic, encodeJson(short));
   await waitUntil(() => r.agent.stats().deadLetters === 7, 'seven dead letters');
   await r.send(5, false);
   assert.equal(r.agent.stats().windows, 2, 'good data still flows');
@@ -205,8 +205,41 @@ test('agent - bad messages go to dead letters with reasons while good data flows
   assert.match(reasons, /invalid JSON/);
   assert.match(reasons, /values.10.*NaN/);
   assert.match(reasons, /no birth certificate/);
-  assert.match(reasons, /speed/);
+  assert.match(reasons, /10 samples, fewer than/);
   assert.equal(c.get('edge.seq_gap'), 3, 'seq 1..3 never reached this machine as valid windows');
+});
+
+test('agent - a sensor dropout is published as a data-quality event, never as an alarm; stopped windows are counted', async (t) => {
+  const r = await rig(t);
+  const quality: DataQualityEvent[] = [];
+  await r.plant.subscribe(machineTopic(addr, 'quality'), (_t, p) => {
+    const q = decodeJson(DataQualityEvent, p);
+    if (q.ok) quality.push(q.value);
+  });
+  const topic = machineTopic(addr, 'telemetry');
+  let sent = 0;
+  const publish = async (w: ReturnType<typeof pumpWindow>) => {
+    await r.plant.publish(topic, encodeJson(w));
+    const target = ++sent;
+    await waitUntil(() => r.agent.stats().windows + r.agent.stats().deadLetters >= target, `window ${w.seq}`);
+  };
+  for (let i = 0; i < 50; i++) await publish(pumpWindow(i, false));
+  for (let i = 50; i < 56; i++) {
+    const w = pumpWindow(i, false);
+    await publish({ ...w, channels: w.channels.filter((c) => c.name !== 'temp_bearing') });
+  }
+  for (let i = 56; i < 62; i++) await publish(pumpWindow(i, false));
+  const stopped = pumpWindow(62, false);
+  await publish({ ...stopped, channels: stopped.channels.map((c) => (c.name === 'speed' ? { ...c, values: [0] } : c)) });
+  await waitUntil(() => quality.length >= 2, 'raised and cleared on the quality topic');
+  assert.deepEqual(quality.map((q) => [q.channel, q.kind, q.state]), [['temp_bearing', 'dropout', 'raised'], ['temp_bearing', 'dropout', 'cleared']]);
+  const s = r.agent.stats();
+  assert.equal(s.qualityRaised, 1);
+  assert.equal(s.qualityCleared, 1);
+  assert.equal(s.stoppedWindows, 1);
+  assert.equal(s.alarms, 0);
+  assert.equal(s.deadLetters, 0, 'a stopped machine\'s window is data, not a dead letter');
+  assert.equal(r.agent.counters.get('edge.quality.raised.dropout'), 1);
 });
 
 test('agent - a malformed ack is dead-lettered, not redelivered forever', async (t) => {

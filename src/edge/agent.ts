@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import {
-  AlarmEvent, Counters, DeadLetterQueue, decodeJson, decodeWindow, encodeJson, Escalation, EscalationAck, incidentId,
+  AlarmEvent, Counters, DataQualityEvent, DeadLetterQueue, decodeJson, decodeWindow, encodeJson, Escalation, EscalationAck, incidentId,
   MachineBirth, machineTopic, OutboxFullError, parseMachineTopic, siteFilter, silentLogger, subjects,
   type Logger, type MachineCommand, type MachineStatus, type TelemetryWindow, type Transport, type WorkQueue,
 } from '../core/index.ts';
@@ -13,6 +13,7 @@ import { createOutbox, type Outbox } from './outbox/outbox.ts';
 import { recordingEvidence } from './features/recording-evidence.ts';
 import { createMachineMonitor, MonitorConfig, type MachineMonitor, type Observation } from './machine-monitor.ts';
 import type { AlarmTransition } from './alarm.ts';
+import type { QualityTransition } from './quality/checker.ts';
 
 export const EdgeAgentConfig = MonitorConfig.extend({
   site: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
@@ -33,7 +34,8 @@ export type EdgeAgentEvent =
   | { type: 'alarm'; alarm: AlarmEvent; command?: MachineCommand }
   | { type: 'escalated'; escalation: Escalation; published: boolean }
   | { type: 'acked'; ack: EscalationAck; deleted: boolean }
-  | { type: 'status'; status: MachineStatus };
+  | { type: 'status'; status: MachineStatus }
+  | { type: 'quality'; event: DataQualityEvent };
 
 export interface EdgeAgentStats {
   machines: number;
@@ -43,6 +45,11 @@ export interface EdgeAgentStats {
   /** Raises that reopened a recently cleared incident (local action again, no new escalation). */
   reopened: number;
   cleared: number;
+  /** Data-quality (sensor fault) events raised and cleared; they never open an incident. */
+  qualityRaised: number;
+  qualityCleared: number;
+  /** Windows of stopped machines (neither learned nor scored). */
+  stoppedWindows: number;
   escalations: number;
   acked: number;
   resent: number;
@@ -103,7 +110,7 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
   const machines = new Map<string, MachineEntry>();
   const listeners = new Set<(e: EdgeAgentEvent) => void>();
   const latencies: number[] = [];
-  const n = { windows: 0, alarms: 0, reopened: 0, cleared: 0, escalations: 0, acked: 0, resent: 0, deadLetters: 0 };
+  const n = { windows: 0, alarms: 0, reopened: 0, cleared: 0, qualityRaised: 0, qualityCleared: 0, stoppedWindows: 0, escalations: 0, acked: 0, resent: 0, deadLetters: 0 };
   const inflight = new Set<Promise<void>>();
   let closed = false;
 
@@ -180,6 +187,11 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
     if (!r.ok) return dead('edge.features', r.reason, topic, payload);
     n.windows++;
     counters.inc('edge.windows');
+    if (r.value.state === 'stopped') {
+      n.stoppedWindows++;
+      counters.inc('edge.windows_stopped');
+    }
+    for (const q of r.value.quality) track('quality', sendQuality(m, q));
     const t = r.value.transition;
     if (t?.kind === 'raised') track('raise', raise(m, w.value, r.value, t, arrivedMs));
     else if (t?.kind === 'cleared') track('clear', clear(m, w.value, t));
@@ -263,9 +275,27 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
     }
   }
 
+  /** Publishes a data-quality event on the machine's quality topic (site broker): a sensor fault, not an incident. */
+  async function sendQuality(m: MachineEntry, q: QualityTransition): Promise<void> {
+    const b = m.monitor.birth;
+    if (q.state === 'raised') n.qualityRaised++;
+    else n.qualityCleared++;
+    counters.inc(`edge.quality.${q.state}.${q.kind}`);
+    const event: DataQualityEvent = { v: 1, site, line: b.line, machine: b.machine, channel: q.channel, kind: q.kind, state: q.state, ts: q.tsMs, detail: q.detail.slice(0, 500) };
+    log.info({ machine: b.machine, channel: q.channel, kind: q.kind, state: q.state }, 'data quality');
+    emit({ type: 'quality', event });
+    try {
+      await transport.publish(machineTopic(b, 'quality'), encodeJson(event), { qos: 1 });
+    } catch {
+      counters.inc('edge.quality_publish_failed');
+    }
+  }
+
   async function sendStatus(m: MachineEntry, w: TelemetryWindow, obs: Observation): Promise<void> {
     const b = m.monitor.birth;
-    const status: MachineStatus = { v: 1, site, line: b.line, machine: b.machine, machineType: b.machineType, ts: w.ts, state: obs.state, score: obs.score, windows: m.monitor.windows };
+    const status: MachineStatus = { v: 1, site, line: b.line, machine: b.machine, machineType: b.machineType, ts: w.ts,
+      // The core enum has no 'stopped' yet: a stopped machine with no open incident reports 'normal'.
+      state: obs.state, score: obs.score, windows: m.monitor.windows };
     try {
       await link.publish(subjects.status(site), encodeJson(status));
       counters.inc('edge.status_sent');

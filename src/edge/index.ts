@@ -3,5 +3,7 @@ export * from './features/index.ts';
 export * from './detectors/index.ts';
 export * from './outbox/index.ts';
 export { createAlarm, AlarmConfig, type Alarm, type AlarmTransition, type OpenIncident } from './alarm.ts';
-export { createMachineMonitor, MonitorConfig, DetectorConfig, type MachineMonitor, type Observation } from './machine-monitor.ts';
+export { createMachineMonitor, MonitorConfig, DetectorConfig, DriftConfig, type MachineMonitor, type MonitorState, type Observation } from './machine-monitor.ts';
+export { createRegimeTracker, RegimeConfig, type RegimeState, type RegimeTracker } from './regime.ts';
+export * from './quality/index.ts';
 export { createEdgeAgent, EdgeAgentConfig, type EdgeAgent, type EdgeAgentOptions, type EdgeAgentEvent, type EdgeAgentStats } from './agent.ts';

@@ -8,3 +8,8 @@ export { envelopeDiagnostics, averagedSes, segmentSes, readFamily, combScore, ty
 export { shaftDiagnostics } from './shaft-diagnostics.ts';
 export { kurtogramBands, rankBands, distinctTopBands, centralKurtosis, medianOf, type KurtogramBand } from './kurtogram.ts';
 export { localFloor, lineLevel, ratioDb, LEVEL_DB_RANGE, type LineLevel } from './line-levels.ts';
+export { currentSignature, syncRpm, type CurrentSignature } from './current-signature.ts';
+export { gearMesh, type GearMesh } from './gear-mesh.ts';
+export { createScalarTrends, type ScalarTrends } from './scalar-trends.ts';
+export { transferIndicators, type TransferIndicators } from './transfer.ts';
+export { scalarOnlyFeatures } from './scalar-only.ts';
