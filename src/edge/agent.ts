@@ -9,7 +9,7 @@ import {
   MachineBirth, machineTopic, OutboxFullError, parseMachineTopic, siteFilter, silentLogger, subjects,
   type Logger, type MachineCommand, type MachineStatus, type TelemetryWindow, type Transport, type WorkQueue,
 } from '../core/index.ts';
-import { createOutbox, type Outbox } from './outbox/outbox.ts';
+import { createOutbox, type Outbox, type OutboxStats } from './outbox/outbox.ts';
 import { recordingEvidence } from './features/recording-evidence.ts';
 import { createMachineMonitor, MonitorConfig, type MachineMonitor, type Observation } from './machine-monitor.ts';
 import type { AlarmTransition } from './alarm.ts';
@@ -31,7 +31,7 @@ export type EdgeAgentOptions = z.input<typeof EdgeAgentConfig> & {
 };
 
 export type EdgeAgentEvent =
-  | { type: 'alarm'; alarm: AlarmEvent; command?: MachineCommand }
+  | { type: 'alarm'; alarm: AlarmEvent; command?: MachineCommand; latency?: { windowToAlarmMs: number; windowToCommandMs: number } }
   | { type: 'escalated'; escalation: Escalation; published: boolean }
   | { type: 'acked'; ack: EscalationAck; deleted: boolean }
   | { type: 'status'; status: MachineStatus }
@@ -54,6 +54,10 @@ export interface EdgeAgentStats {
   acked: number;
   resent: number;
   pendingOutbox: number;
+  /** Bytes the outbox holds (all classes). */
+  outboxBytes: number;
+  /** Local commands handed to the broker. */
+  commands: number;
   deadLetters: number;
   /** Wall time from a window's arrival to its command being handed to the broker (ms). */
   commandLatencyMsP50: number;
@@ -63,6 +67,8 @@ export interface EdgeAgentStats {
 
 export interface EdgeAgent {
   stats(): EdgeAgentStats;
+  /** The outbox's entries and bytes by class and its drops by reason (for /metrics). */
+  outboxStats(): OutboxStats;
   readonly counters: Counters;
   readonly deadLetters: DeadLetterQueue;
   /** Calls `listener` on alarms, escalations, acks and status; returns an unsubscribe. */
@@ -105,12 +111,13 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
   const log = options.logger ?? silentLogger();
   const counters = options.counters ?? new Counters();
   const deadLetters = new DeadLetterQueue(counters, 1000, (d) => log.warn({ stage: d.stage, topic: d.topic, reason: d.reason }, 'dead letter'));
-  const outbox: Outbox = await createOutbox({ dir: `${cfg.dataDir}/outbox`, maxBytes: cfg.outboxMaxBytes });
-  if (outbox.recoveredTornBytes > 0) log.warn({ bytes: outbox.recoveredTornBytes }, 'outbox: cut a torn tail left by a crash');
+  const outbox: Outbox = await createOutbox({ dir: `${cfg.dataDir}/outbox`, maxBytes: cfg.outboxMaxBytes }, { counters });
+  if (outbox.recoveredTornBytes > 0) log.warn({ bytes: outbox.recoveredTornBytes }, 'outbox: the imported legacy log had a torn tail (cut)');
+  if (outbox.importedLegacy > 0) log.info({ entries: outbox.importedLegacy }, 'outbox: imported the entries of a legacy outbox.log');
   const machines = new Map<string, MachineEntry>();
   const listeners = new Set<(e: EdgeAgentEvent) => void>();
   const latencies: number[] = [];
-  const n = { windows: 0, alarms: 0, reopened: 0, cleared: 0, qualityRaised: 0, qualityCleared: 0, stoppedWindows: 0, escalations: 0, acked: 0, resent: 0, deadLetters: 0 };
+  const n = { windows: 0, alarms: 0, reopened: 0, cleared: 0, qualityRaised: 0, qualityCleared: 0, stoppedWindows: 0, escalations: 0, acked: 0, resent: 0, commands: 0, deadLetters: 0 };
   const inflight = new Set<Promise<void>>();
   let closed = false;
 
@@ -212,17 +219,21 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
     const command: MachineCommand = { v: 1, incidentId: id, action: 'reduce-load', reason: `${t.severity} anomaly, score ${t.score.toFixed(1)}`, ts: w.ts };
     // Local action first and concurrently: it must not wait for the cloud or the disk.
     const commandSent = transport.publish(machineTopic(birth, 'command'), encodeJson(command), { qos: 1 }).then(() => {
-      latencies.push(performance.now() - arrivedMs);
+      const ms = performance.now() - arrivedMs;
+      latencies.push(ms);
       if (latencies.length > LATENCY_SAMPLES) latencies.shift();
+      n.commands++;
+      return ms;
     });
-    const alarmSent = transport.publish(machineTopic(birth, 'alarm'), encodeJson(alarm), { qos: 1 });
+    const alarmSent = transport.publish(machineTopic(birth, 'alarm'), encodeJson(alarm), { qos: 1 }).then(() => performance.now() - arrivedMs);
     const [c, a] = await Promise.allSettled([commandSent, alarmSent]);
     if (c.status === 'rejected') {
       counters.inc('edge.command_failed');
       log.error({ err: c.reason, incidentId: id }, 'command publish failed');
     }
     if (a.status === 'rejected') counters.inc('edge.alarm_publish_failed');
-    emit({ type: 'alarm', alarm, command });
+    const latency = c.status === 'fulfilled' && a.status === 'fulfilled' ? { windowToAlarmMs: a.value, windowToCommandMs: c.value } : undefined;
+    emit({ type: 'alarm', alarm, command, latency });
     log.info({ incidentId: id, severity: t.severity, score: t.score }, t.reopened ? 'alarm reopened' : 'alarm raised');
     // A reopened incident was escalated when it first opened: the cloud already decided on it.
     if (t.reopened) return;
@@ -306,26 +317,21 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
   }
 
   let resending = false;
+  /** Resends what is due, oldest first, with per-entry exponential backoff; stops at the first failure so order holds and a dead link is not hammered. */
   async function resendDue(): Promise<void> {
     if (resending || closed) return;
     resending = true;
     try {
-      const now = Date.now();
-      for (const e of outbox.pending()) {
+      for (const e of outbox.due(Date.now(), { baseMs: cfg.resendAfterMs, maxMs: 16 * cfg.resendAfterMs })) {
         if (closed) break;
-        const due = e.lastAttemptAtMs !== undefined ? e.lastAttemptAtMs + cfg.resendAfterMs <= now : fromEarlierRun.has(e.id) || e.storedAtMs + cfg.resendAfterMs <= now;
-        if (!due) continue;
-        fromEarlierRun.delete(e.id);
         n.resent++;
         counters.inc('edge.resent');
-        await send(e.id, e.payload);
+        if (!(await send(e.id, e.payload))) break;
       }
     } finally {
       resending = false;
     }
   }
-  // Entries left from an earlier run go out on the first tick.
-  const fromEarlierRun = new Set(outbox.pending().map((e) => e.id));
   const tickMs = Math.max(10, Math.min(1000, Math.floor(cfg.resendAfterMs / 4)));
   const timer = setInterval(() => track('resend', resendDue()), tickMs);
   timer.unref();
@@ -372,11 +378,13 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    outboxStats: () => outbox.stats(),
     stats() {
       return {
         machines: machines.size,
         ...n,
         pendingOutbox: outbox.size,
+        outboxBytes: outbox.bytes,
         commandLatencyMsP50: percentile(latencies, 0.5),
         commandLatencyMsP99: percentile(latencies, 0.99),
         commandLatencyMsMax: latencies.length ? Math.max(...latencies) : 0,

@@ -7,3 +7,4 @@ export { createMachineMonitor, MonitorConfig, DetectorConfig, DriftConfig, type 
 export { createRegimeTracker, RegimeConfig, type RegimeState, type RegimeTracker } from './regime.ts';
 export * from './quality/index.ts';
 export { createEdgeAgent, EdgeAgentConfig, type EdgeAgent, type EdgeAgentOptions, type EdgeAgentEvent, type EdgeAgentStats } from './agent.ts';
+export { createEdgeMetrics, startMetricsServer, LATENCY_BUCKETS_MS, type EdgeMetrics, type EdgeMetricsSource, type EdgeMetricsEvent, type MetricsServer } from './metrics.ts';

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, FaultType } from '../../core/index.ts';
 import { createRecorder, createSimulator, defaultPlant, loadPlantYaml, planFaults, runPublisher, selectMachines, type FaultInjection, type PlantConfig } from '../../simulator/index.ts';
-import { createEdgeAgent } from '../../edge/index.ts';
+import { createEdgeAgent, createEdgeMetrics, startMetricsServer } from '../../edge/index.ts';
 import { CLOUD_MIGRATIONS_TABLE, cloudMigrations, createDiagnosisService } from '../../cloud/index.ts';
 import { startEnterprise } from '../../enterprise/index.ts';
 import { startDashboard } from '../../dashboard/index.ts';
@@ -129,12 +129,13 @@ function enterpriseToken(env: Env): string {
 
 export const edge: Command = {
   summary: 'run the edge agent of one site',
-  help: `edge-pdm edge --site S [--mqtt-port N]
+  help: `edge-pdm edge --site S [--mqtt-port N] [--metrics-port N]
 
 Subscribes to the site broker (MQTT_URL; without it an embedded aedes broker is started on
 --mqtt-port, default 0 = a free port, and its URL printed) and escalates to the cloud over
-NATS JetStream (NATS_URL, required). The outbox lives in PDM_DATA_DIR/edge/<site>.`,
-  options: { site: { type: 'string' }, 'mqtt-port': { type: 'string' } },
+NATS JetStream (NATS_URL, required). The outbox lives in PDM_DATA_DIR/edge/<site>.
+With --metrics-port, Prometheus metrics are served at http://0.0.0.0:N/metrics.`,
+  options: { site: { type: 'string' }, 'mqtt-port': { type: 'string' }, 'metrics-port': { type: 'string' } },
   async run({ values, env, logger }) {
     const site = values.site as string | undefined;
     if (!site || !/^[A-Za-z0-9_-]{1,64}$/.test(site)) throw new ConfigError('--site: required, 1-64 of A-Z a-z 0-9 _ -');
@@ -147,6 +148,13 @@ NATS JetStream (NATS_URL, required). The outbox lives in PDM_DATA_DIR/edge/<site
       const { queue } = await openLink(env, res, logger);
       const agent = await createEdgeAgent({ site, transport, link: queue, dataDir: join(env.PDM_DATA_DIR, 'edge', site), logger });
       res.add('edge agent', agent, () => agent.close());
+      if (values['metrics-port'] !== undefined) {
+        const metrics = createEdgeMetrics({ labels: { site } });
+        const unbind = metrics.bind(agent, { outboxStats: () => agent.outboxStats() });
+        const server = await startMetricsServer({ host: '0.0.0.0', port: numberOption('metrics-port', values['metrics-port'] as string, 0, { integer: true }), registry: metrics.registry });
+        res.add('metrics', server, async () => { unbind(); await server.close(); });
+        process.stdout.write(`metrics: ${server.url}/metrics\n`);
+      }
       process.stdout.write(`edge ${site}: ready\n`);
       await untilSignal();
       return 0;
