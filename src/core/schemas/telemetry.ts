@@ -56,5 +56,7 @@ export const MachineBirth = z.object({
   drive: z.object({ supplyHz: z.number().positive().max(400), poles: z.number().int().min(2).max(24).multipleOf(2) }).optional(),
   /** Single-stage gear: teeth on the input (measured-speed) shaft and on the output shaft; mesh Hz = inputTeeth × input shaft Hz. */
   gear: z.object({ inputTeeth: z.number().int().min(5).max(400), outputTeeth: z.number().int().min(5).max(400) }).optional(),
+  /** Milling cutter of a CNC spindle: tooth-pass Hz = flutes × spindle Hz. */
+  cutter: z.object({ flutes: z.number().int().min(1).max(32) }).optional(),
 });
 export type MachineBirth = z.infer<typeof MachineBirth>;
