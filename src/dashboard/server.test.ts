@@ -52,20 +52,35 @@ async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, until:
   return text;
 }
 
-test('dashboard - GET / serves one self-contained page with its landmarks', async () => {
+test('dashboard - GET / serves one page whose scripts and styles all come from this process', async () => {
   const dash = await startDashboard({ source: fakeSource() });
   try {
     const res = await fetch(dash.url);
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/html/);
     const html = await res.text();
-    for (const landmark of ['<main>', '<header>', 'id="machines"', 'id="incidents"', 'id="orders"', 'role="status"', 'Disconnected', 'EventSource', '<html lang="en">']) {
-      assert.ok(html.includes(landmark), `page has ${landmark}`);
+    for (const landmark of ['<main', '<header>', '<nav aria-label="Views">', 'id="conn"', 'role="status"', '<html lang="en">']) assert.ok(html.includes(landmark), `page has ${landmark}`);
+    assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//, 'no external scripts or styles');
+    // Every asset the page loads, and every module those import, is served here.
+    const seen = new Set<string>();
+    const queue = [...html.matchAll(/(?:src|href)="(assets\/[^"]+)"/g)].map((m) => m[1]!);
+    assert.ok(queue.includes('assets/app.js') && queue.includes('assets/style.css'));
+    while (queue.length) {
+      const path = queue.shift()!;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const r = await fetch(new URL(path, dash.url));
+      assert.equal(r.status, 200, `${path} is served`);
+      const body = await r.text();
+      if (path.endsWith('.js')) {
+        assert.match(r.headers.get('content-type') ?? '', /javascript/);
+        assert.doesNotMatch(body, /from '(https?:)?\/\//, `${path} imports nothing remote`);
+        for (const m of body.matchAll(/from '\.\/([^']+)'/g)) queue.push(`assets/${m[1]}`);
+      }
     }
-    assert.doesNotMatch(html, /<(script|link)[^>]+(src|href)="https?:/, 'no external scripts or styles');
-    const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1];
-    assert.ok(script, 'inline script');
-    assert.doesNotThrow(() => new Script(script), 'the page script compiles');
+    assert.ok(seen.size >= 8, `all modules reached (${[...seen].join(', ')})`);
+    assert.equal((await fetch(new URL('assets/nope.js', dash.url))).status, 404);
+    assert.equal((await fetch(new URL('assets/..%2Fserver.ts', dash.url))).status, 404);
   } finally {
     await dash.close();
   }
@@ -104,8 +119,8 @@ test('dashboard - /events sends the snapshot, then streams an event pushed by th
     abort.abort();
     // The server notices the client left and unsubscribes.
     const deadline = Date.now() + 2000;
-    while (source.listeners.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(source.listeners.size, 0);
+    while (source.listeners.size > 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(source.listeners.size, 1, 'only the machine history listens');
   } finally {
     abort.abort();
     await dash.close();
@@ -118,7 +133,7 @@ test('dashboard - close() ends open event streams and stops listening', async ()
   const res = await fetch(new URL('events', dash.url));
   const reader = res.body!.getReader();
   await readUntil(reader, /event: snapshot/);
-  assert.equal(source.listeners.size, 1);
+  assert.equal(source.listeners.size, 2, 'the stream and the machine history');
   await dash.close();
   let done = false;
   while (!done) done = (await reader.read()).done;

@@ -1,12 +1,15 @@
 // The live dashboard: one self-contained page (no CDN, works offline), the state as JSON, and an
 // event stream that pushes every update. It reads only a DashboardSource (src/core), so it knows
 // nothing of the cloud's internals.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { z } from 'zod';
 import { silentLogger, type DashboardSource, type Logger } from '../core/index.ts';
 import { SseHub } from './sse.ts';
+import { registerEnterpriseRoutes, type EnterpriseLink } from './enterprise-proxy.ts';
+import { MachineHistory } from './history.ts';
+import type { SovereigntySource } from './sovereignty.ts';
 
 /** Options of the dashboard server. */
 export const DashboardOptions = z.object({
@@ -20,6 +23,10 @@ export type DashboardOptions = z.input<typeof DashboardOptions>;
 export interface DashboardConfig extends DashboardOptions {
   source: DashboardSource;
   logger?: Logger;
+  /** The enterprise REST API to read ERP/MES data from (server-side; the token stays here). */
+  enterprise?: EnterpriseLink;
+  /** What left each site, key grants and the audit chain; the view appears when given. */
+  sovereignty?: SovereigntySource;
 }
 
 /** A running dashboard. */
@@ -33,6 +40,13 @@ export interface Dashboard {
 /** The page, read once: it is static, all data arrives through /api/state and /events. */
 const PAGE_HTML = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
 
+/** The page's scripts and stylesheet (web/), read once; served from this process, never a CDN. */
+const ASSETS = new Map<string, { type: string; body: string }>(
+  readdirSync(new URL('./web/', import.meta.url))
+    .filter((f) => /\.(js|css)$/.test(f))
+    .map((f) => [f, { type: f.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8', body: readFileSync(new URL(`./web/${f}`, import.meta.url), 'utf8') }]),
+);
+
 /** The HTML of the dashboard page. */
 export function dashboardPage(): string {
   return PAGE_HTML;
@@ -45,13 +59,35 @@ export async function startDashboard(cfg: DashboardConfig): Promise<Dashboard> {
   const opts = DashboardOptions.parse(cfg);
   const log = cfg.logger ?? silentLogger();
   const hub = new SseHub(cfg.source, opts.heartbeatMs);
+  const history = new MachineHistory(cfg.source);
   // forceCloseConnections: idle keep-alive sockets must not hold close() open.
   const app = Fastify({ logger: false, forceCloseConnections: true });
 
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(PAGE_HTML));
   // An inline SVG icon, so the browser's automatic favicon request is not a 404 in the console.
   app.get('/favicon.ico', async (_req, reply) => reply.type('image/svg+xml').header('cache-control', 'max-age=86400').send(FAVICON_SVG));
+  app.get('/assets/:name', async (req, reply) => {
+    const a = ASSETS.get((req.params as { name: string }).name);
+    if (!a) return reply.code(404).send({ error: 'not-found' });
+    return reply.type(a.type).header('cache-control', 'no-cache').send(a.body);
+  });
   app.get('/api/state', async (_req, reply) => reply.header('cache-control', 'no-store').send(cfg.source.snapshot()));
+  app.get('/api/config', async () => ({ enterprise: cfg.enterprise !== undefined, sovereignty: cfg.sovereignty !== undefined }));
+  app.get('/api/history', async (req, reply) => {
+    const key = (req.query as { machine?: unknown }).machine;
+    if (typeof key !== 'string' || key.length === 0 || key.length > 300) return reply.code(400).send({ error: 'validation', message: 'machine=<site/line/machine> is required' });
+    return reply.header('cache-control', 'no-store').send({ machine: key, points: history.get(key) });
+  });
+  app.get('/api/sovereignty', async (_req, reply) => {
+    if (!cfg.sovereignty) return reply.code(404).send({ error: 'sovereignty-not-configured', message: 'no sovereignty source is configured' });
+    try {
+      return reply.header('cache-control', 'no-store').send(await cfg.sovereignty.summary());
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'sovereignty summary failed');
+      return reply.code(502).send({ error: 'sovereignty-unavailable', message: (err as Error).message });
+    }
+  });
+  registerEnterpriseRoutes(app, cfg.enterprise, log);
   app.get('/events', (_req, reply) => {
     reply.hijack(); // the stream outlives this handler; fastify must not answer for us
     hub.open(reply.raw);
@@ -70,6 +106,7 @@ export async function startDashboard(cfg: DashboardConfig): Promise<Dashboard> {
       if (closed) return;
       closed = true;
       hub.close();
+      history.close();
       await app.close();
     },
   };

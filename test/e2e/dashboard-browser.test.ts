@@ -41,12 +41,16 @@ test('e2e dashboard - the page shows the machines, then an incident and its orde
     await page.getByText('bearing-outer-race').first().waitFor({ timeout: 120_000 });
     await page.getByText(/PO-\d+/).first().waitFor({ timeout: 60_000 });
     await running;
-    const body = await page.locator('body').innerText();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-pipeline-fleet.png') });
+    // Clicking the incident opens its timeline, from the alarm to the work order.
+    await page.locator('#incidents').getByRole('link', { name: /pump-001/ }).first().click();
+    await page.locator('#timeline-table').waitFor();
+    const body = await page.locator('main').innerText();
     assert.match(body, /Outer race: envelope peak at 3\.\d+x shaft speed/);
     assert.match(body, /MAT-BRG-6205/, 'the pump\'s bearing was ordered');
     assert.deepEqual(errors, [], 'no script errors or failed requests');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-incident.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-pipeline-incident.png'), fullPage: true });
   } finally {
     await browser.close();
     await pipeline.close();

@@ -1,0 +1,157 @@
+// The dashboard's views in a real browser (Debian's Chromium), fed by a hand-driven source, a fake
+// enterprise API shaped like src/enterprise's, and a fake sovereignty source. Screenshots of each
+// view go to artifacts/ for people to look at.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDashboard } from '../../src/dashboard/index.ts';
+import { fakeEnterprise, fakeSource, fakeSovereignty, fleetMachine, fullIncident, T0 } from '../../src/dashboard/fixtures.test-support.ts';
+import { launchBrowser, needBrowser } from '../support/browser.ts';
+
+const ARTIFACTS = join(import.meta.dirname, '..', '..', 'artifacts');
+const TOKEN = 'viewer-token-for-tests';
+const MIN = 60_000;
+
+test('e2e dashboard views - fleet, live incident, its timeline with the purchase order, machine, ERP/MES schedule and sovereignty', { timeout: 120_000, skip: needBrowser() }, async () => {
+  const machines = Array.from({ length: 30 }, (_, i) => fleetMachine(i, T0 + 8 * 60 * MIN));
+  const source = fakeSource(machines);
+  const pump = machines[0]!;
+  const decided = fullIncident(pump, 'decision');
+  const ent = await fakeEnterprise(TOKEN, decided, machines);
+  const dash = await startDashboard({ source, enterprise: { baseUrl: ent.url, token: TOKEN }, sovereignty: fakeSovereignty() });
+  const browser = await launchBrowser();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(dash.url);
+    // Fleet: every machine from the source, with state as text.
+    await page.getByRole('cell', { name: 'pump-001', exact: true }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator('#machines tbody tr').count(), 30);
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    // A trend for the pump: status reports arrive live.
+    for (let k = 1; k <= 40; k++) {
+      const m = fleetMachine(0, T0 + 8 * 60 * MIN + k * MIN, k > 30 ? 'alarm' : 'normal');
+      m.status!.score = k > 30 ? 6 + Math.sin(k) : 0.6 + 0.2 * Math.sin(k / 3);
+      m.status!.features = { rms: 1 + k / 40, temp_bearing: 55 + k / 8 };
+      source.push({ type: 'status', machine: m });
+    }
+    // Filters: the search box narrows the table.
+    await page.getByLabel('Search').fill('pump-001');
+    await page.waitForFunction("document.querySelectorAll('#machines tbody tr:not([hidden])').length === 1");
+    await page.getByLabel('Search').fill('');
+    // An incident appears live, goes through diagnosis and decision.
+    source.push({ type: 'escalation', incident: fullIncident(pump, 'escalation') });
+    await page.getByRole('link', { name: /pump-001/ }).filter({ hasText: '/' }).first().waitFor({ timeout: 10_000 });
+    source.push({ type: 'diagnosis', incident: fullIncident(pump, 'diagnosis') });
+    source.push({ type: 'decision', incident: decided });
+    await page.locator('#incidents').getByText('PO-000007 · WO-000009').waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-fleet.png'), fullPage: false });
+
+    // Incident: clicking it opens the timeline with its purchase order and status history.
+    await page.locator('#incidents').getByRole('link', { name: /pump-001/ }).click();
+    await page.locator('#timeline-table').waitFor();
+    await page.getByText(/PO-000007 · MAT-BRG-6205/).waitFor({ timeout: 10_000 });
+    const timeline = await page.locator('#timeline-table').innerText();
+    for (const step of ['Alarm at the edge', 'Escalation received', 'Diagnosis', 'Maintenance decision', 'Notification', 'Purchase order', 'Work order', 'Repair completed']) assert.match(timeline, new RegExp(step), `timeline has ${step}`);
+    assert.match(timeline, /Remaining life 6\.1–21\.3 d/);
+    assert.match(timeline, /next-window-expedited/);
+    assert.match(timeline, /confirmed 2026-01-05 16:00:00 UTC/, 'purchase order status history');
+    assert.match(timeline, /140 ms/, 'wall-clock latency sent → received');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-incident.png'), fullPage: true });
+
+    // Machine: trend charts, spectra with defect frequencies marked, alarms and maintenance.
+    await page.getByRole('link', { name: 'site-a / line-1 / pump-001' }).click();
+    await page.locator('svg[aria-label="Anomaly score"] polyline').waitFor();
+    await page.locator('[data-marker="BPFO"]').first().waitFor();
+    const bpfo = await page.locator('[data-marker="BPFO"] text').first().textContent();
+    assert.match(bpfo ?? '', /BPFO 88\.\d Hz/, '3.585 orders × 24.6 Hz');
+    assert.match(await page.locator('main').innerText(), /model at edge: unknown/);
+    await page.getByText('WO-000009').first().waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-machine.png'), fullPage: true });
+
+    // ERP and MES: the schedule shows the maintenance window; purchase orders and stock.
+    await page.getByRole('link', { name: 'ERP and MES' }).click();
+    await page.locator('svg [data-kind="maintenance"][data-id="WO-000009"]').waitFor({ timeout: 10_000 });
+    assert.ok(await page.locator('svg [data-kind="moved"]').count() >= 1, 'a moved production order is highlighted');
+    await page.getByText(/Maintenance window WO-000009 on pump-001/).waitFor();
+    await page.getByRole('cell', { name: 'Nordic Bearings AB' }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-erp-mes.png'), fullPage: true });
+    assert.ok(ent.calls.every((c) => c.endsWith(`Bearer ${TOKEN}`)), 'the server sends the token');
+    assert.doesNotMatch(await page.content(), new RegExp(TOKEN), 'the browser never sees the token');
+
+    // Sovereignty.
+    await page.getByRole('link', { name: 'Sovereignty' }).click();
+    await page.getByText('chain intact').waitFor();
+    assert.match(await page.locator('main').innerText(), /site-b[\s\S]*revoked/);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-sovereignty.png'), fullPage: true });
+
+    // Keyboard: the views are reachable by Tab and Enter.
+    await page.goto('about:blank');
+    await page.goto(dash.url);
+    await page.getByRole('cell', { name: 'pump-001', exact: true }).waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction("location.hash === '#/erp'");
+    assert.deepEqual(errors, [], 'no script errors or failed requests');
+  } finally {
+    await browser.close();
+    await dash.close();
+    await ent.close();
+  }
+});
+
+test('e2e dashboard views - the ERP view says so when the enterprise is down, the rest keeps working, a dropped feed shows', { timeout: 60_000, skip: needBrowser() }, async () => {
+  const source = fakeSource([fleetMachine(0)]);
+  // A closed port: nothing listens there.
+  const gone = await fakeEnterprise(TOKEN, null, []);
+  await gone.close();
+  const dash = await startDashboard({ source, enterprise: { baseUrl: gone.url, token: TOKEN, timeoutMs: 2000 } });
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    await page.goto(dash.url + '#/erp');
+    await page.getByRole('alert').filter({ hasText: /ERP\/MES unavailable: the enterprise API at .* is unreachable/ }).waitFor({ timeout: 10_000 });
+    await page.getByRole('link', { name: 'Fleet' }).click();
+    await page.getByRole('cell', { name: 'pump-001', exact: true }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Sovereignty' }).count(), 0, 'no sovereignty view without a source');
+    // The feed drops: the header says so.
+    await dash.close();
+    await page.locator('#conn').filter({ hasText: 'Disconnected — reconnecting' }).waitFor({ timeout: 10_000 });
+    assert.match(await page.locator('#conn').getAttribute('class') ?? '', /down/);
+  } finally {
+    await browser.close();
+    await dash.close();
+  }
+});
+
+test('e2e dashboard views - fleet view with 1,000 machines: time to first render (reported)', { timeout: 60_000, skip: needBrowser() }, async () => {
+  const source = fakeSource(Array.from({ length: 1000 }, (_, i) => fleetMachine(i)));
+  const dash = await startDashboard({ source });
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const t0 = Date.now();
+    await page.goto(dash.url);
+    await page.waitForFunction("document.querySelectorAll('#machines tbody tr').length === 1000", null, { timeout: 30_000 });
+    const firstRenderMs = Date.now() - t0;
+    const navMs = await page.evaluate('performance.now()');
+    // Then a burst of 1,000 status events: they are batched per animation frame.
+    const t1 = Date.now();
+    for (let i = 0; i < 1000; i++) source.push({ type: 'status', machine: fleetMachine(i, T0 + MIN, i % 2 ? 'alarm' : 'normal') });
+    await page.waitForFunction("document.querySelectorAll('#machines .s-alarm').length >= 500", null, { timeout: 30_000 });
+    const burstMs = Date.now() - t1;
+    console.log(`# dashboard 1000 machines: first render ${firstRenderMs} ms after navigation start (page clock ${Math.round(Number(navMs))} ms); 1000 live status events applied in ${burstMs} ms`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.waitForTimeout(700); // the per-site summary refreshes at most every 500 ms
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-fleet-1000.png') });
+    assert.equal(await page.locator('#machines tbody tr').count(), 1000);
+  } finally {
+    await browser.close();
+    await dash.close();
+  }
+});
