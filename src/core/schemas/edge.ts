@@ -157,6 +157,8 @@ export const MachineStatus = z.object({
   state: z.enum(['learning', 'normal', 'alarm', 'stopped']),
   score: z.number(),
   windows: z.number().int().nonnegative(),
+  /** Version of the edge model scoring this machine (e.g. "autoencoder-fan@3"), when one runs. */
+  modelVersion: z.string().max(80).optional(),
   /** The machine's learned healthy baseline (median, MAD per feature), so the cloud can compare machines that never escalated. */
   baseline: z.record(z.string(), z.object({ median: z.number(), mad: z.number() })).optional(),
   /** A few aggregate features of the latest window (e.g. rms, velocity_rms, temp_bearing) for live charts; derived, never raw. */
