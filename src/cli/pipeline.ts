@@ -96,7 +96,12 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
     res.add('cloud', cloud, () => cloud.close());
     let dashboardUrl: string | null = null;
     if (opts.dashboardPort !== undefined) {
-      const start = (port: number) => startDashboard({ host: '127.0.0.1', port, source: cloud, logger: logger.child({ part: 'dashboard' }) });
+      const start = (port: number) =>
+        startDashboard({
+          host: '127.0.0.1', port, source: cloud, logger: logger.child({ part: 'dashboard' }),
+          // The dashboard reads the ERP/MES server-side with a viewer token; the browser never sees it.
+          enterprise: { baseUrl: ent.url, token: ent.tokenFor('viewer') },
+        });
       // A taken default port should not stop the demo: fall back to a free one (the URL is printed).
       const dash = await start(opts.dashboardPort).catch((err: NodeJS.ErrnoException) => {
         if (err?.code !== 'EADDRINUSE') throw err;
