@@ -10,7 +10,7 @@ function siteName(i: number): string {
   return i < 26 ? `site-${String.fromCharCode(97 + i)}` : `site-${i + 1}`;
 }
 
-/** Builds a plant of `machines` machines (pump, motor, fan in turn) spread round-robin over `sites` sites. */
+/** Builds a plant of `machines` machines (pump, motor, fan, CNC spindle, gearbox in turn) spread round-robin over `sites` sites. */
 export function defaultPlant(opts: { machines: number; sites?: number }): PlantConfig {
   const sites = opts.sites ?? 1;
   if (!Number.isInteger(opts.machines) || opts.machines < 1) throw new ConfigError(`machines: expected an integer >= 1, got ${opts.machines}`);

@@ -2,7 +2,9 @@
 // function of severity s (0 healthy, 1 at functional failure; degradation.ts). Temperature and
 // power effects are in machine.ts (FAULT_RISE_K, FAULT_POWER).
 import type { DefectOrders, FaultType } from '../core/index.ts';
+import { gearMeshLines, type GearTeeth } from './gear-mesh.ts';
 import type { MachineTypeSpec } from './machine-types.ts';
+import { toothPassLines } from './tool-wear.ts';
 import type { OrderLine, VibrationParams } from './vibration.ts';
 
 /** The constants of one machine that shape its vibration. */
@@ -17,7 +19,32 @@ export interface MachineAcoustics {
   resonanceHz: number;
   damping: number;
   slipSd: number;
+  /** Gear pair of a gearbox (mesh lines always present). */
+  gear?: GearTeeth;
+  /** Cutter teeth of a spindle (tooth-pass lines while cutting). */
+  flutes?: number;
 }
+
+/** Operating state a window's vibration depends on beyond shaft speed. */
+export interface VibrationContext {
+  /** Load, fraction of rated (cutting force of a spindle scales with it). */
+  load?: number;
+  /** Flank wear of a spindle's tool, mm. */
+  vbMm?: number;
+  /** Pole-pass frequency of an induction drive, Hz (broken rotor bars modulate 1x at it). */
+  polePassHz?: number;
+}
+
+/**
+ * Broken rotor bars at severity 1: the 1x is modulated at pole-pass frequency, sidebands at
+ * 1x ± f_pp of this fraction of 1x (Thomson & Fenger, IEEE IAM 2001: the vibration signature is
+ * small beside the current signature, which is why MCSA is the method of choice).
+ */
+const ROTOR_BAR_1X_SIDEBAND = 0.25;
+/** A worn tool rubs and chatters: broadband noise grows to (1 + this) times at failure. */
+const TOOL_WEAR_NOISE_GROWTH = 0.5;
+/** Worn gear flanks: noise grows to (1 + this) times at failure (sliding friction, impacts at the worn teeth). */
+const GEAR_WEAR_NOISE_GROWTH = 0.5;
 
 /** Healthy 2x and 3x as fractions of 1x: small residual asymmetry. */
 const HEALTHY_HARMONIC_RATIO = [1, 0.2, 0.06] as const;
@@ -87,7 +114,7 @@ const CONTACT_NOISE_CUTOFF_HZ = 1000;
 const LUBE_SPALL_ONSET = 0.8;
 const LUBE_LATE_IMPACT = 0.3;
 
-type Shaper = (p: VibrationParams, m: MachineAcoustics, s: number) => VibrationParams;
+type Shaper = (p: VibrationParams, m: MachineAcoustics, s: number, ctx: VibrationContext) => VibrationParams;
 
 const bearingNoise = (p: VibrationParams, s: number): number => p.noiseRmsMs2 * (1 + BEARING_NOISE_GROWTH * s * s);
 
@@ -132,7 +159,7 @@ const SHAPERS: Record<FaultType, Shaper> = {
     for (let k = 2; k <= LOOSE_MAX_ORDER; k++) lines.push({ order: k, mmS: s * series(k) });
     for (let k = 0; k < LOOSE_MAX_ORDER; k++) lines.push({ order: k + 0.5, mmS: s * s * LOOSE_HALF_ORDER_RATIO * series(k + 0.5) });
     const [h1, h2, h3] = p.harmonicsMmS;
-    return { ...p, harmonicsMmS: [h1 + s * LOOSE_1X_ADD_MMS, h2, h3], orderLines: lines, noiseRmsMs2: p.noiseRmsMs2 * (1 + LOOSE_NOISE_GROWTH * s) };
+    return { ...p, harmonicsMmS: [h1 + s * LOOSE_1X_ADD_MMS, h2, h3], orderLines: [...(p.orderLines ?? []), ...lines], noiseRmsMs2: p.noiseRmsMs2 * (1 + LOOSE_NOISE_GROWTH * s) };
   },
   cavitation: (p, _m, s) => ({
     ...p,
@@ -148,11 +175,26 @@ const SHAPERS: Record<FaultType, Shaper> = {
       impacts: late > 0 ? impactsOf(m, m.defects.bpfo, late * LUBE_LATE_IMPACT * m.spec.impactPeakMs2) : null,
     };
   },
+  'broken-rotor-bar': (p, _m, s, ctx) => {
+    const fpp = ctx.polePassHz ?? 0;
+    if (!(fpp > 0)) return p;
+    const side = ROTOR_BAR_1X_SIDEBAND * s * p.harmonicsMmS[0];
+    const df = fpp / p.shaftHz;
+    return { ...p, orderLines: [...(p.orderLines ?? []), { order: 1 - df, mmS: side }, { order: 1 + df, mmS: side }] };
+  },
+  // Tooth-pass lines already follow VB (vibrationParams); the worn edge also rubs.
+  'tool-wear': (p, _m, s) => ({ ...p, noiseRmsMs2: p.noiseRmsMs2 * (1 + TOOL_WEAR_NOISE_GROWTH * s) }),
+  // Mesh harmonics and sidebands already follow the wear (vibrationParams).
+  'gear-tooth-wear': (p, _m, s) => ({ ...p, noiseRmsMs2: p.noiseRmsMs2 * (1 + GEAR_WEAR_NOISE_GROWTH * s * s) }),
 };
 
 /** Vibration parameters of a machine at shaft speed `shaftHz` with fault `kind` at severity `s` (healthy when kind is undefined or s is 0). */
-export function vibrationParams(m: MachineAcoustics, shaftHz: number, kind: FaultType | undefined, s: number): VibrationParams {
+export function vibrationParams(m: MachineAcoustics, shaftHz: number, kind: FaultType | undefined, s: number, ctx: VibrationContext = {}): VibrationParams {
   const h = HEALTHY_HARMONIC_RATIO.map((r) => r * m.healthy1xMmS);
+  // Process lines every machine of the type has: a gear always meshes, a cutting tool always passes its teeth.
+  const orderLines: OrderLine[] = [];
+  if (m.gear) orderLines.push(...gearMeshLines(m.gear, shaftHz, kind === 'gear-tooth-wear' ? s : 0));
+  if (m.flutes) orderLines.push(...toothPassLines(m.flutes, shaftHz, ctx.load ?? 1, ctx.vbMm ?? 0));
   const healthy: VibrationParams = {
     rateHz: m.rateHz,
     shaftHz,
@@ -160,8 +202,9 @@ export function vibrationParams(m: MachineAcoustics, shaftHz: number, kind: Faul
     harmonicPhasesRad: m.phases,
     noiseRmsMs2: m.spec.noiseRmsMs2,
     impacts: null,
+    ...(orderLines.length ? { orderLines } : {}),
   };
-  return kind === undefined || !(s > 0) ? healthy : SHAPERS[kind](healthy, m, s);
+  return kind === undefined || !(s > 0) ? healthy : SHAPERS[kind](healthy, m, s, ctx);
 }
 
 /** Effect of a fault on a pump's duty point: factors on head and flow, and the head's window-to-window scatter (fraction). */

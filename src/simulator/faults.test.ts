@@ -49,7 +49,8 @@ test('faults - planFaults picks distinct machines and respects minHealthyMs, the
 });
 
 test('faults - planFaults uses every simulated fault type and spreads onsets', () => {
-  const plan = planFaults({ plant: defaultPlant({ machines: 40 }), seed: 3, startMs: START_MS, horizonMs: 96 * HOUR_MS, count: 40 });
+  // 200 machines: tool wear and tooth wear each have one type in five to land on.
+  const plan = planFaults({ plant: defaultPlant({ machines: 200 }), seed: 3, startMs: START_MS, horizonMs: 96 * HOUR_MS, count: 200 });
   for (const t of SIMULATED_FAULTS) assert.ok(plan.some((f) => f.fault === t), `has ${t}`);
   assert.ok(plan.every((f) => SIMULATED_FAULTS.includes(f.fault)), 'only faults the simulator models');
   const onsets = plan.map((f) => f.onsetMs);
@@ -85,4 +86,8 @@ test('faults - every fault mode applies to some machine type; cavitation only to
   assert.deepEqual(FAULT_APPLIES_TO.cavitation, ['centrifugal-pump']);
   assert.ok(!faultAppliesTo('cavitation', 'induction-motor') && !faultAppliesTo('cavitation', 'fan'));
   assert.ok(faultAppliesTo('bearing-inner-race', 'fan'));
+  assert.deepEqual(FAULT_APPLIES_TO['tool-wear'], ['cnc-spindle']);
+  assert.deepEqual(FAULT_APPLIES_TO['gear-tooth-wear'], ['gearbox']);
+  assert.deepEqual(FAULT_APPLIES_TO['broken-rotor-bar'], ['induction-motor', 'fan']);
+  assert.ok(!faultAppliesTo('misalignment', 'cnc-spindle'), 'a motorised spindle has no coupling');
 });

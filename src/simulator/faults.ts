@@ -19,18 +19,25 @@ export const TIME_TO_FAILURE_MS: [number, number] = [18 * 3_600_000, 36 * 3_600_
 /** The fault modes whose physics the simulator models (fault-signatures.ts); planFaults picks from these. */
 export const SIMULATED_FAULTS: readonly FaultType[] = FaultType.options;
 
-const ALL_TYPES: readonly MachineType[] = ['centrifugal-pump', 'induction-motor', 'fan'];
+const ALL_TYPES: readonly MachineType[] = ['centrifugal-pump', 'induction-motor', 'fan', 'cnc-spindle', 'gearbox'];
 
-/** Machine types each fault mode can occur on: cavitation needs a liquid, so pumps only. */
+/**
+ * Machine types each fault mode can occur on: cavitation needs a liquid (pumps); a motorised
+ * spindle has no coupling to misalign; broken rotor bars are seen in the phase current, which
+ * motors and fans carry; tool wear needs a cutter (spindles) and tooth wear a gear (gearboxes).
+ */
 export const FAULT_APPLIES_TO: Record<FaultType, readonly MachineType[]> = {
   'bearing-outer-race': ALL_TYPES,
   'bearing-inner-race': ALL_TYPES,
   'bearing-rolling-element': ALL_TYPES,
   imbalance: ALL_TYPES,
-  misalignment: ALL_TYPES,
+  misalignment: ['centrifugal-pump', 'induction-motor', 'fan', 'gearbox'],
   looseness: ALL_TYPES,
   cavitation: ['centrifugal-pump'],
   'lubrication-loss': ALL_TYPES,
+  'broken-rotor-bar': ['induction-motor', 'fan'],
+  'tool-wear': ['cnc-spindle'],
+  'gear-tooth-wear': ['gearbox'],
 };
 
 /** True when fault mode `fault` can occur on a machine of type `type`. */

@@ -17,3 +17,15 @@ export {
   SPARKPLUG_NAMESPACE, SPARKPLUG_SEQ_MODULUS, WINDOW_SEQ_METRIC, type SparkplugEncoder, type SparkplugMessage, type SparkplugMessageType,
 } from './sparkplug.ts';
 export { selectMachines } from './select.ts';
+export { CONTINUOUS_REGIMES, TWO_SHIFT_REGIMES, RegimeConfig, RegimeOverride, resolveRegime, inProduction, speedSetpointAt, operatingPointAt, type OperatingPoint } from './regimes.ts';
+export { SensorFaultRates, planSensorFaults, sensorFaultAppliesTo, type SensorFaultInjection } from './sensor-fault-plan.ts';
+export { createSensorFaultApplier, type SensorFaultApplier } from './sensor-faults.ts';
+export { DETECTABLE_SEVERITY, detectableAtMs, machineFaultId, sensorFaultId, machineFaultTruth, sensorFaultTruth } from './ground-truth.ts';
+export { STANDSTILL_VIBRATION_RMS_MS2 } from './standstill.ts';
+export { createPlantFloor, type PlantFloor, type PlantFloorStats } from './plant-floor.ts';
+export type { MachineDowntime } from './simulator.ts';
+export { CHANNEL_UNITS, type ExtraChannel } from './machine-types.ts';
+export { faultSeverityAt, lifeFractionAtSeverity, drawGrowth, DEFAULT_GROWTH } from './degradation.ts';
+export { PHASE_CURRENT_RATE_HZ, PHASE_CURRENT_SAMPLES, slipOf, polePassHz, rotorBarSidebandRatio } from './motor-current.ts';
+export { gearMeshLines, meshOrders } from './gear-mesh.ts';
+export { flankWearMm, toolWearShape, cuttingForceFactor, VB_FAILURE_MM } from './tool-wear.ts';

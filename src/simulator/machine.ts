@@ -1,15 +1,20 @@
 // One simulated machine: its fixed physical constants, its evolving state, and how it turns a
 // point in event time into a telemetry window.
-import { FAULT_COMPONENT, bearingDefectOrders, type BearingGeometry, type Channel, type DefectOrders, type FaultType, type MachineBirth, type TelemetryWindow } from '../core/index.ts';
+import { bearingDefectOrders, type BearingGeometry, type Channel, type DefectOrders, type FaultType, type MachineBirth, type TelemetryWindow } from '../core/index.ts';
 import type { MachineConfig, PlantConfig } from './config.ts';
-import { DEFAULT_GROWTH, severityAt } from './degradation.ts';
+import { drawGrowth, faultSeverityAt } from './degradation.ts';
 import { hydraulicEffect, vibrationParams, type MachineAcoustics } from './fault-signatures.ts';
-import type { FaultInjection, GroundTruth } from './ground-truth.ts';
+import type { GroundTruthRecord } from '../core/index.ts';
+import { machineFaultTruth, type FaultInjection } from './ground-truth.ts';
+import type { OperatingPoint } from './regimes.ts';
+import { standstillChannels } from './standstill.ts';
 import { MACHINE_TYPES, PUMP_HYDRAULICS, RESONANCE_DAMPING, RESONANCE_RANGE_HZ, type MachineTypeSpec } from './machine-types.ts';
 import { ambientC, demandStep, loadFactor, shaftSpeedRpm } from './operating.ts';
 import { createRng, type Rng } from './rng.ts';
 import { bearingDriveC, thermalStep } from './thermal.ts';
 import { synthesizeVibration } from './vibration.ts';
+import { gearWearPower } from './gear-mesh.ts';
+import { TypeChannels } from './type-channels.ts';
 
 /**
  * Bearing temperature rise from the fault at severity s, K: spall friction rises late (quadratic),
@@ -26,6 +31,9 @@ const FAULT_RISE_K: Partial<Record<FaultType, (s: number) => number>> = {
   misalignment: (s) => 12 * s,
   imbalance: (s) => 6 * s,
   'lubrication-loss': (s) => 10 * s + 40 * s ** 3,
+  // Broken bars heat the rotor; the heat flows along the shaft into the bearings.
+  'broken-rotor-bar': (s) => 8 * s,
+  'gear-tooth-wear': (s) => 6 * s * s,
 };
 /** Extra shaft power drawn by the fault at severity s, fraction of full load (friction, coupling forces). */
 const FAULT_POWER: Partial<Record<FaultType, (s: number) => number>> = {
@@ -35,6 +43,9 @@ const FAULT_POWER: Partial<Record<FaultType, (s: number) => number>> = {
   misalignment: (s) => 0.03 * s,
   imbalance: (s) => 0.005 * s,
   'lubrication-loss': (s) => 0.03 * s * s,
+  // Extra rotor copper losses of the bars that carry the broken bars' current.
+  'broken-rotor-bar': (s) => 0.01 * s,
+  'gear-tooth-wear': gearWearPower,
 };
 /** Window-to-window scatter of fault amplitudes (lognormal sigma): the error term of Gebraeel et al. 2005. */
 const FAULT_AMPLITUDE_SCATTER = 0.1;
@@ -42,7 +53,9 @@ const FAULT_AMPLITUDE_SCATTER = 0.1;
 const SENSOR_NOISE = { speedRpm: 0.5, tempK: 0.1, pressureBar: 0.02, flowFrac: 0.005, currentA: 0.2 } as const;
 
 interface ActiveFault {
-  truth: GroundTruth;
+  truth: GroundTruthRecord;
+  /** The machine fault mode (truth.fault narrowed: this is never a sensor fault). */
+  fault: FaultType;
   growth: number;
 }
 
@@ -64,7 +77,10 @@ export class MachineModel {
   readonly bpfoOrders: number;
   readonly defectOrders: DefectOrders;
   readonly resonanceHz: number;
+  /** Vibration sampling rate: machine config, else the type's, else the plant's. */
+  readonly vibrationRateHz: number;
   readonly birth: MachineBirth;
+  private readonly typeChannels: TypeChannels;
   readonly faults: ActiveFault[] = [];
   private readonly acoustics: MachineAcoustics;
   private readonly processRng: Rng;
@@ -76,6 +92,8 @@ export class MachineModel {
   private lastMs: number;
   private seq = 0;
   failedAtMs: number | null = null;
+  /** Locked out for planned maintenance: publishes nothing until repaired. */
+  lockedOut = false;
 
   constructor(private readonly setup: MachineSetup, private readonly seed: number, startMs: number) {
     const m = setup.config;
@@ -85,8 +103,11 @@ export class MachineModel {
     this.bearing = m.bearing ?? this.spec.bearing;
     this.defectOrders = bearingDefectOrders(this.bearing);
     this.bpfoOrders = this.defectOrders.bpfo;
+    this.vibrationRateHz = m.vibrationRateHz ?? this.spec.vibrationRateHz ?? setup.sampling.vibrationRateHz;
+    this.typeChannels = new TypeChannels(this.spec, seed, m.id);
     const fixed = createRng(seed, m.id, 'fixed');
-    this.resonanceHz = m.resonanceHz ?? fixed.uniform(...RESONANCE_RANGE_HZ);
+    // A drawn resonance stays below 0.4 x the sampling rate (at 6.4 kHz a 4 kHz ring would alias); a configured one is taken as given.
+    this.resonanceHz = m.resonanceHz ?? Math.min(0.4 * this.vibrationRateHz, fixed.uniform(...(this.spec.resonanceRangeHz ?? RESONANCE_RANGE_HZ)));
     const damping = fixed.uniform(...RESONANCE_DAMPING);
     // Rolling-element slip: 1–2% scatter of the impact interval (Randall & Antoni 2011, sec. 2.1).
     const slipSd = fixed.uniform(0.01, 0.02);
@@ -94,7 +115,7 @@ export class MachineModel {
     const phases: [number, number, number] = [0, fixed.uniform(0, 2 * Math.PI), fixed.uniform(0, 2 * Math.PI)];
     this.acoustics = {
       spec: this.spec,
-      rateHz: setup.sampling.vibrationRateHz,
+      rateHz: this.vibrationRateHz,
       ratedSpeedRpm: this.ratedSpeedRpm,
       defects: this.defectOrders,
       healthy1xMmS,
@@ -102,6 +123,8 @@ export class MachineModel {
       resonanceHz: this.resonanceHz,
       damping,
       slipSd,
+      ...(this.spec.gear ? { gear: this.spec.gear } : {}),
+      ...(this.spec.cutter ? { flutes: this.spec.cutter.flutes } : {}),
     };
     this.processRng = createRng(seed, m.id, 'process');
     this.vibRng = createRng(seed, m.id, 'vibration');
@@ -117,30 +140,22 @@ export class MachineModel {
       machineType: m.type,
       ratedSpeedRpm: this.ratedSpeedRpm,
       bearing: this.bearing,
+      ...this.typeChannels.birthFields(),
       sensors: [
-        { channel: 'vib_de', unit: 'm/s2', rateHz: setup.sampling.vibrationRateHz, kind: 'waveform' },
+        { channel: 'vib_de', unit: 'm/s2', rateHz: this.vibrationRateHz, kind: 'waveform' },
+        ...this.typeChannels.waveformSensors(),
         ...this.scalarUnits().map(([channel, unit]) => ({ channel, unit, rateHz: 1, kind: 'scalar' as const })),
+        ...this.typeChannels.scalarSensors(),
       ],
     };
   }
 
   /** Registers a fault injection and returns its ground-truth record. */
-  inject(f: FaultInjection): GroundTruth {
-    const truth: GroundTruth = {
-      site: this.setup.site,
-      line: this.setup.line,
-      machine: this.id,
-      machineType: this.setup.config.type,
-      fault: f.fault,
-      component: FAULT_COMPONENT[f.fault],
-      onsetMs: f.onsetMs,
-      failureMs: f.failureMs,
-      failedAtMs: null,
-      repairedAtMs: null,
-    };
-    // Each fault grows at its own rate (exponent 3–5): units of one population differ (Gebraeel 2005).
-    const growth = DEFAULT_GROWTH + createRng(this.seed, this.id, String(f.onsetMs), f.fault).uniform(-1, 1);
-    this.faults.push({ truth, growth });
+  inject(f: FaultInjection): GroundTruthRecord {
+    // Each fault grows at its own rate (lognormal exponent, Paris-law-like spread; degradation.ts drawGrowth): units of one population differ (Gebraeel 2005).
+    const growth = drawGrowth(createRng(this.seed, this.id, String(f.onsetMs), f.fault));
+    const truth = machineFaultTruth(f, { site: this.setup.site, line: this.setup.line, machineType: this.setup.config.type }, growth);
+    this.faults.push({ truth, fault: f.fault, growth });
     this.faults.sort((a, b) => a.truth.onsetMs - b.truth.onsetMs);
     return truth;
   }
@@ -153,12 +168,22 @@ export class MachineModel {
   /** Ends the acting fault at `tMs` and brings a failed machine back into service. */
   repair(tMs: number): void {
     const f = this.activeFault(tMs);
-    if (f) f.truth.repairedAtMs = tMs;
+    if (f) {
+      f.truth.repairedAtMs = tMs;
+      // Repaired before its signature ever rose above the healthy scatter: it never became detectable.
+      if (f.truth.detectableMs !== null && f.truth.detectableMs > tMs) f.truth.detectableMs = null;
+    }
     this.failedAtMs = null;
+    this.lockedOut = false;
+  }
+
+  /** Planned downtime: the machine is locked out (publishes nothing) until repair(). */
+  lockOut(): void {
+    this.lockedOut = true;
   }
 
   /** Advances the machine to `tMs`; returns its window, or null if it has failed (and publishes nothing). */
-  windowAt(tMs: number): TelemetryWindow | null {
+  windowAt(tMs: number, op: OperatingPoint = { running: true, speedFactor: 1 }): TelemetryWindow | null {
     const dtMs = Math.max(0, tMs - this.lastMs);
     this.lastMs = tMs;
     const ambient = ambientC(this.setup.ambientMeanC, tMs);
@@ -168,27 +193,35 @@ export class MachineModel {
       fault.truth.failedAtMs = fault.truth.failureMs;
     }
     this.demand = demandStep(this.demand, dtMs, this.processRng);
-    if (this.failedAtMs !== null) {
+    if (this.failedAtMs !== null || this.lockedOut || !op.running) {
       // Stopped: no friction heat, the bearing cools towards ambient.
       this.tempC = thermalStep(this.tempC ?? ambient, ambient, dtMs);
-      return null;
+      this.typeChannels.cool(ambient, dtMs);
+      if (this.failedAtMs !== null || this.lockedOut) return null;
+      // Stopped by the shift calendar: condition monitoring keeps sampling a machine at standstill.
+      const tempC = this.tempC;
+      const channels = standstillChannels(this.birth.sensors, this.setup.sampling.vibrationSamples, () => tempC, this.vibRng, this.processRng);
+      return { v: 1, site: this.setup.site, line: this.setup.line, machine: this.id, seq: this.seq++, ts: tMs, channels };
     }
-    const severity = fault ? severityAt(tMs, fault.truth.onsetMs, fault.truth.failureMs, fault.growth) : 0;
-    const kind = fault?.truth.fault;
-    const load = loadFactor(this.demand) + (kind ? (FAULT_POWER[kind]?.(severity) ?? 0) : 0);
-    const rpm = shaftSpeedRpm(this.ratedSpeedRpm, this.demand);
+    const severity = fault ? faultSeverityAt(fault.fault, tMs, fault.truth.onsetMs, fault.truth.failureMs, fault.growth) : 0;
+    const kind = fault?.fault;
+    // Off rated speed, a centrifugal machine's power follows the affinity laws (P ~ n^3); other drives carry about constant torque (P ~ n).
+    const speedPower = this.spec.extras.includes('flow') || this.setup.config.type === 'fan' ? op.speedFactor ** 3 : op.speedFactor;
+    const load = loadFactor(this.demand) * speedPower + (kind ? (FAULT_POWER[kind]?.(severity) ?? 0) : 0);
+    const rpm = this.typeChannels.limitRpm(shaftSpeedRpm(this.ratedSpeedRpm * op.speedFactor, this.demand), op.speedFactor);
     const drive = bearingDriveC(ambient, load, this.spec.bearingRiseK, kind ? (FAULT_RISE_K[kind]?.(severity) ?? 0) : 0);
     // First window: start at thermal equilibrium rather than cold.
     this.tempC = this.tempC === null ? drive : thermalStep(this.tempC, drive, dtMs);
 
     const scatter = kind ? Math.exp(FAULT_AMPLITUDE_SCATTER * this.faultRng.normal()) : 1;
     const s = Math.min(1.5, severity * scatter);
-    synthesizeVibration(this.buffer, vibrationParams(this.acoustics, rpm / 60, kind, s), this.vibRng, this.faultRng);
+    synthesizeVibration(this.buffer, vibrationParams(this.acoustics, rpm / 60, kind, s, { load, vbMm: this.typeChannels.toolWearMm(kind, severity), polePassHz: this.typeChannels.polePassHz(rpm, op.speedFactor) }), this.vibRng, this.faultRng);
 
     const r = this.processRng;
-    const { vibrationRateHz } = this.setup.sampling;
+    const typeInput = { dtMs, ambientC: ambient, load, rpm, speedFactor: op.speedFactor, kind, severity };
     const channels: Channel[] = [
-      { name: 'vib_de', unit: 'm/s2', rateHz: vibrationRateHz, values: Array.from(this.buffer) },
+      { name: 'vib_de', unit: 'm/s2', rateHz: this.vibrationRateHz, values: Array.from(this.buffer) },
+      ...this.typeChannels.waveformChannels(typeInput),
       { name: 'speed', unit: 'rpm', rateHz: 1, values: [rpm + SENSOR_NOISE.speedRpm * r.normal()] },
       { name: 'temp_bearing', unit: 'degC', rateHz: 1, values: [this.tempC + SENSOR_NOISE.tempK * r.normal()] },
     ];
@@ -196,7 +229,7 @@ export class MachineModel {
       const h = PUMP_HYDRAULICS;
       // Duty point: the motor is sized ~15% above the pump's rated duty, so load 0.85 ~ rated flow.
       const hyd = hydraulicEffect(kind, severity);
-      const dutyFlow = h.ratedFlowM3h * Math.min(1.2, loadFactor(this.demand) / 0.85);
+      const dutyFlow = h.ratedFlowM3h * op.speedFactor * Math.min(1.2, loadFactor(this.demand) / 0.85);
       const flow = dutyFlow * hyd.flowFactor;
       // Head from the pump curve at the duty flow, then the fault's breakdown and its pulsation.
       let headM = (h.shutoffHeadM * (rpm / this.ratedSpeedRpm) ** 2 - h.curveK * dutyFlow * dutyFlow) * hyd.headFactor;
@@ -210,6 +243,7 @@ export class MachineModel {
       // Stator current rises about linearly with load above the magnetising current.
       channels.push({ name: 'current', unit: 'A', rateHz: 1, values: [noLoad + (fullLoad - noLoad) * load + SENSOR_NOISE.currentA * r.normal()] });
     }
+    channels.push(...this.typeChannels.scalarChannels(typeInput));
     return { v: 1, site: this.setup.site, line: this.setup.line, machine: this.id, seq: this.seq++, ts: tMs, channels };
   }
 

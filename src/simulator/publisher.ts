@@ -2,7 +2,7 @@
 // paced so simulated time runs `speed` times faster than the wall clock. A recorder, when given,
 // receives the same births and windows (and may be the only output: record-only runs).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { encodeJson, encodeWindowBinary, machineTopic, type MachineBirth, type TelemetryWindow, type Transport } from '../core/index.ts';
+import { encodeJson, encodeWindowBinary, machineTopic, truthTopic, type MachineBirth, type TelemetryWindow, type Transport } from '../core/index.ts';
 import type { Simulator } from './simulator.ts';
 import { createSparkplugEncoder } from './sparkplug.ts';
 
@@ -29,6 +29,13 @@ export interface PublisherOptions {
    * (NBIRTH/DBIRTH/DDATA on spBv1.0/{site}/.../{line}/{machine}, NDEATH at the end; see sparkplug.ts).
    */
   encoding?: 'binary' | 'json' | 'sparkplug';
+  /**
+   * Also publish each ground-truth record (JSON, retained) on `truth/{site}/{line}/{machine}`
+   * whenever it changes: outside the `pdm/` tree, for evaluation code only. Default false.
+   */
+  truth?: boolean;
+  /** Awaited after each step with the new event time, e.g. to sync the plant floor with the enterprise (plant-floor.ts). */
+  onStep?: (nowMs: number) => Promise<void>;
   signal?: AbortSignal;
   onProgress?: (p: { nowMs: number; windows: number }) => void;
 }
@@ -67,6 +74,21 @@ export async function runPublisher(opts: PublisherOptions): Promise<{ windows: n
     bytes += payload.byteLength;
     return transport.publish(machineTopic(w, 'telemetry'), payload, { qos: 1 });
   };
+  // Ground truth: publish a record when its serialised form differs from what was last sent.
+  const sentTruth = new Map<string, string>();
+  const publishTruth = async (): Promise<void> => {
+    if (!transport || !opts.truth) return;
+    for (const t of sim.groundTruth()) {
+      if (only && !only.has(t.machine)) continue;
+      const text = JSON.stringify(t);
+      if (sentTruth.get(t.id) === text) continue;
+      sentTruth.set(t.id, text);
+      const payload = new TextEncoder().encode(text);
+      await transport.publish(truthTopic(t), payload, { retain: true, qos: 1 });
+      bytes += payload.byteLength;
+    }
+  };
+  await publishTruth();
   const simStartMs = sim.nowMs;
   const endMs = simStartMs + opts.durationMs;
   const wallStartMs = performance.now();
@@ -78,6 +100,8 @@ export async function runPublisher(opts: PublisherOptions): Promise<{ windows: n
       await Promise.all(batch.map(publishWindow));
       if (sink) for (const w of batch) await sink.window(w);
       windows += batch.length;
+      await opts.onStep?.(sim.nowMs);
+      await publishTruth();
       opts.onProgress?.({ nowMs: sim.nowMs, windows });
       const dueWallMs = wallStartMs + (sim.nowMs - simStartMs) / opts.speed;
       const aheadMs = dueWallMs - performance.now();

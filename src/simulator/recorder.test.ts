@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { labelOf, type RecordingManifest } from './recorder.ts';
+import { labelOf, type RecordedLabel, type RecordingManifest } from './recorder.ts';
 import { MIN_MS, START_MS, recordShortRun } from './recording.test-support.ts';
 
 function csvRows(text: string): [number, number][] {
@@ -39,7 +39,8 @@ test('recorder - a short run writes machines.json, one CSV per channel with ever
       const windows = perMachine(m.id);
       for (const s of m.sensors) {
         const rows = csvRows(await readFile(join(dir, m.id, `${s.channel}.csv`), 'utf8'));
-        const perWindow = s.kind === 'waveform' ? 1024 : 1;
+        // Waveforms differ in block length (vib_de 1024 here, phase_current 8192): take it from the first window.
+        const perWindow = s.kind === 'waveform' ? (windows[0]?.channels.find((c) => c.name === s.channel)?.values.length ?? 0) : 1;
         assert.equal(rows.length, windows.length * perWindow, `${m.id}/${s.channel}: windows × samples`);
         windows.forEach((w, wi) => {
           const block = rows.slice(wi * perWindow, (wi + 1) * perWindow);
@@ -54,14 +55,26 @@ test('recorder - a short run writes machines.json, one CSV per channel with ever
       }
     }
 
-    const labels = (await readFile(join(dir, 'labels.jsonl'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
+    const labels = (await readFile(join(dir, 'labels.jsonl'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as RecordedLabel);
+    const [l0, l1, l2] = labels as [RecordedLabel, RecordedLabel, RecordedLabel];
     assert.deepEqual(labels, sim.groundTruth().map(labelOf));
-    assert.equal(labels.length, 2);
-    assert.deepEqual(labels[0], {
-      machine: 'motor-002', site: 'site-a', line: 'line-1', machineType: 'induction-motor', fault: 'misalignment', component: 'coupling-insert',
-      onset: START_MS + 5 * MIN_MS, failure: START_MS + 22 * MIN_MS, failed: START_MS + 22 * MIN_MS, repaired: null,
+    assert.equal(labels.length, 3, 'two machine faults and one sensor fault');
+    const iso = (ms: number) => new Date(ms).toISOString();
+    assert.deepEqual(l0, {
+      machine: 'motor-002', fault: 'misalignment', onset: iso(START_MS + 5 * MIN_MS), failure: iso(START_MS + 22 * MIN_MS), repaired: null,
+      failed: iso(START_MS + 22 * MIN_MS), detectable: iso(l0.detectableMs!),
+      v: 1, id: `motor-002/misalignment/${START_MS + 5 * MIN_MS}`, kind: 'machine', site: 'site-a', line: 'line-1', machineType: 'induction-motor',
+      channel: null, component: 'coupling-insert', onsetMs: START_MS + 5 * MIN_MS, detectableMs: l0.detectableMs!,
+      failureMs: START_MS + 22 * MIN_MS, failedAtMs: START_MS + 22 * MIN_MS, repairedAtMs: null,
     });
-    assert.equal(labels[1]!.failed, null, 'fan-003 has not failed yet');
+    assert.ok(l0.detectableMs! > START_MS + 5 * MIN_MS && l0.detectableMs! < START_MS + 22 * MIN_MS);
+    assert.equal(l1.failed, null, 'fan-003 has not failed yet');
+    assert.deepEqual(
+      { kind: l2.kind, machine: l2.machine, channel: l2.channel, fault: l2.fault, onset: l2.onset, failure: l2.failure, detectable: l2.detectable },
+      { kind: 'sensor', machine: 'pump-001', channel: 'temp_bearing', fault: 'drift', onset: iso(START_MS + 10 * MIN_MS), failure: iso(START_MS + 30 * MIN_MS), detectable: null },
+      'the sensor fault is labelled too, with its channel',
+    );
+
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

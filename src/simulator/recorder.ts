@@ -2,14 +2,15 @@
 //   DIR/machines.json            the births (id, site, line, type, sensors and rates, bearing)
 //   DIR/{machine}/{channel}.csv  `timestamp,value`, one row per sample: sample k of a window at
 //                                ts + k * 1000 / rateHz (epoch ms, fractional for kHz channels)
-//   DIR/labels.jsonl             one ground-truth line per fault, times as epoch ms (null if not)
+//   DIR/labels.jsonl             one ground-truth line per injection (machine or sensor fault):
+//                                `machine`, `fault`, `onset`, `failure`, `repaired` as ISO 8601
+//                                (null if not), then the GroundTruthRecord's own fields (epoch ms)
 // Each file keeps a small text buffer that is appended to disk when it passes FLUSH_BYTES, so
 // memory stays bounded however long the run and no more than one file is open at a time.
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MachineBirth, TelemetryWindow } from '../core/index.ts';
+import type { GroundTruthRecord, MachineBirth, TelemetryWindow } from '../core/index.ts';
 import { formatFloat32 } from './csv.ts';
-import type { GroundTruth } from './ground-truth.ts';
 
 /** A buffered file is appended to disk once its buffer holds this many characters (~256 KiB). */
 const FLUSH_CHARS = 256 * 1024;
@@ -38,18 +39,17 @@ export interface RecordingManifest {
   machines: RecordedMachine[];
 }
 
-/** One line of labels.jsonl; times are epoch ms (event time), null when it did not happen. */
-export interface RecordedLabel {
-  machine: string;
-  site: string;
-  line: string;
-  machineType: GroundTruth['machineType'];
-  fault: GroundTruth['fault'];
-  component: GroundTruth['component'];
-  onset: number;
-  failure: number;
-  failed: number | null;
-  repaired: number | null;
+/**
+ * One line of labels.jsonl: the issue's fields with ISO 8601 times (event time; null when it did not
+ * happen), followed by the ground-truth record itself (times in epoch ms). For a sensor fault,
+ * `failure` is the end of the sensor fault (the record's failureMs).
+ */
+export interface RecordedLabel extends GroundTruthRecord {
+  onset: string;
+  failure: string;
+  repaired: string | null;
+  failed: string | null;
+  detectable: string | null;
 }
 
 export interface RecorderConfig {
@@ -70,12 +70,15 @@ export interface Recorder {
   /** Appends every sample of the window to its channel files. */
   window(w: TelemetryWindow): Promise<void>;
   /** Flushes every buffer and writes labels.jsonl. */
-  close(truth: readonly GroundTruth[]): Promise<{ rows: number; windows: number }>;
+  close(truth: readonly GroundTruthRecord[]): Promise<{ rows: number; windows: number }>;
 }
 
 /** The ground-truth record as one labels.jsonl line. */
-export function labelOf(t: GroundTruth): RecordedLabel {
-  return { machine: t.machine, site: t.site, line: t.line, machineType: t.machineType, fault: t.fault, component: t.component, onset: t.onsetMs, failure: t.failureMs, failed: t.failedAtMs, repaired: t.repairedAtMs };
+export function labelOf(t: GroundTruthRecord): RecordedLabel {
+  const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+  // Issue fields first, so a reader of the file sees them at the start of each line.
+  const { machine, fault, ...rest } = t;
+  return { machine, fault, onset: iso(t.onsetMs)!, failure: iso(t.failureMs)!, repaired: iso(t.repairedAtMs), failed: iso(t.failedAtMs), detectable: iso(t.detectableMs), ...rest };
 }
 
 /** Creates a recorder writing under `cfg.dir` (created if missing; existing channel files are replaced). */

@@ -29,7 +29,9 @@ export async function recordShortRun(durationMs = 40 * MIN_MS) {
     { machine: 'motor-002', fault: 'misalignment' as const, onsetMs: START_MS + 5 * MIN_MS, failureMs: START_MS + 22 * MIN_MS },
     { machine: 'fan-003', fault: 'bearing-outer-race' as const, onsetMs: START_MS + 10 * MIN_MS, failureMs: START_MS + 30 * 3_600_000 },
   ];
-  const sim = createSimulator({ plant: smallPlant(), seed: 3, startMs: START_MS, faults });
+  // A sensor fault too: pump-001's bearing RTD drifts for 20 min (the pump itself stays healthy).
+  const sensorFaults = [{ machine: 'pump-001', channel: 'temp_bearing', kind: 'drift' as const, onsetMs: START_MS + 10 * MIN_MS, endMs: START_MS + 30 * MIN_MS }];
+  const sim = createSimulator({ plant: smallPlant(), seed: 3, startMs: START_MS, faults, sensorFaults });
   const recorder = createRecorder({ dir, startMs: START_MS, windowIntervalMs: sim.windowIntervalMs });
   const published: TelemetryWindow[] = [];
   const sink = { births: recorder.births, window: async (w: TelemetryWindow) => { published.push(w); await recorder.window(w); } };

@@ -26,9 +26,9 @@ describe('simulator', () => {
     assert.equal(sim.nowMs, START_MS + 5 * 60_000, 'default interval is 5 min');
     assert.equal(ws.length, 3);
     const expected: Record<string, string[]> = {
-      'centrifugal-pump': ['vib_de', 'speed', 'temp_bearing', 'pressure', 'flow'],
-      'induction-motor': ['vib_de', 'speed', 'temp_bearing', 'current'],
-      fan: ['vib_de', 'speed', 'temp_bearing', 'current'],
+      'centrifugal-pump': ['vib_de', 'speed', 'temp_bearing', 'pressure', 'flow', 'current'],
+      'induction-motor': ['vib_de', 'phase_current', 'speed', 'temp_bearing', 'current', 'temp_winding'],
+      fan: ['vib_de', 'phase_current', 'speed', 'temp_bearing', 'current'],
     };
     for (const w of ws) {
       assert.ok(TelemetryWindow.safeParse(w).success, 'window passes the wire schema');
@@ -36,7 +36,7 @@ describe('simulator', () => {
       assert.deepEqual(w.channels.map((c) => c.name), expected[birth.machineType]);
       assert.deepEqual(w.channels.map((c) => c.name), birth.sensors.map((s) => s.channel), 'birth lists the same channels');
       assert.equal(vib(w).length, 4096);
-      for (const c of w.channels.slice(1)) assert.equal(c.values.length, 1, `${c.name} is one window mean`);
+      for (const c of w.channels.slice(1)) if (c.name !== 'phase_current') assert.equal(c.values.length, 1, `${c.name} is one window mean`);
       assert.equal(birth.ratedSpeedRpm, MACHINE_TYPES[birth.machineType].ratedSpeedRpm);
     }
   });
@@ -97,9 +97,12 @@ describe('simulator', () => {
     assert.ok(avg(mid) < avg(late) / 2, 'damage accelerates towards the end');
     const [gt] = sim.groundTruth();
     assert.deepEqual(gt, {
+      v: 1, id: `pump-001/bearing-outer-race/${onsetMs}`, kind: 'machine', channel: null,
       site: 'site-a', line: 'line-1', machine: 'pump-001', machineType: 'centrifugal-pump', fault: 'bearing-outer-race',
-      component: 'drive-end-bearing', onsetMs, failureMs, failedAtMs: failureMs, repairedAtMs: null,
+      component: 'drive-end-bearing', onsetMs, detectableMs: sim.groundTruth()[0]!.detectableMs, failureMs, failedAtMs: failureMs, repairedAtMs: null,
     });
+    const { detectableMs } = sim.groundTruth()[0]!;
+    assert.ok(detectableMs !== null && detectableMs > onsetMs && detectableMs < failureMs, 'detectable between onset and failure');
     // Repairing a failed machine brings it back, healthy.
     sim.repair('pump-001');
     const back = sim.step().find((w) => w.machine === 'pump-001');

@@ -127,6 +127,18 @@ function birthMetrics(b: MachineBirth, t: number): UMetric[] {
     { name: 'Properties/bearing/ballDiameterMm', type: 'Double', value: g.ballDiameterMm, timestamp: t },
     { name: 'Properties/bearing/pitchDiameterMm', type: 'Double', value: g.pitchDiameterMm, timestamp: t },
     { name: 'Properties/bearing/contactAngleDeg', type: 'Double', value: g.contactAngleDeg, timestamp: t },
+    ...(b.drive
+      ? ([
+          { name: 'Properties/drive/supplyHz', type: 'Double', value: b.drive.supplyHz, timestamp: t },
+          { name: 'Properties/drive/poles', type: 'Int32', value: b.drive.poles, timestamp: t },
+        ] satisfies UMetric[])
+      : []),
+    ...(b.gear
+      ? ([
+          { name: 'Properties/gear/inputTeeth', type: 'Int32', value: b.gear.inputTeeth, timestamp: t },
+          { name: 'Properties/gear/outputTeeth', type: 'Int32', value: b.gear.outputTeeth, timestamp: t },
+        ] satisfies UMetric[])
+      : []),
     ...b.sensors.map(
       (s): UMetric => ({
         name: s.channel,
@@ -237,6 +249,9 @@ export function decodeSparkplugBirth(topic: string, bytes: Uint8Array): Result<M
     contactAngleDeg: prop.get('bearing/contactAngleDeg'),
   });
   if (!bearing.success) return fail(`sparkplug: DBIRTH Properties/bearing: ${describeIssues(bearing.error)}`);
-  const r = MachineBirth.safeParse({ v: 1, site: t.value.group, line: t.value.node, machine: t.value.device, machineType: machineType.data, ratedSpeedRpm: prop.get('ratedSpeedRpm'), bearing: bearing.data, sensors });
+  // Optional type properties (induction drive, gear pair): present only when the birth had them.
+  const drive = prop.has('drive/supplyHz') ? { drive: { supplyHz: prop.get('drive/supplyHz'), poles: prop.get('drive/poles') } } : {};
+  const gear = prop.has('gear/inputTeeth') ? { gear: { inputTeeth: prop.get('gear/inputTeeth'), outputTeeth: prop.get('gear/outputTeeth') } } : {};
+  const r = MachineBirth.safeParse({ v: 1, site: t.value.group, line: t.value.node, machine: t.value.device, machineType: machineType.data, ratedSpeedRpm: prop.get('ratedSpeedRpm'), bearing: bearing.data, ...drive, ...gear, sensors });
   return r.success ? ok(r.data) : fail(`schema: ${describeIssues(r.error)}`);
 }

@@ -24,8 +24,8 @@ export function lateWindow(type: MachineType, fault: FaultType | null, seed = 7)
 }
 
 /** The first `count` half-hourly windows of a one-machine plant with `fault` from START to failure after 24 h. */
-export function windows(type: MachineType, fault: FaultType | null, seed: number, count: number): TelemetryWindow[] {
-  const plant = PlantConfig.parse({ sites: [{ id: 's', lines: [{ id: 'l', machines: [{ id: 'm-1', type, resonanceHz: RESONANCE_HZ }] }] }] });
+export function windows(type: MachineType, fault: FaultType | null, seed: number, count: number, resonanceHz = RESONANCE_HZ): TelemetryWindow[] {
+  const plant = PlantConfig.parse({ sites: [{ id: 's', lines: [{ id: 'l', machines: [{ id: 'm-1', type, resonanceHz }] }] }] });
   const faults = fault ? [{ machine: 'm-1', fault, onsetMs: START_MS, failureMs: START_MS + 24 * HOUR_MS }] : [];
   const sim = createSimulator({ plant, seed, startMs: START_MS, windowIntervalMs: HOUR_MS / 2, faults });
   const out: TelemetryWindow[] = [];
