@@ -4,9 +4,9 @@
 // when they run as separate processes.
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import type { Logger } from '../core/index.ts';
+import type { FaultType, Logger, PlantFloorApi } from '../core/index.ts';
 import { Counters } from '../core/index.ts';
-import { createSimulator, defaultPlant, planFaults, runPublisher, type FaultInjection, type PlantConfig, type Simulator } from '../simulator/index.ts';
+import { createPlantFloor, createSimulator, defaultPlant, planFaults, runPublisher, type FaultInjection, type PlantConfig, type PlantFloor, type Simulator } from '../simulator/index.ts';
 import { createEdgeAgent, type EdgeAgent } from '../edge/index.ts';
 import { CLOUD_MIGRATIONS_TABLE, cloudMigrations, createDiagnosisService, type DiagnosisService } from '../cloud/index.ts';
 import { startEnterprise } from '../enterprise/index.ts';
@@ -49,6 +49,10 @@ export interface Pipeline {
   enterpriseUrl: string;
   dashboardUrl: string | null;
   counters: Counters;
+  /** The simulator's connector to the MES: breakdowns out, maintenance stops and repairs in. */
+  floor: PlantFloor;
+  /** Incidents whose repair the technician confirmed, with the fault found (the library learns from them). */
+  confirmed: Map<string, FaultType>;
   startMs: number;
   /** Publishes the simulation until its duration ends or `signal` aborts, then waits for the pipeline to settle. */
   run(opts?: { signal?: AbortSignal; onProgress?: (p: { nowMs: number; windows: number }) => void; settleMs?: number }): Promise<{ windows: number; wallMs: number }>;
@@ -129,13 +133,35 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
     }
     const simMqtt = await openMqtt(broker.url, `sim-${process.pid}`, res, logger);
 
+    // The plant floor closes the loop: each simulated step it reports breakdowns to the MES and
+    // applies the MES's actions (a maintenance window stops the machine, its end repairs it).
+    // When a repair of a predicted incident completes, the technician's finding (the fault that
+    // was really there) goes back to the cloud as a confirmed case, so the library learns.
+    const confirmed = new Map<string, FaultType>();
+    const floorApi: PlantFloorApi = {
+      async syncPlant(req) {
+        const r = await enterprise.syncPlant(req);
+        for (const a of r.actions) {
+          if (a.action !== 'repair-complete' || a.incidentId === null || confirmed.has(a.incidentId) || a.seq <= floor.appliedSeq) continue;
+          const found = sim.groundTruth().find((t) => t.kind === 'machine' && t.machine === a.machine && t.repairedAtMs === null && t.onsetMs <= a.atMs);
+          if (!found) continue; // nothing wrong was found: no case to learn from
+          confirmed.set(a.incidentId, found.fault as FaultType);
+          await cloud.confirmCase(a.incidentId, found.fault as FaultType, a.atMs).catch((err: Error) => logger.warn({ err: err.message, incidentId: a.incidentId }, 'confirming a repaired case failed'));
+        }
+        return r;
+      },
+    };
+    const floor = createPlantFloor({ sim, api: floorApi, logger: logger.child({ part: 'plant-floor' }) });
+
     return {
-      plant, sim, faults, edges, cloud, enterprise, enterpriseUrl: ent.url, dashboardUrl, counters, startMs,
+      plant, sim, faults, edges, cloud, enterprise, enterpriseUrl: ent.url, dashboardUrl, counters, floor, confirmed, startMs,
       async run(runOpts = {}) {
         const t0 = performance.now();
         const r = await runPublisher({
           sim, transport: simMqtt, speed: opts.speed, durationMs: opts.durationMs,
           encoding: opts.encoding ?? 'binary', signal: runOpts.signal, onProgress: runOpts.onProgress,
+          // A failed sync keeps its events for the next step (at least once); the run goes on.
+          onStep: async () => void (await floor.sync()),
         });
         await settle([...edges.values()], runOpts.settleMs ?? 20_000);
         return { windows: r.windows, wallMs: performance.now() - t0 };

@@ -55,8 +55,9 @@ export const subjects = {
  * Ground truth lives outside the `pdm/` tree on purpose: no edge filter (`pdm/{site}/+/+/...`)
  * can match it, so labels never leak into what detectors see. Only evaluation code subscribes.
  */
-export function truthTopic(a: MachineAddress): string {
-  return `truth/${a.site}/${a.line}/${a.machine}`;
+export function truthTopic(a: MachineAddress & { id: string }): string {
+  // One retained topic per injection: a machine with two faults keeps both records.
+  return `truth/${a.site}/${a.line}/${a.machine}/${a.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 128)}`;
 }
 
 /** MQTT filter for every ground-truth record. */

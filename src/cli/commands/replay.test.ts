@@ -23,7 +23,7 @@ test('record - sim --record without MQTT_URL needs no broker and writes the reco
     const vib = (await readFile(join(dir, 'pump-001', 'vib_de.csv'), 'utf8')).trimEnd().split('\n');
     assert.equal(vib.length, 1 + 4 * 4096, 'header + four 4096-sample windows');
     const labels = (await readFile(join(dir, 'labels.jsonl'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(labels.map((l) => [l.machine, l.fault, l.failure - l.onset]), [['motor-002', 'misalignment', 10 * 3_600_000]]);
+    assert.deepEqual(labels.map((l) => [l.machine, l.fault, Date.parse(l.failure) - Date.parse(l.onset), l.failureMs - l.onsetMs]), [['motor-002', 'misalignment', 10 * 3_600_000, 10 * 3_600_000]]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
