@@ -1,11 +1,13 @@
 // WorkQueue over NATS JetStream: a file-backed stream (limits retention) and durable pull
 // consumers with explicit acks. Consumers sharing a durable name compete for messages; the
 // server redelivers what is nak'ed or not acked within ack_wait.
-import { connect } from '@nats-io/transport-node';
+import { AuthorizationError, connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   AckPolicy,
   DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
   jetstream,
   jetstreamManager,
   RetentionPolicy,
@@ -37,6 +39,17 @@ export interface JetStreamQueueConfig {
   pullBatch?: number;
   /** Give up the first connection after this long (ms). */
   connectTimeoutMs?: number;
+  /** Username/password for nats-server `authorization { users }` (config/nats/). */
+  user?: string;
+  pass?: string;
+  /** Token authentication (instead of user/pass). */
+  token?: string;
+  /**
+   * Prefix of this client's reply subjects (default `_INBOX`). Give each user its own
+   * (`_INBOX_<user>`) so its subscribe permission can be `_INBOX_<user>.>` and no client can
+   * read another's JetStream replies and pulled messages.
+   */
+  inboxPrefix?: string;
 }
 
 /** The JetStream WorkQueue, with counters and the stream name it uses. */
@@ -61,8 +74,21 @@ export async function createJetStreamQueue(cfg: JetStreamQueueConfig): Promise<J
   let nc: NatsConnection;
   try {
     // maxReconnectAttempts -1: once connected, reconnect forever (the edge link must survive outages).
-    nc = await connect({ servers: cfg.url, timeout: cfg.connectTimeoutMs ?? 5000, maxReconnectAttempts: -1, name: 'edge-pdm' });
+    nc = await connect({
+      servers: cfg.url,
+      timeout: cfg.connectTimeoutMs ?? 5000,
+      maxReconnectAttempts: -1,
+      name: 'edge-pdm',
+      ...(cfg.user !== undefined ? { user: cfg.user, pass: cfg.pass ?? '' } : {}),
+      ...(cfg.token !== undefined ? { token: cfg.token } : {}),
+      ...(cfg.inboxPrefix !== undefined ? { inboxPrefix: cfg.inboxPrefix } : {}),
+    });
   } catch (err) {
+    // Wrong credentials cannot be fixed by waiting: a TransportError, not "service unavailable".
+    // Never the password in the message.
+    if (err instanceof AuthorizationError || /authorization/i.test((err as Error).message)) {
+      throw new TransportError(`nats server ${cfg.url} refused the credentials${cfg.user !== undefined ? ` of user ${cfg.user}` : ''}: ${(err as Error).message}`, { cause: err });
+    }
     throw new ServiceUnavailableError('nats', `cannot connect to ${cfg.url}: ${(err as Error).message}`, { cause: err });
   }
   let jsm: JetStreamManager;
@@ -172,7 +198,10 @@ async function ensureStream(jsm: JetStreamManager, name: string, subjects: strin
   let existing: string[] | undefined;
   try {
     existing = (await jsm.streams.info(name)).config.subjects;
-  } catch {
+  } catch (err) {
+    // Only a missing stream is created here; any other failure (e.g. a permission violation for
+    // a restricted edge user, config/nats/README.md) is reported as it is.
+    if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound)) throw err;
     existing = undefined;
   }
   if (existing === undefined) {

@@ -20,9 +20,27 @@ export interface MqttTransportConfig {
   connectTimeoutMs?: number;
   /** Wait between reconnect attempts (ms). */
   reconnectPeriodMs?: number;
+  /** MQTT CONNECT username/password (Mosquitto password file, embedded broker users). */
+  username?: string;
+  password?: string;
+  /** TLS (`mqtts://`): CA to trust, client certificate and key (PEM contents). */
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  /** Verify the server certificate (default true; false only for throwaway development setups). */
+  rejectUnauthorized?: boolean;
 }
 
-/** The MQTT Transport, with counters (`transport.handler_error`, `transport.reconnect`, `transport.delivered`). */
+// MQTT 3.1.1 §3.2.2.3 CONNACK codes 4/5 and MQTT 5 reason codes 0x86/0x87: the broker refused
+// the credentials. Retrying with the same ones cannot succeed, so do not reconnect forever.
+const REFUSED_CODES = new Set([4, 5, 134, 135]);
+
+function refusedCode(err: unknown): number | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'number' && REFUSED_CODES.has(code) ? code : undefined;
+}
+
+/** The MQTT Transport, with counters (`transport.handler_error`, `transport.reconnect`, `transport.delivered`, `transport.auth_refused`). */
 export interface MqttTransport extends Transport {
   readonly counters: Counters;
 }
@@ -30,7 +48,7 @@ export interface MqttTransport extends Transport {
 // On close, in-flight QoS 1 messages get this long (ms) to be acked before the socket is forced shut.
 const CLOSE_GRACE_MS = 2000;
 
-/** Connects to an MQTT broker; resolves once connected, rejects with ServiceUnavailableError otherwise. */
+/** Connects to an MQTT broker; resolves once connected; rejects with TransportError when the broker refuses the credentials, ServiceUnavailableError otherwise. */
 export async function createMqttTransport(cfg: MqttTransportConfig): Promise<MqttTransport> {
   const log = cfg.logger ?? silentLogger();
   const connectTimeoutMs = cfg.connectTimeoutMs ?? 5000;
@@ -43,11 +61,31 @@ export async function createMqttTransport(cfg: MqttTransportConfig): Promise<Mqt
     reconnectPeriod: cfg.reconnectPeriodMs ?? 1000,
     resubscribe: true, // MQTT.js re-sends our subscriptions after a reconnect
     protocolVersion: 4,
+    ...(cfg.username !== undefined ? { username: cfg.username } : {}),
+    ...(cfg.password !== undefined ? { password: cfg.password } : {}),
+    ...(cfg.ca !== undefined ? { ca: cfg.ca } : {}),
+    ...(cfg.cert !== undefined ? { cert: cfg.cert } : {}),
+    ...(cfg.key !== undefined ? { key: cfg.key } : {}),
+    rejectUnauthorized: cfg.rejectUnauthorized ?? true,
   });
+  // Never put the password in a log line or error message.
+  const who = cfg.username !== undefined ? ` as ${cfg.username}` : '';
 
   let lastError: Error | undefined;
+  let refused: TransportError | undefined;
+  let onRefused: ((err: TransportError) => void) | undefined;
   client.on('error', (err) => {
     lastError = err;
+    const code = refusedCode(err);
+    if (code !== undefined) {
+      if (refused) return;
+      refused = new TransportError(`mqtt broker ${cfg.url} refused the connection${who}: CONNACK code ${code} (${code === 4 || code === 134 ? 'bad username or password' : 'not authorized'})`, { cause: err });
+      counters.inc('transport.auth_refused');
+      log.error({ url: cfg.url, username: cfg.username, code }, 'mqtt connection refused; not reconnecting');
+      client.end(true); // stop the reconnect loop
+      onRefused?.(refused);
+      return;
+    }
     log.warn({ err, url: cfg.url }, 'mqtt client error');
   });
 
@@ -64,11 +102,17 @@ export async function createMqttTransport(cfg: MqttTransportConfig): Promise<Mqt
       const cleanup = () => {
         clearTimeout(timer);
         client.off('connect', onConnect);
+        onRefused = undefined;
+      };
+      onRefused = (err) => {
+        cleanup();
+        reject(err);
       };
       client.once('connect', onConnect);
     });
   } catch (err) {
     client.end(true);
+    if (err instanceof TransportError) throw err;
     const reason = lastError ? `${lastError.message}` : (err as Error).message;
     throw new ServiceUnavailableError('mqtt', `cannot connect to ${cfg.url}: ${reason}`, { cause: lastError ?? err });
   }
@@ -96,6 +140,7 @@ export async function createMqttTransport(cfg: MqttTransportConfig): Promise<Mqt
   let closing: Promise<void> | undefined;
   const ensureOpen = (op: string) => {
     if (closed) throw new TransportError(`mqtt transport ${cfg.url}: ${op} after close()`);
+    if (refused) throw refused;
   };
 
   return {

@@ -1,4 +1,8 @@
 import { test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { transportContract } from './transport.contract.ts';
 import { createMemoryBroker } from './memory-transport.ts';
@@ -19,6 +23,30 @@ transportContract('mqtt over embedded aedes', async () => {
   const a = await createMqttTransport({ url: broker.url });
   const b = await createMqttTransport({ url: broker.url });
   return { a, b, close: async () => { await a.close(); await b.close(); await broker.close(); } };
+});
+
+transportContract('mqtt over embedded aedes with authentication and TLS', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pdm-ca-'));
+  execFileSync('bash', [join(import.meta.dirname, '..', '..', 'scripts', 'dev-ca.sh'), dir], { stdio: 'pipe' });
+  const pem = (n: string) => readFileSync(join(dir, n));
+  const broker = await startEmbeddedBroker({
+    port: null,
+    users: [{ username: 'ops', password: 'pw-ops', role: 'admin' }],
+    tls: { port: 0, cert: pem('server.crt'), key: pem('server.key') },
+  });
+  const opts = { url: broker.url, username: 'ops', password: 'pw-ops', ca: pem('ca.crt') };
+  const a = await createMqttTransport(opts);
+  const b = await createMqttTransport(opts);
+  return {
+    a,
+    b,
+    close: async () => {
+      await a.close();
+      await b.close();
+      await broker.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 });
 
 transportContract('mqtt over mosquitto', async () => {
