@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import type { FaultType, Logger, PlantFloorApi } from '../core/index.ts';
 import { Counters } from '../core/index.ts';
-import { createPlantFloor, createSimulator, defaultPlant, planFaults, runPublisher, type FaultInjection, type PlantConfig, type PlantFloor, type Simulator } from '../simulator/index.ts';
+import { createPlantFloor, createSimulator, defaultPlant, planFaults, planSensorFaults, runPublisher, type FaultInjection, type PlantConfig, type PlantFloor, type Simulator } from '../simulator/index.ts';
 import { createEdgeAgent, type EdgeAgent } from '../edge/index.ts';
 import { CLOUD_MIGRATIONS_TABLE, cloudMigrations, createDiagnosisService, type DiagnosisService } from '../cloud/index.ts';
 import { startEnterprise } from '../enterprise/index.ts';
@@ -37,7 +37,18 @@ export interface PipelineOptions {
   /** Keep enterprise and cloud stores in memory instead of files under workDir. */
   inMemoryStores?: boolean;
   encoding?: 'binary' | 'json';
+  /** 'shifts': two shifts every day and two products (start/stop and speed changes); default 'continuous': around the clock at rated speed. */
+  regimes?: 'shifts' | 'continuous';
+  /** Sensor faults (not machine faults) per machine per week (default 0.5; 0 = none). */
+  sensorFaultsPerMachineWeek?: number;
 }
+
+/**
+ * The demo's operating regime: two shifts 06:00–22:00 UTC every day (so a demo started on a
+ * weekend still runs) with two products at 100% and 85% speed: the edge must tell normal
+ * regime changes from faults.
+ */
+const DEMO_REGIMES = { shiftStartHourUtc: 6, shiftEndHourUtc: 22, workdays: [0, 1, 2, 3, 4, 5, 6], speedSetpoints: [1, 0.85], setpointChangesPerShift: 2 };
 
 export interface Pipeline {
   plant: PlantConfig;
@@ -75,19 +86,27 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
     const store = await openSqlStore(pipeEnv, 'db', res, { inMemory: opts.inMemoryStores });
 
     // Enterprise: ERP + MES behind its REST API.
-    const ent = await startEnterprise({ store, host: '127.0.0.1', port: 0, logger: logger.child({ part: 'enterprise' }) });
+    // Wear parts start on the shelf, as an MRO store keeps them; capital spares are bought.
+    const ent = await startEnterprise({ store, host: '127.0.0.1', port: 0, logger: logger.child({ part: 'enterprise' }), config: { wearPartsOnShelf: 1 } });
     res.add('enterprise api', ent, () => ent.close());
     const enterprise = createEnterpriseHttpClient({ baseUrl: ent.url, token: ent.tokenFor('integration') });
 
     // Plant and its ground truth.
-    const plant = defaultPlant({ machines: opts.machines, sites: opts.sites });
+    const sensorRate = opts.sensorFaultsPerMachineWeek ?? 0.5;
+    const plant = defaultPlant({
+      machines: opts.machines, sites: opts.sites,
+      regimes: opts.regimes === 'shifts' ? DEMO_REGIMES : undefined,
+      sensorFaults: sensorRate > 0 ? { perMachinePerWeek: sensorRate } : undefined,
+    });
     // Unbounded runs plan their faults over the first two days, so a viewer sees incidents within
     // a minute or two at the default speed-up.
     const horizonMs = Number.isFinite(opts.durationMs) ? opts.durationMs : 48 * HOUR_MS;
     const faults =
       opts.faultPlan ??
       planFaults({ plant, seed: opts.seed, startMs, horizonMs, count: opts.faults ?? Math.max(1, Math.round(opts.machines / 4)) });
-    const sim = createSimulator({ plant, seed: opts.seed, startMs, faults });
+    const births = createSimulator({ plant, seed: opts.seed, startMs, faults: [] }).births;
+    const sensorFaults = sensorRate > 0 && plant.sensorFaults ? planSensorFaults({ births, rates: plant.sensorFaults, seed: opts.seed, startMs, horizonMs }) : [];
+    const sim = createSimulator({ plant, seed: opts.seed, startMs, faults, sensorFaults });
     await enterprise.registerPlant(
       sim.births.map((b) => ({ machine: b.machine, site: b.site, line: b.line, machineType: b.machineType })),
       { startMs, horizonMs: horizonMs + 7 * 24 * HOUR_MS },

@@ -10,6 +10,16 @@ export interface DemoSummary {
   notifications: number;
   purchaseOrders: number;
   workOrders: number;
+  /** Work orders of this run's incidents that completed (the repair ran in its window). */
+  workOrdersCompleted: number;
+  /** Machine faults that ended in a functional failure (unplanned downtime). */
+  breakdowns: number;
+  /** Repaired incidents whose finding went back to the cloud's case library. */
+  confirmedCases: number;
+  plannedDowntimeHours: number;
+  unplannedDowntimeHours: number;
+  /** Data-quality (sensor fault) events raised at the edges. */
+  dataQualityEvents: number;
   rightPartOrders: number;
   simulatedHours: number;
   windows: number;
@@ -50,6 +60,8 @@ export async function summarize(p: Pipeline, run: { windows: number; wallMs: num
   }).length;
 
   const endMs = p.sim.nowMs;
+  const down = Object.values(p.sim.downtime());
+  const hours = (ms: number) => Math.round((ms / 3_600_000) * 10) / 10;
   return {
     machines: p.sim.births.length,
     faultsInjected: p.faults.filter((f) => f.onsetMs < endMs).length,
@@ -58,6 +70,12 @@ export async function summarize(p: Pipeline, run: { windows: number; wallMs: num
     notifications: mine(notes).length,
     purchaseOrders: myPos.length,
     workOrders: mine(wos).length,
+    workOrdersCompleted: mine(wos).filter((w) => (w as { status?: string }).status === 'completed').length,
+    breakdowns: truth.filter((t) => t.kind === 'machine' && t.failedAtMs !== null).length,
+    confirmedCases: p.confirmed.size,
+    plannedDowntimeHours: hours(down.reduce((a, d) => a + d.plannedMs, 0)),
+    unplannedDowntimeHours: hours(down.reduce((a, d) => a + d.unplannedMs, 0)),
+    dataQualityEvents: edges.reduce((a, e) => a + e.qualityRaised, 0),
     rightPartOrders,
     simulatedHours: Math.round(((endMs - p.startMs) / 3_600_000) * 10) / 10,
     windows: run.windows,
@@ -91,6 +109,11 @@ export function formatSummary(s: DemoSummary): string {
     ['purchase orders', s.purchaseOrders],
     ['work orders', s.workOrders],
     ['orders with the right part', `${s.rightPartOrders} of ${s.purchaseOrders}`],
+    ['work orders completed (repaired)', `${s.workOrdersCompleted} of ${s.workOrders}`],
+    ['cases confirmed to the cloud', s.confirmedCases],
+    ['breakdowns (unplanned)', s.breakdowns],
+    ['downtime planned / unplanned h', `${s.plannedDowntimeHours} / ${s.unplannedDowntimeHours}`],
+    ['data-quality events', s.dataQualityEvents],
     ['simulated hours', s.simulatedHours],
     ['telemetry windows', s.windows],
     ['dead letters', s.deadLetters],

@@ -17,12 +17,15 @@ const PRODUCT: Record<PlantMachine['machineType'], string> = {
   gearbox: 'Mixer drive batch',
 };
 
-/** Upserts work centres, zero stock rows for their BOM parts, and production orders over [startMs, startMs + horizonMs). */
+/** Components kept in an MRO store as wear parts (as opposed to capital spares bought on demand). */
+const WEAR_PARTS = ['drive-end-bearing', 'coupling-insert', 'cutting-tool', 'mechanical-seal', 'shaft-seal'] as const;
+
+/** Upserts work centres, stock rows for their BOM parts, and production orders over [startMs, startMs + horizonMs). */
 export async function registerPlant(
   store: SqlStore,
   machines: PlantMachine[],
   opts: { startMs: number; horizonMs: number },
-  cfg: Pick<EnterpriseConfig, 'productionOrderMs' | 'dueSlackMs' | 'shiftsPerDay' | 'firstShiftHourUtc'>,
+  cfg: Pick<EnterpriseConfig, 'productionOrderMs' | 'dueSlackMs' | 'shiftsPerDay' | 'firstShiftHourUtc'> & Partial<Pick<EnterpriseConfig, 'wearPartsOnShelf'>>,
 ): Promise<void> {
   const endMs = opts.startMs + opts.horizonMs;
   // One transaction per machine keeps locks short; each step is idempotent, so a crash between
@@ -36,9 +39,12 @@ export async function registerPlant(
         [m.machine, m.site, m.line, m.machineType],
       );
       await tx.query(
+        // Wear parts may start on the shelf (MRO practice keeps bearings, inserts, tools and seals);
+        // capital spares are bought when needed.
         `INSERT INTO stock (material_id, site, storage_location, quantity, reorder_point)
-         SELECT material_id, $2, $3, 0, 1 FROM bom WHERE machine_type = $1 ON CONFLICT DO NOTHING`,
-        [m.machineType, m.site, DEFAULT_STORAGE_LOCATION],
+         SELECT material_id, $2, $3, CASE WHEN component IN (${WEAR_PARTS.map((c) => `'${c}'`).join(', ')}) THEN $4::int ELSE 0 END, 1
+         FROM bom WHERE machine_type = $1 ON CONFLICT DO NOTHING`,
+        [m.machineType, m.site, DEFAULT_STORAGE_LOCATION, cfg.wearPartsOnShelf ?? 0],
       );
       const last = await tx.query<{ end: number | null }>('SELECT max(end_ms) AS "end" FROM production_orders WHERE work_centre = $1', [m.machine]);
       const fromMs = Math.max(opts.startMs, last.rows[0]?.end ?? opts.startMs);

@@ -193,5 +193,11 @@ export const EnterpriseConfig = z.object({
   firstShiftHourUtc: z.number().int().min(0).max(23).default(6).describe('hour (UTC) the first production shift of a day starts'),
   riskCentsPerHourLate: z.number().int().min(0).default(50_000).describe('expected cost of each hour a machine runs past its predicted failure (lost production and secondary damage), weighed against an expedite surcharge'),
   shiftsPerDay: z.number().int().min(1).max(3).default(2).describe('production shifts of productionOrderMs per day (2: the night is free)'),
+  wearPartsOnShelf: z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe('units of each wear part (bearings, coupling inserts, cutting tools, seals) a newly registered site starts with in its MRO store; capital spares (rotors, impellers, gear sets) always start at 0 and are bought'),
 });
 export type EnterpriseConfig = z.infer<typeof EnterpriseConfig>;

@@ -1,7 +1,11 @@
 // A ready-made plant for demos and benchmarks: N machines of mixed types over S sites.
+import type { z } from 'zod';
 import { ConfigError, MachineType } from '../core/index.ts';
 import { PlantConfig, type MachineConfig } from './config.ts';
 import { MACHINE_TYPES } from './machine-types.ts';
+
+type RegimeInput = z.input<typeof PlantConfig>['regimes'];
+type SensorFaultRatesInput = z.input<typeof PlantConfig>['sensorFaults'];
 
 /** Machines per production line in the default plant. */
 const MACHINES_PER_LINE = 4;
@@ -11,7 +15,7 @@ function siteName(i: number): string {
 }
 
 /** Builds a plant of `machines` machines (pump, motor, fan, CNC spindle, gearbox in turn) spread round-robin over `sites` sites. */
-export function defaultPlant(opts: { machines: number; sites?: number }): PlantConfig {
+export function defaultPlant(opts: { machines: number; sites?: number; regimes?: RegimeInput; sensorFaults?: SensorFaultRatesInput }): PlantConfig {
   const sites = opts.sites ?? 1;
   if (!Number.isInteger(opts.machines) || opts.machines < 1) throw new ConfigError(`machines: expected an integer >= 1, got ${opts.machines}`);
   if (!Number.isInteger(sites) || sites < 1 || sites > opts.machines) throw new ConfigError(`sites: expected an integer in 1..machines, got ${sites}`);
@@ -23,6 +27,8 @@ export function defaultPlant(opts: { machines: number; sites?: number }): PlantC
     perSite[i % sites]!.push({ id, type });
   }
   return PlantConfig.parse({
+    ...(opts.regimes ? { regimes: opts.regimes } : {}),
+    ...(opts.sensorFaults ? { sensorFaults: opts.sensorFaults } : {}),
     sites: perSite.map((ms, si) => ({
       id: siteName(si),
       lines: Array.from({ length: Math.ceil(ms.length / MACHINES_PER_LINE) }, (_, li) => ({

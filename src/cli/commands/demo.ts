@@ -22,6 +22,9 @@ cloud link (in-process queue) → diagnosis → ERP/MES (PGlite) → dashboard.
   --faults N        machines that get a fault (default: a quarter of them)
   --seed N          random seed of the plant (default 1)
   --port N          dashboard port (default 8080; 0 picks a free port)
+  --regimes R       continuous (default: around the clock at rated speed) or shifts (two
+                    shifts a day with start/stop and two speed setpoints)
+  --sensor-faults X sensor (not machine) faults per machine per week (default 0.5; 0 = none)
   --json            print only the summary, as one JSON object on stdout (logs go to stderr)
   --data-dir DIR    working directory, wiped at start (default data/demo)`,
   options: {
@@ -33,6 +36,8 @@ cloud link (in-process queue) → diagnosis → ERP/MES (PGlite) → dashboard.
     seed: { type: 'string' },
     port: { type: 'string' },
     json: { type: 'boolean' },
+    regimes: { type: 'string' },
+    'sensor-faults': { type: 'string' },
     'data-dir': { type: 'string' },
   },
   async run({ values, env, logger }) {
@@ -45,10 +50,13 @@ cloud link (in-process queue) → diagnosis → ERP/MES (PGlite) → dashboard.
     const port = numberOption('port', values.port as string | undefined, 8080, { integer: true });
     if (faults !== undefined && faults > machines) throw new ConfigError(`--faults: ${faults} is more than the ${machines} machines`);
     if (sites > machines) throw new ConfigError(`--sites: ${sites} is more than the ${machines} machines`);
+    const regimes = (values.regimes as string | undefined) ?? 'continuous';
+    if (regimes !== 'continuous' && regimes !== 'shifts') throw new ConfigError(`--regimes: expected continuous or shifts, got "${regimes}"`);
+    const sensorFaultsPerMachineWeek = numberOption('sensor-faults', values['sensor-faults'] as string | undefined, 0.5, { min: 0 });
 
     const pipeline = await startPipeline(
       {
-        machines, sites, seed, speed, faults,
+        machines, sites, seed, speed, faults, regimes, sensorFaultsPerMachineWeek,
         durationMs: Number.isFinite(wallMs) ? wallMs * speed : Infinity,
         dashboardPort: port,
         workDir: (values['data-dir'] as string | undefined) ?? join(env.PDM_DATA_DIR, 'demo'),
