@@ -93,7 +93,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   }, every);
   let windows = 0;
   try {
-    const r = await p.run({ onProgress: ({ windows: n }) => { published = n; }, settleMs: 20_000 });
+    // Wall time bounds the run: on a busy machine the simulator falls behind its speed-up.
+    const r = await p.run({ signal: AbortSignal.timeout(opts.wallMs), onProgress: ({ windows: n }) => { published = n; }, settleMs: 20_000 });
     windows = r.windows;
   } finally {
     clearInterval(timer);
