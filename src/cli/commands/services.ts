@@ -134,8 +134,9 @@ export const edge: Command = {
 Subscribes to the site broker (MQTT_URL; without it an embedded aedes broker is started on
 --mqtt-port, default 0 = a free port, and its URL printed) and escalates to the cloud over
 NATS JetStream (NATS_URL, required). The outbox lives in PDM_DATA_DIR/edge/<site>.
-With --metrics-port, Prometheus metrics are served at http://0.0.0.0:N/metrics.`,
-  options: { site: { type: 'string' }, 'mqtt-port': { type: 'string' }, 'metrics-port': { type: 'string' } },
+With --metrics-port, Prometheus metrics are served at http://0.0.0.0:N/metrics.
+--outbox-max-bytes bounds the outbox on disk (alarms are dropped last; every drop is counted).`,
+  options: { site: { type: 'string' }, 'mqtt-port': { type: 'string' }, 'metrics-port': { type: 'string' }, 'outbox-max-bytes': { type: 'string' } },
   async run({ values, env, logger }) {
     const site = values.site as string | undefined;
     if (!site || !/^[A-Za-z0-9_-]{1,64}$/.test(site)) throw new ConfigError('--site: required, 1-64 of A-Z a-z 0-9 _ -');
@@ -146,7 +147,8 @@ With --metrics-port, Prometheus metrics are served at http://0.0.0.0:N/metrics.`
       if (broker.embedded) process.stdout.write(`mqtt: ${broker.url}\n`);
       const transport = await openMqtt(broker.url, `edge-${site}`, res, logger);
       const { queue } = await openLink(env, res, logger);
-      const agent = await createEdgeAgent({ site, transport, link: queue, dataDir: join(env.PDM_DATA_DIR, 'edge', site), logger });
+      const outboxMaxBytes = values['outbox-max-bytes'] === undefined ? undefined : numberOption('outbox-max-bytes', values['outbox-max-bytes'] as string, 0, { min: 1024, integer: true });
+      const agent = await createEdgeAgent({ site, transport, link: queue, dataDir: join(env.PDM_DATA_DIR, 'edge', site), logger, ...(outboxMaxBytes ? { outboxMaxBytes } : {}) });
       res.add('edge agent', agent, () => agent.close());
       if (values['metrics-port'] !== undefined) {
         const metrics = createEdgeMetrics({ labels: { site } });
