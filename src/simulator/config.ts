@@ -47,6 +47,12 @@ export const PlantConfig = z
     sampling: SamplingConfig.default({ vibrationRateHz: 10240, vibrationSamples: 4096 }),
     regimes: RegimeConfig.default(RegimeConfig.parse({})).describe('shift calendar and speed setpoints; default around the clock at rated speed'),
     sensorFaults: SensorFaultRates.default(SensorFaultRates.parse({})).describe('how often sensors (not machines) fail; default never'),
+    machineFaults: z
+      .object({
+        perMachinePerWeek: z.number().min(0).max(7).default(0).describe('expected machine faults per machine per week over a run (0: the run names a count instead)'),
+      })
+      .default({ perMachinePerWeek: 0 })
+      .describe('how often machines develop a fault (planFaults draws which, where and when)'),
   })
   .superRefine((p, ctx) => {
     // Machine ids are topic segments and keys of ground truth: unique across the whole plant.

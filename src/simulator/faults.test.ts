@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ConfigError, FaultType } from '../core/index.ts';
 import { defaultPlant } from './default-plant.ts';
-import { DEFAULT_MIN_HEALTHY_MS, FAULT_APPLIES_TO, SIMULATED_FAULTS, TIME_TO_FAILURE_MS, faultAppliesTo, planFaults } from './faults.ts';
+import { DEFAULT_MIN_HEALTHY_MS, FAULT_APPLIES_TO, SIMULATED_FAULTS, TIME_TO_FAILURE_MS, faultAppliesTo, faultCountForRate, planFaults } from './faults.ts';
+import { loadPlantYaml } from './config.ts';
 
 const START_MS = Date.UTC(2024, 0, 1);
 const HOUR_MS = 3_600_000;
@@ -90,4 +91,13 @@ test('faults - every fault mode applies to some machine type; cavitation only to
   assert.deepEqual(FAULT_APPLIES_TO['gear-tooth-wear'], ['gearbox']);
   assert.deepEqual(FAULT_APPLIES_TO['broken-rotor-bar'], ['induction-motor', 'fan']);
   assert.ok(!faultAppliesTo('misalignment', 'cnc-spindle'), 'a motorised spindle has no coupling');
+});
+
+test('faults - a plant file\'s machine-fault rate sets the planned count: rate × machines × weeks, at most one per machine', () => {
+  const yaml = (rate: number) => `machineFaults: { perMachinePerWeek: ${rate} }\nsites:\n  - id: s\n    lines:\n      - id: l\n        machines:\n${Array.from({ length: 10 }, (_, i) => `          - { id: m-${i}, type: fan }`).join('\n')}\n`;
+  const WEEK = 7 * 24 * 3_600_000;
+  assert.equal(faultCountForRate(loadPlantYaml(yaml(0.2)), 2 * WEEK), 4);
+  assert.equal(faultCountForRate(loadPlantYaml(yaml(0)), 2 * WEEK), 0);
+  assert.equal(faultCountForRate(loadPlantYaml(yaml(7)), 4 * WEEK), 10, 'capped at one fault per machine');
+  assert.throws(() => loadPlantYaml(yaml(-1)), /machineFaults\.perMachinePerWeek/);
 });

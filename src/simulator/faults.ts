@@ -75,3 +75,14 @@ export function planFaults(opts: { plant: PlantConfig; seed: number; startMs: nu
     };
   });
 }
+
+/**
+ * Faults a run of `horizonMs` should plan for a plant's configured rate: the expected count
+ * (rate × machines × weeks), rounded, at most one per machine. Deterministic, so a plant file
+ * and a duration fix the count; planFaults then draws the machines, modes and times per seed.
+ */
+export function faultCountForRate(plant: PlantConfig, horizonMs: number): number {
+  const machines = plant.sites.reduce((n, s) => n + s.lines.reduce((m, l) => m + l.machines.length, 0), 0);
+  const expected = (plant.machineFaults?.perMachinePerWeek ?? 0) * machines * (horizonMs / (7 * 24 * 3_600_000));
+  return Math.min(machines, Math.round(expected));
+}

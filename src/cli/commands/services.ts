@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, FaultType } from '../../core/index.ts';
-import { createRecorder, createSimulator, defaultPlant, loadPlantYaml, planFaults, runPublisher, selectMachines, type FaultInjection, type PlantConfig } from '../../simulator/index.ts';
+import { createPlantFloor, createRecorder, createSimulator, defaultPlant, faultCountForRate, loadPlantYaml, planFaults, planSensorFaults, runPublisher, selectMachines, type FaultInjection, type PlantConfig, type PlantFloor } from '../../simulator/index.ts';
 import { createEdgeAgent, createEdgeMetrics, startMetricsServer } from '../../edge/index.ts';
 import { CLOUD_MIGRATIONS_TABLE, cloudMigrations, createDiagnosisService } from '../../cloud/index.ts';
 import { startEnterprise } from '../../enterprise/index.ts';
@@ -39,14 +39,18 @@ export const sim: Command = {
   --only IDS       simulate only these machines, e.g. pump-001,motor-002 (faults on others are dropped)
   --seed N         random seed (default 1)       --speed X    time ×X, or "max" (default 3600)
   --duration D     simulated duration, e.g. 48h (default 48h)
-  --faults N       planned random faults (default 1; 0 for runs under 12 h, too short for
-                   a machine to learn its normal and then degrade)
+  --faults N       planned random faults (default: the plant file's machineFaults rate, else 1;
+                   0 for runs under 12 h, too short for a machine to learn its normal and then degrade)
   --fault SPEC     explicit fault MACHINE:FAULT:ONSET:TTF (repeatable via comma), e.g. pump-001:bearing-outer-race:8h:30h
   --encoding E     binary (default), json, or sparkplug (Sparkplug B: spBv1.0/{site}/DDATA/{line}/{machine})
   --record DIR     also write DIR/machines.json, DIR/{machine}/{channel}.csv (timestamp,value; epoch ms)
                    and DIR/labels.jsonl (ground truth, epoch ms); without MQTT_URL nothing is published
   --json           print the ground truth as JSON on stdout when done
-With ENTERPRISE_URL set, the plant's machines are registered with the MES first.`,
+Sensor faults follow the plant file's sensorFaults rates. Ground truth is published (retained) on
+truth/{site}/{line}/{machine}/{id}, outside the pdm/ tree edges read.
+With ENTERPRISE_URL (and ENTERPRISE_TOKEN) set, the plant's machines are registered with the MES
+and the plant floor syncs with it every step: breakdowns are reported, maintenance windows stop
+machines and completed work orders repair them.`,
   options: {
     machines: { type: 'string' }, sites: { type: 'string' }, 'site-prefix': { type: 'string' }, seed: { type: 'string' },
     speed: { type: 'string' }, duration: { type: 'string' }, faults: { type: 'string' }, fault: { type: 'string' }, json: { type: 'boolean' },
@@ -77,22 +81,30 @@ With ENTERPRISE_URL set, the plant's machines are registered with the MES first.
     const known = new Set(full.sites.flatMap((s) => s.lines.flatMap((l) => l.machines.map((m) => m.id))));
     const allFaults = values.fault
       ? String(values.fault).split(',').map((s) => parseFaultSpec(s.trim(), startMs))
-      : planFaults({ plant: full, seed, startMs, horizonMs: durationMs, count: numberOption('faults', values.faults as string | undefined, durationMs >= 12 * HOUR_MS ? 1 : 0, { integer: true }) });
+      : planFaults({
+          plant: full, seed, startMs, horizonMs: durationMs,
+          count: numberOption('faults', values.faults as string | undefined, durationMs < 12 * HOUR_MS ? 0 : full.machineFaults.perMachinePerWeek > 0 ? faultCountForRate(full, durationMs) : 1, { integer: true }),
+        });
     for (const f of allFaults) if (!known.has(f.machine)) throw new ConfigError(`--fault: unknown machine "${f.machine}" (have ${[...known].slice(0, 20).join(', ')}${known.size > 20 ? ', ...' : ''})`);
     // Faults are planned on the whole plant, so --only keeps each chosen machine's fault as it was.
     const only = values.only === undefined ? null : String(values.only).split(',').map((s) => s.trim()).filter(Boolean);
     const plant = only ? selectMachines(full, only) : full;
     const faults = only ? allFaults.filter((f) => only.includes(f.machine)) : allFaults;
-    const simulator = createSimulator({ plant, seed, startMs, faults });
+    const births = createSimulator({ plant, seed, startMs, faults: [] }).births;
+    const sensorFaults = plant.sensorFaults.perMachinePerWeek > 0 ? planSensorFaults({ births, rates: plant.sensorFaults, seed, startMs, horizonMs: durationMs }) : [];
+    const simulator = createSimulator({ plant, seed, startMs, faults, sensorFaults });
 
     const recordDir = values.record as string | undefined;
     const res = new Resources(logger);
     try {
+      let floor: PlantFloor | undefined;
       if (env.ENTERPRISE_URL) {
-        await createEnterpriseHttpClient({ baseUrl: env.ENTERPRISE_URL, token: enterpriseToken(env) }).registerPlant(
+        const ent = createEnterpriseHttpClient({ baseUrl: env.ENTERPRISE_URL, token: enterpriseToken(env) });
+        await ent.registerPlant(
           simulator.births.map((b) => ({ machine: b.machine, site: b.site, line: b.line, machineType: b.machineType })),
           { startMs, horizonMs: durationMs + 7 * 24 * HOUR_MS },
         );
+        floor = createPlantFloor({ sim: simulator, api: ent, logger });
       }
       // Record-only when recording without a broker named: nothing to connect to.
       const url = recordDir !== undefined && !env.MQTT_URL ? null : (env.MQTT_URL ?? 'mqtt://127.0.0.1:1883');
@@ -107,7 +119,10 @@ With ENTERPRISE_URL set, the plant's machines are registered with the MES first.
         lastPrint = Date.now();
         say(`sim: ${((nowMs - startMs) / HOUR_MS).toFixed(1)} of ${(durationMs / HOUR_MS).toFixed(1)} h simulated · ${windows} windows`);
       };
-      const r = await runPublisher({ sim: simulator, transport, sink: recorder, speed, durationMs, encoding, signal: abort.signal, onProgress });
+      const r = await runPublisher({
+        sim: simulator, transport, sink: recorder, speed, durationMs, encoding, signal: abort.signal, onProgress, truth: true,
+        ...(floor ? { onStep: async () => void (await floor.sync()) } : {}),
+      });
       if (recorder) {
         const rec = await recorder.close(simulator.groundTruth());
         say(`sim: recorded ${rec.windows} windows, ${rec.rows} samples to ${recordDir}`);
