@@ -16,6 +16,7 @@ import { createRegimeTracker, RegimeConfig, type RegimeState } from './regime.ts
 import { createQualityChecker, QualityConfig, type QualityTransition } from './quality/checker.ts';
 
 export const DetectorConfig = RobustBaselineConfig.extend({
+  float32: z.boolean().default(true).describe('keep learned values in single precision: memory per machine halves, and sensor data carry far fewer than 7 significant digits'),
   learnBelow: z.number().positive().default(5).describe('windows scoring at or above this are not learned (capped at alarm.high)'),
 });
 
@@ -74,6 +75,7 @@ export interface MachineMonitor {
  */
 const SHAPE_FEATURES = [
   'accel.crest', 'accel.kurtosis', 'env.bpfoRatio', 'env.bpfiRatio', 'env.bsfRatio', 'env.ftfRatio', 'env.sk',
+  EVIDENCE_FEATURE.currentSidebandDb, EVIDENCE_FEATURE.gearSidebandDb,
 ];
 
 const pick = (x: Record<string, number>, keep: (k: string) => boolean) => Object.fromEntries(Object.entries(x).filter(([k]) => keep(k)));
@@ -142,9 +144,9 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
         extra[EVIDENCE_FEATURE.gearSidebandDb] = g.sidebandDb;
       }
     }
-    // Evidence only, not scored: a dB level relative to its carrier sits near a constant with a
-    // tiny spread, and the baseline's relative σ floor (1% of the median) does not suit dB; scoring
-    // them needs an absolute floor of ~1 dB per feature (future work). The cloud's rules read them.
+    // Scored like any feature: the robust baseline floors σ of these dB levels at 1 dB
+    // (DB_SIGMA_FLOOR), so a sideband sitting on its clamp does not give infinite scores.
+    for (const [k, v] of Object.entries(extra)) if (Number.isFinite(v)) features[k] = v;
     return ok({ features, evidence: { ...f.value.evidence, features: { ...f.value.evidence.features, ...pick(extra, (k) => Number.isFinite(extra[k]!)) } } });
   }
 

@@ -19,14 +19,21 @@ export const HalfSpaceTreesConfig = z.object({
 });
 export type HalfSpaceTreesConfig = z.input<typeof HalfSpaceTreesConfig>;
 
-interface HsNode {
-  feature: number;
-  split: number;
-  r: number; // reference mass (last full window)
-  l: number; // latest mass (window being filled)
-  left?: HsNode;
-  right?: HsNode;
-  depth: number;
+/**
+ * The forest as flat typed arrays, each tree a complete binary tree in heap order (children of i
+ * at 2i+1, 2i+2): no per-node objects for the collector to trace, and a node's masses are reset
+ * lazily. `stamp[i]` is the window whose latest mass `l[i]` holds; a node last touched one window
+ * ago has reference mass l[i], one touched earlier has 0. So ending a window costs O(1) instead of
+ * a walk over every node of every tree, with the paper's r ← l, l ← 0 semantics unchanged.
+ */
+interface Forest {
+  /** Nodes per tree: 2^(height+1) − 1. */
+  size: number;
+  feature: Int32Array;
+  split: Float64Array;
+  r: Float64Array;
+  l: Float64Array;
+  stamp: Int32Array;
 }
 
 /** A Half-Space Trees detector; `features` lists the names it scales, frozen after the first window. */
@@ -48,26 +55,27 @@ export function createHalfSpaceTrees(config: HalfSpaceTreesConfig = {}): HalfSpa
   const scaler = new RobustStandardizer(cfg.windowSize);
   let features: string[] = [];
   let frozen: { median: number; sigma: number; sign: number }[] = [];
-  let roots: HsNode[] = [];
-  let windows = 0; // complete windows seen
+  let forest: Forest | undefined;
+  let windows = 0; // complete windows seen; also the stamp of the window being filled
   let refMedian = 1;
   let current: number[][] = []; // unit-cube points of the window being filled (for the reference median)
   let first: Record<string, number>[] = []; // the first window, replayed into the trees once they exist
 
-  function build(depth: number, lo: number[], hi: number[]): HsNode {
+  /** Fills the subtree at heap index `i` of the tree starting at `base` (same draw order as a recursive build). */
+  function build(f: Forest, base: number, i: number, depth: number, lo: number[], hi: number[]): void {
     const d = lo.length;
     const feature = Math.floor(rand() * d);
     const split = (lo[feature]! + hi[feature]!) / 2;
-    const node: HsNode = { feature, split, r: 0, l: 0, depth };
+    f.feature[base + i] = feature;
+    f.split[base + i] = split;
     if (depth < cfg.height) {
       const hiL = [...hi];
       hiL[feature] = split;
       const loR = [...lo];
       loR[feature] = split;
-      node.left = build(depth + 1, lo, hiL);
-      node.right = build(depth + 1, loR, hi);
+      build(f, base, 2 * i + 1, depth + 1, lo, hiL);
+      build(f, base, 2 * i + 2, depth + 1, loR, hi);
     }
-    return node;
   }
 
   function plant(): void {
@@ -76,7 +84,17 @@ export function createHalfSpaceTrees(config: HalfSpaceTreesConfig = {}): HalfSpa
       const loc = scaler.location(f)!;
       return { ...loc, sign: loc.median < 0 ? -1 : 1 };
     });
-    roots = Array.from({ length: cfg.trees }, () => {
+    const size = 2 ** (cfg.height + 1) - 1;
+    const total = size * cfg.trees;
+    const f: Forest = {
+      size,
+      feature: new Int32Array(total),
+      split: new Float64Array(total),
+      r: new Float64Array(total),
+      l: new Float64Array(total),
+      stamp: new Int32Array(total),
+    };
+    for (let t = 0; t < cfg.trees; t++) {
       // Random work range per dimension (paper, Algorithm 1): s ∈ [0,1], range s ± 2·max(s, 1−s).
       const lo: number[] = [];
       const hi: number[] = [];
@@ -86,8 +104,9 @@ export function createHalfSpaceTrees(config: HalfSpaceTreesConfig = {}): HalfSpa
         lo.push(s - r);
         hi.push(s + r);
       }
-      return build(0, lo, hi);
-    });
+      build(f, t * size, 0, 0, lo, hi);
+    }
+    forest = f;
   }
 
   function unit(x: Record<string, number>): number[] {
@@ -102,46 +121,55 @@ export function createHalfSpaceTrees(config: HalfSpaceTreesConfig = {}): HalfSpa
     });
   }
 
+  /** Reference mass of node `k`: see Forest on the lazy reset. */
+  function refMass(f: Forest, k: number): number {
+    const st = f.stamp[k]!;
+    return st === windows ? f.r[k]! : st === windows - 1 ? f.l[k]! : 0;
+  }
+
   function mass(u: number[]): number {
+    const f = forest!;
     const limit = cfg.sizeLimit * cfg.windowSize;
     let s = 0;
-    for (const root of roots) {
-      let node: HsNode | undefined = root;
-      while (node) {
-        const next: HsNode | undefined = u[node.feature]! < node.split ? node.left : node.right;
-        if (node.r < limit || !next) {
-          s += node.r * 2 ** node.depth;
+    for (let t = 0; t < cfg.trees; t++) {
+      const base = t * f.size;
+      let i = 0;
+      for (let depth = 0; ; depth++) {
+        const k = base + i;
+        const r = refMass(f, k);
+        if (r < limit || depth === cfg.height) {
+          s += r * 2 ** depth;
           break;
         }
-        node = next;
+        i = u[f.feature[k]!]! < f.split[k]! ? 2 * i + 1 : 2 * i + 2;
       }
     }
     return s;
   }
 
   function endWindow(): void {
-    for (const root of roots) {
-      const stack: HsNode[] = [root];
-      while (stack.length) {
-        const n = stack.pop()!;
-        n.r = n.l;
-        n.l = 0;
-        if (n.left) stack.push(n.left, n.right!);
-      }
-    }
+    windows++; // every node's latest mass becomes its reference mass, lazily (see Forest)
     const masses = current.map(mass).sort((a, b) => a - b);
     refMedian = Math.max(masses[masses.length >> 1] ?? 1, 1e-12);
     current = [];
-    windows++;
   }
 
   function insert(x: Record<string, number>): void {
+    const f = forest!;
     const u = unit(x);
-    for (const root of roots) {
-      let node: HsNode | undefined = root;
-      while (node) {
-        node.l++;
-        node = u[node.feature]! < node.split ? node.left : node.right;
+    for (let t = 0; t < cfg.trees; t++) {
+      const base = t * f.size;
+      let i = 0;
+      for (let depth = 0; ; depth++) {
+        const k = base + i;
+        if (f.stamp[k] !== windows) {
+          f.r[k] = f.stamp[k] === windows - 1 ? f.l[k]! : 0;
+          f.l[k] = 0;
+          f.stamp[k] = windows;
+        }
+        f.l[k]!++;
+        if (depth === cfg.height) break;
+        i = u[f.feature[k]!]! < f.split[k]! ? 2 * i + 1 : 2 * i + 2;
       }
     }
     current.push(u);
@@ -153,7 +181,7 @@ export function createHalfSpaceTrees(config: HalfSpaceTreesConfig = {}): HalfSpa
       return features;
     },
     learnOne(x) {
-      if (roots.length > 0) return insert(x);
+      if (forest) return insert(x);
       scaler.update(x);
       first.push({ ...x });
       if (first.length < cfg.windowSize) return;

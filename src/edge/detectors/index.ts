@@ -1,7 +1,7 @@
 // Streaming anomaly detectors behind one contract (learnOne / scoreOne).
 export type { Detector, StreamingStat } from './detector.ts';
 export { RollingMedianMad, type MedianMad } from './rolling-median.ts';
-export { createRobustBaseline, RobustBaselineConfig, MAD_TO_SIGMA, type RobustBaseline } from './robust-baseline.ts';
+export { createRobustBaseline, RobustBaselineConfig, MAD_TO_SIGMA, DB_SIGMA_FLOOR, isDbFeature, type RobustBaseline } from './robust-baseline.ts';
 export { createThresholdFilter, ThresholdFilterConfig, type ThresholdFilter } from './threshold-filter.ts';
 export { RobustStandardizer, DEFAULT_FLOORS, type SigmaFloors } from './robust-standardizer.ts';
 export { createCusum, CusumConfig, type Cusum } from './cusum.ts';

@@ -8,6 +8,20 @@ import { RollingMedianMad } from './rolling-median.ts';
 /** MAD × 1.4826 estimates σ for Gaussian data (Rousseeuw & Croux 1993). */
 export const MAD_TO_SIGMA = 1.4826;
 
+/**
+ * Least σ of a level in decibels (features named `*_db`): 1 dB. A dB level relative to its carrier
+ * (a sideband, a mesh line over its floor) can sit on a near-constant (often at the estimator's
+ * clamp), so its MAD is ~0, and "1% of the median" is meaningless on a log scale (−50 dB would
+ * give 0.5 dB, −5 dB 0.05 dB). 1 dB is about the repeatability of a spectral line level between
+ * Hann-windowed blocks (scalloping alone moves a line by up to 1.42 dB, Harris 1978) and ~10× below
+ * the changes that matter: broken rotor bars raise the (1 ± 2s)f sidebands from below −50 dB to
+ * above −45 dB (Thomson & Fenger, IEEE IAM 2001), gear wear raises mesh sidebands by 6–10 dB.
+ */
+export const DB_SIGMA_FLOOR = 1;
+
+/** True for a feature whose unit is dB (by name: `*_db`, the EVIDENCE_FEATURE convention). */
+export const isDbFeature = (name: string): boolean => name.endsWith('_db');
+
 export const RobustBaselineConfig = z.object({
   windowSize: z.number().int().min(8).default(500).describe('learned values kept per feature (the baseline\'s memory)'),
   warmup: z.number().int().min(3).default(24).describe('windows learned before scores are given; 0 until then'),
@@ -15,7 +29,9 @@ export const RobustBaselineConfig = z.object({
   topK: z.number().int().min(1).default(2).describe('for topk-rms: root-mean-square of the k largest |z|'),
   relativeFloor: z.number().nonnegative().default(0.01).describe('least σ as a fraction of |median|, so a constant feature does not give infinite scores'),
   absoluteFloor: z.number().positive().default(1e-9).describe('least σ in the feature\'s unit (for features whose median is 0)'),
+  dbFloor: z.number().positive().default(DB_SIGMA_FLOOR).describe('least σ, in dB, of features named *_db (levels in dB: see DB_SIGMA_FLOOR); the relative floor does not apply to them'),
   maxZ: z.number().positive().default(1e6).describe('cap on one feature\'s |z|, keeps the score finite'),
+  float32: z.boolean().default(false).describe('keep learned values in single precision (7 significant digits, half the memory; enough for sensor data)'),
   ignore: z.array(z.string()).default([]).describe('feature names (or prefixes ending in ".") left out of the score'),
 });
 export type RobustBaselineConfig = z.input<typeof RobustBaselineConfig>;
@@ -53,7 +69,8 @@ export function createRobustBaseline(config: RobustBaselineConfig = {}): RobustB
         out[name] = cfg.maxZ; // a feature that stops being a number is as far out as it gets
         continue;
       }
-      const sigma = Math.max(MAD_TO_SIGMA * s.mad, cfg.relativeFloor * Math.abs(s.median), cfg.absoluteFloor);
+      const floor = isDbFeature(name) ? cfg.dbFloor : Math.max(cfg.relativeFloor * Math.abs(s.median), cfg.absoluteFloor);
+      const sigma = Math.max(MAD_TO_SIGMA * s.mad, floor);
       const z = Math.abs(v - s.median) / sigma;
       // ∞/∞ only happens at the edge of the double range: deviation and spread alike, so not an outlier.
       out[name] = Number.isNaN(z) ? 0 : Math.min(z, cfg.maxZ);
@@ -69,7 +86,7 @@ export function createRobustBaseline(config: RobustBaselineConfig = {}): RobustB
       for (const [name, v] of Object.entries(x)) {
         if (ignored(name) || !Number.isFinite(v)) continue;
         let s = stats.get(name);
-        if (!s) stats.set(name, (s = new RollingMedianMad(cfg.windowSize)));
+        if (!s) stats.set(name, (s = new RollingMedianMad(cfg.windowSize, undefined, cfg.float32)));
         s.update(v);
       }
       learned++;

@@ -2,7 +2,7 @@
 // median and MAD (× 1.4826 ≈ σ, Rousseeuw & Croux 1993) turn a raw value into a signed robust z,
 // so detectors see every channel on one scale whatever its unit.
 import { RollingMedianMad } from './rolling-median.ts';
-import { MAD_TO_SIGMA } from './robust-baseline.ts';
+import { DB_SIGMA_FLOOR, isDbFeature, MAD_TO_SIGMA } from './robust-baseline.ts';
 
 /** Floors that keep σ positive for constant or zero-centred features (same meaning as in the robust baseline). */
 export interface SigmaFloors {
@@ -10,6 +10,8 @@ export interface SigmaFloors {
   relativeFloor: number;
   /** Least σ in the feature's unit. */
   absoluteFloor: number;
+  /** Least σ of features named *_db, in dB (replaces the two floors above for them). */
+  dbFloor?: number;
 }
 
 export const DEFAULT_FLOORS: SigmaFloors = { relativeFloor: 0.01, absoluteFloor: 1e-9 };
@@ -35,7 +37,7 @@ export class RobustStandardizer {
 
   /** Values learned for `name` (0 when never seen). */
   count(name: string): number {
-    return this.stats.get(name)?.get().n ?? 0;
+    return this.stats.get(name)?.n ?? 0;
   }
 
   /** Feature names seen so far, in first-seen order. */
@@ -47,7 +49,8 @@ export class RobustStandardizer {
   location(name: string): { median: number; sigma: number } | undefined {
     const s = this.stats.get(name)?.get();
     if (!s || s.n === 0) return undefined;
-    return { median: s.median, sigma: Math.max(MAD_TO_SIGMA * s.mad, this.floors.relativeFloor * Math.abs(s.median), this.floors.absoluteFloor) };
+    const floor = isDbFeature(name) ? this.floors.dbFloor ?? DB_SIGMA_FLOOR : Math.max(this.floors.relativeFloor * Math.abs(s.median), this.floors.absoluteFloor);
+    return { median: s.median, sigma: Math.max(MAD_TO_SIGMA * s.mad, floor) };
   }
 
   /** Signed robust z of `v` for `name`, clamped to ±maxZ; undefined when unseen or `v` not finite. */

@@ -9,46 +9,106 @@ export interface MedianMad {
   n: number;
 }
 
-/** Rolling median and MAD over a bounded window of the most recent values. */
+/**
+ * Rolling median and MAD over a bounded window of the most recent values. Storage is two
+ * Float64Arrays (arrival ring and sorted copy) grown by doubling up to `size`, so a short-lived
+ * stat costs little. The median is read from the sorted copy in O(1); the MAD costs O(n) and is
+ * refreshed only every `madRefresh·n` updates (default n/64: one new value moves the MAD of n
+ * values by at most one order statistic, so the refreshed value lags by < 2% of the window).
+ */
 export class RollingMedianMad implements StreamingStat<MedianMad> {
-  private readonly ring: number[] = [];
-  private readonly sorted: number[] = [];
+  private ring: Float64Array | Float32Array;
+  private sorted: Float64Array | Float32Array;
+  private count = 0;
   private head = 0;
+  private mad = 0;
+  private staleUpdates = Infinity;
   private cached: MedianMad | undefined;
 
-  constructor(readonly size = 500) {}
+  constructor(
+    readonly size = 500,
+    /** Updates between MAD refreshes as a fraction of the values held (0 = refresh on every update). */
+    readonly madRefresh = 1 / 64,
+    /** Store values in single precision (7 significant digits, half the memory); values are rounded on entry. */
+    readonly float32 = false,
+  ) {
+    const cap = Math.min(size, 16);
+    this.ring = this.alloc(cap);
+    this.sorted = this.alloc(cap);
+  }
+
+  private alloc(cap: number): Float64Array | Float32Array {
+    return this.float32 ? new Float32Array(cap) : new Float64Array(cap);
+  }
+
+  /** Values held (≤ size). */
+  get n(): number {
+    return this.count;
+  }
 
   /** Adds `x`, evicting the oldest value once the window is full; non-finite values are ignored. */
-  update(x: number): void {
+  update(value: number): void {
+    // Rounded first, so that the value found again at eviction equals the stored one.
+    const x = this.float32 ? Math.fround(value) : value;
     if (!Number.isFinite(x)) return;
-    if (this.ring.length < this.size) {
-      this.ring.push(x);
+    const n = this.count;
+    const s = this.sorted;
+    if (n < this.size) {
+      if (n === this.ring.length) this.grow();
+      this.ring[n] = x;
+      this.count = n + 1;
+      const at = lowerBound(this.sorted, n, x);
+      this.sorted.copyWithin(at + 1, at, n);
+      this.sorted[at] = x;
     } else {
       const old = this.ring[this.head]!;
       this.ring[this.head] = x;
       this.head = (this.head + 1) % this.size;
-      this.sorted.splice(lowerBound(this.sorted, old), 1);
+      // Remove `old` and insert `x` with one shift of the values between them.
+      const from = lowerBound(s, n, old);
+      const at = lowerBound(s, n, x);
+      if (at <= from) {
+        s.copyWithin(at + 1, at, from);
+        s[at] = x;
+      } else {
+        s.copyWithin(from, from + 1, at);
+        s[at - 1] = x;
+      }
     }
-    this.sorted.splice(lowerBound(this.sorted, x), 0, x);
+    this.staleUpdates++;
     this.cached = undefined;
+  }
+
+  private grow(): void {
+    const cap = Math.min(this.size, this.ring.length * 2);
+    const ring = this.alloc(cap);
+    ring.set(this.ring);
+    const sorted = this.alloc(cap);
+    sorted.set(this.sorted);
+    this.ring = ring;
+    this.sorted = sorted;
   }
 
   /** Current median and MAD (0, 0 when empty). */
   get(): MedianMad {
     if (this.cached) return this.cached;
     const s = this.sorted;
-    const n = s.length;
+    const n = this.count;
     if (n === 0) return { median: 0, mad: 0, n: 0 };
     const median = n % 2 ? s[n >> 1]! : (s[(n >> 1) - 1]! + s[n >> 1]!) / 2;
-    this.cached = { median, mad: medianDeviation(s, median), n };
+    if (this.staleUpdates > this.madRefresh * n) {
+      this.mad = medianDeviation(s, n, median);
+      this.staleUpdates = 0;
+    }
+    this.cached = { median, mad: this.mad, n };
     return this.cached;
   }
 }
 
-/** First index i with a[i] ≥ x in a sorted array. */
-function lowerBound(a: number[], x: number): number {
+/** First index i < n with a[i] ≥ x in a sorted array (n when none). */
+function lowerBound(a: Float64Array | Float32Array, n: number, x: number): number {
   let lo = 0;
-  let hi = a.length;
+  let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (a[mid]! < x) lo = mid + 1;
@@ -61,9 +121,8 @@ function lowerBound(a: number[], x: number): number {
  * Median of |s_i − m| for sorted `s`: the deviations left of m and right of m are two sorted
  * runs, so merging them from m outwards yields the deviations in order without sorting again.
  */
-function medianDeviation(s: number[], m: number): number {
-  const n = s.length;
-  let r = lowerBound(s, m);
+function medianDeviation(s: Float64Array | Float32Array, n: number, m: number): number {
+  let r = lowerBound(s, n, m);
   let l = r - 1;
   const want = [(n - 1) >> 1, n >> 1];
   let prev = 0;

@@ -2,7 +2,7 @@
 // the most impulsive, measured by spectral kurtosis (Antoni, "The spectral kurtosis: a useful tool
 // for characterising non-stationary signals", MSSP 20, 2006; the fast kurtogram, MSSP 21, 2007).
 // A coarse two-level grid instead of the full kurtogram, each band demodulated at a reduced rate.
-import { basebandEnvelope, clipBand } from './spectrum.ts';
+import { basebandKurtosis, clipBand } from './spectrum.ts';
 
 /** A candidate band and its spectral kurtosis. */
 export interface ScoredBand {
@@ -50,13 +50,13 @@ export function candidateBands(rateHz: number, defaultBandHz: [number, number], 
  * Gaussian band has variance ≈ 4/M for M independent envelope samples (Antoni 2006), and
  * M ≈ n·width/rate, so narrow bands reach high SK by chance more often: compare z, not SK.
  */
-function skZ(sk: number, n: number, rateHz: number, band: [number, number]): number {
+export function skZ(sk: number, n: number, rateHz: number, band: [number, number]): number {
   const m = Math.max(1, (n * (band[1] - band[0])) / rateHz);
   return sk / Math.sqrt(4 / m);
 }
 
 /** Evidence (in standard errors) another band needs over the first (default) band before we switch to it. */
-const SWITCH_MARGIN_Z = 3;
+export const SWITCH_MARGIN_Z = 3;
 
 /**
  * Scores each band of a window's spectrum (from realFft, n samples long) and returns the most
@@ -67,7 +67,7 @@ export function mostImpulsiveBand(spectrum: Float64Array, n: number, rateHz: num
   let best: ScoredBand | undefined;
   let bestZ = -Infinity;
   for (const [i, band] of bands.entries()) {
-    const sk = envelopeKurtosis(basebandEnvelope(spectrum, rateHz, band));
+    const sk = basebandKurtosis(spectrum, rateHz, band);
     if (!Number.isFinite(sk)) continue;
     const z = skZ(sk, n, rateHz, band) - (i === 0 ? 0 : SWITCH_MARGIN_Z);
     if (z > bestZ) {

@@ -1,6 +1,7 @@
 // Features of telemetry windows: spectra, envelope analysis, time-domain indicators.
 export { computeFeatures, createFeatureExtractor, FeatureConfig, type WindowFeatures } from './window-features.ts';
-export { amplitudeSpectrum, envelopeSpectrum, bandRms, bandAmplitude, realFft, hann, nextPow2, clipBand, type Spectrum } from './spectrum.ts';
+export { amplitudeSpectrum, envelopeSpectrum, bandRms, bandAmplitude, realFft, hann, nextPow2, clipBand, basebandKurtosis, type Spectrum } from './spectrum.ts';
+export { fastMedian, selectInPlace } from './quickselect.ts';
 export { moments, type Moments } from './moments.ts';
 export { mostImpulsiveBand, candidateBands, envelopeKurtosis, type ScoredBand } from './impulsive-band.ts';
 export { recordingEvidence, segmentLength, MIN_RECORDING_SAMPLES, type RecordingOptions, type RecordingEvidence } from './recording-evidence.ts';

@@ -2,6 +2,8 @@
 // spectrum around it, not against its absolute value: the ratio is independent of the signal's
 // unit and gain (scale-invariant), and a median of the neighbouring bins ignores the lines among them.
 
+import { selectInPlace } from './quickselect.ts';
+
 /** Most bins a floor estimate sorts: the floor is smooth, so a subsample of the window suffices. */
 const FLOOR_SAMPLES = 48;
 
@@ -17,16 +19,15 @@ export function localFloor(a: Float64Array, maxBin: number, halfWidthBins: numbe
   const floor = new Float64Array(last + 1);
   const hw = Math.max(guardBins + 2, Math.round(halfWidthBins));
   const step = Math.max(1, Math.floor((2 * (hw - guardBins)) / FLOOR_SAMPLES));
-  const buf: number[] = [];
+  const buf = new Float64Array(2 * hw + 1);
   for (let k = 0; k <= last; k++) {
-    buf.length = 0;
+    let m = 0;
     for (let j = k - hw; j <= k + hw; j += step) {
       if (Math.abs(j - k) <= guardBins || j < 1 || j >= a.length) continue;
-      buf.push(a[j]!);
+      buf[m++] = a[j]!;
     }
-    if (buf.length === 0) continue;
-    buf.sort((x, y) => x - y);
-    floor[k] = buf[buf.length >> 1]!;
+    if (m === 0) continue;
+    floor[k] = selectInPlace(buf, m, m >> 1); // the upper median, as a sort would give
   }
   return floor;
 }

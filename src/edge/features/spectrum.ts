@@ -25,6 +25,39 @@ export function nextPow2(n: number): number {
   return p;
 }
 
+/** Hann windows and their sums by length: every window of a machine has the same length. */
+const hannCache = new Map<number, { w: Float64Array; sumW: number; sumW2: number }>();
+
+/** Cached Hann window of length n with Σw and Σw² (callers must not modify `w`). */
+function cachedHann(n: number): { w: Float64Array; sumW: number; sumW2: number } {
+  let h = hannCache.get(n);
+  if (!h) {
+    const w = hann(n);
+    let sumW = 0;
+    let sumW2 = 0;
+    for (let i = 0; i < n; i++) {
+      sumW += w[i]!;
+      sumW2 += w[i]! * w[i]!;
+    }
+    h = { w, sumW, sumW2 };
+    if (hannCache.size > 16) hannCache.clear(); // bounded: a few block lengths in practice
+    hannCache.set(n, h);
+  }
+  return h;
+}
+
+/** Scratch buffers by size, reused across calls (single-threaded; never returned to callers). */
+const scratch = new Map<string, Float64Array<ArrayBuffer>>();
+function scratchOf(key: string, size: number): Float64Array<ArrayBuffer> {
+  const k = `${key}:${size}`;
+  let b = scratch.get(k);
+  if (!b) {
+    if (scratch.size > 64) scratch.clear();
+    scratch.set(k, (b = new Float64Array(size)));
+  }
+  return b;
+}
+
 /** Hann window of length n (periodic form, the one used for spectral analysis). */
 export function hann(n: number): Float64Array {
   const w = new Float64Array(n);
@@ -36,21 +69,20 @@ export function hann(n: number): Float64Array {
  * Full complex spectrum (interleaved re, im; length 2·nfft) of real `x`, zero-padded to `nfft`
  * (a power of two). Zero-padding instead of trimming keeps every sample's energy.
  */
-export function realFft(x: ArrayLike<number>, nfft: number): Float64Array {
+export function realFft(x: ArrayLike<number>, nfft: number, out = new Float64Array(2 * nfft)): Float64Array {
   const f = plan(nfft);
-  const input = new Float64Array(nfft);
+  const input = scratchOf('fftIn', nfft);
   const n = Math.min(x.length, nfft);
   for (let i = 0; i < n; i++) input[i] = x[i]!;
-  const out = new Float64Array(2 * nfft);
+  input.fill(0, n);
   f.realTransform(out, input);
   f.completeSpectrum(out);
   return out;
 }
 
 /** Inverse complex FFT (interleaved, length 2·nfft), scaled by 1/nfft as fft.js does. */
-export function inverseFft(spectrum: Float64Array): Float64Array {
+export function inverseFft(spectrum: Float64Array, out = new Float64Array(spectrum.length)): Float64Array {
   const nfft = spectrum.length / 2;
-  const out = new Float64Array(spectrum.length);
   plan(nfft).inverseTransform(out, spectrum);
   return out;
 }
@@ -73,29 +105,26 @@ export interface Spectrum {
 export function amplitudeSpectrum(x: ArrayLike<number>, rateHz: number): Spectrum {
   const n = x.length;
   const nfft = nextPow2(n);
-  const w = hann(n);
+  const { w, sumW, sumW2 } = cachedHann(n);
   let mean = 0;
   for (let i = 0; i < n; i++) mean += x[i]!;
   mean /= n || 1;
-  const xw = new Float64Array(n);
-  let sumW = 0;
-  let sumW2 = 0;
-  for (let i = 0; i < n; i++) {
-    xw[i] = (x[i]! - mean) * w[i]!;
-    sumW += w[i]!;
-    sumW2 += w[i]! * w[i]!;
-  }
-  const spec = realFft(xw, nfft);
+  const xw = scratchOf('xw', n);
+  for (let i = 0; i < n; i++) xw[i] = (x[i]! - mean) * w[i]!;
+  const spec = realFft(xw, nfft, scratchOf('spec', 2 * nfft));
   const bins = nfft / 2 + 1;
   const amplitudes = new Float64Array(bins);
   const power = new Float64Array(bins);
-  for (let k = 0; k < bins; k++) {
-    const re = spec[2 * k]!;
-    const im = spec[2 * k + 1]!;
-    const m2 = re * re + im * im;
-    const oneSided = k === 0 || k === nfft / 2 ? 1 : 2;
-    amplitudes[k] = sumW > 0 ? (oneSided * Math.sqrt(m2)) / sumW : 0;
-    power[k] = sumW2 > 0 ? (oneSided * m2) / (nfft * sumW2) : 0;
+  if (sumW > 0) {
+    const powerScale = nfft * sumW2;
+    for (let k = 0; k < bins; k++) {
+      const re = spec[2 * k]!;
+      const im = spec[2 * k + 1]!;
+      const m2 = re * re + im * im;
+      const oneSided = k === 0 || k === nfft / 2 ? 1 : 2;
+      amplitudes[k] = (oneSided * Math.sqrt(m2)) / sumW;
+      power[k] = (oneSided * m2) / powerScale;
+    }
   }
   return { binHz: rateHz / nfft, amplitudes, power };
 }
@@ -147,14 +176,16 @@ export function bandEnvelope(spectrum: Float64Array, n: number, rateHz: number, 
   const binHz = rateHz / nfft;
   const lo = Math.max(1, Math.ceil(band[0] / binHz));
   const hi = Math.min(nfft / 2 - 1, Math.floor(band[1] / binHz));
-  const masked = new Float64Array(2 * nfft);
+  const masked = scratchOf('masked', 2 * nfft);
+  masked.fill(0);
   for (let k = lo; k <= hi; k++) {
     masked[2 * k] = 2 * spectrum[2 * k]!;
     masked[2 * k + 1] = 2 * spectrum[2 * k + 1]!;
   }
-  const z = inverseFft(masked);
+  const z = inverseFft(masked, scratchOf('ifft', 2 * nfft));
   const env = new Float64Array(n);
-  for (let i = 0; i < n; i++) env[i] = Math.hypot(z[2 * i]!, z[2 * i + 1]!);
+  // sqrt(re² + im²), not Math.hypot: hypot's overflow guard costs ~10× and envelope values are far from overflow.
+  for (let i = 0; i < n; i++) env[i] = Math.sqrt(z[2 * i]! * z[2 * i]! + z[2 * i + 1]! * z[2 * i + 1]!);
   return env;
 }
 
@@ -165,21 +196,49 @@ export function bandEnvelope(spectrum: Float64Array, n: number, rateHz: number, 
  * the envelope (spectral kurtosis) cost O(band) instead of O(nfft) per band.
  */
 export function basebandEnvelope(spectrum: Float64Array, rateHz: number, band: [number, number]): Float64Array {
+  const z = basebandAnalytic(spectrum, rateHz, band);
+  const m = z.length / 2;
+  const env = new Float64Array(m);
+  for (let i = 0; i < m; i++) env[i] = Math.sqrt(z[2 * i]! * z[2 * i]! + z[2 * i + 1]! * z[2 * i + 1]!);
+  return env;
+}
+
+/** The band's complex envelope at the reduced rate (interleaved re, im; a scratch buffer valid until the next call). */
+function basebandAnalytic(spectrum: Float64Array, rateHz: number, band: [number, number]): Float64Array {
   const nfft = spectrum.length / 2;
   const binHz = rateHz / nfft;
   const lo = Math.max(1, Math.ceil(band[0] / binHz));
   const hi = Math.min(nfft / 2 - 1, Math.floor(band[1] / binHz));
   if (hi < lo) return new Float64Array(0);
   const m = nextPow2(hi - lo + 1);
-  const shifted = new Float64Array(2 * m);
+  const shifted = scratchOf('shifted', 2 * m);
+  shifted.fill(0);
   for (let k = lo; k <= hi; k++) {
     shifted[2 * (k - lo)] = spectrum[2 * k]!;
     shifted[2 * (k - lo) + 1] = spectrum[2 * k + 1]!;
   }
-  const z = inverseFft(shifted);
-  const env = new Float64Array(m);
-  for (let i = 0; i < m; i++) env[i] = Math.hypot(z[2 * i]!, z[2 * i + 1]!);
-  return env;
+  return inverseFft(shifted, scratchOf('ifft', 2 * m));
+}
+
+/**
+ * Spectral kurtosis E|z|⁴/(E|z|²)² − 2 of a band's complex envelope z (basebandEnvelope's
+ * samples), from |z|² directly: the same value as envelopeKurtosis(basebandEnvelope(...)) without
+ * a square root per sample or an envelope array. 0 for an empty band.
+ */
+export function basebandKurtosis(spectrum: Float64Array, rateHz: number, band: [number, number]): number {
+  const z = basebandAnalytic(spectrum, rateHz, band);
+  const m = z.length / 2;
+  let m2 = 0;
+  let m4 = 0;
+  for (let i = 0; i < m; i++) {
+    const e2 = z[2 * i]! * z[2 * i]! + z[2 * i + 1]! * z[2 * i + 1]!;
+    m2 += e2;
+    m4 += e2 * e2;
+  }
+  if (!(m2 > 0)) return 0;
+  m2 /= m;
+  m4 /= m;
+  return m4 / (m2 * m2) - 2;
 }
 
 /**

@@ -4,12 +4,7 @@
 // whose neighbours are ordinary. A mechanical impact rings the structure's resonance for many
 // samples, so its neighbours are of the same order; that is what tells the two apart.
 
-/** Median of a copy of `v`. */
-function median(v: ArrayLike<number>): number {
-  const s = Float64Array.from(v as ArrayLike<number>).sort();
-  const h = s.length >> 1;
-  return s.length === 0 ? 0 : s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
-}
+import { fastMedian as median } from '../features/quickselect.ts';
 
 /** Longest run of exactly identical consecutive samples. */
 export function longestConstantRun(x: ArrayLike<number>): number {
@@ -47,10 +42,9 @@ export function findSpikes(x: ArrayLike<number>, z = 10, neighbourFraction = 0.3
   for (let i = 3; i < n - 3; i++) {
     const d = dev[i]!;
     if (d <= z * sigma) continue;
+    const limit = neighbourFraction * d;
     let isolated = true;
-    for (const j of [i - 3, i - 2, i - 1, i + 1, i + 2, i + 3]) {
-      if (dev[j]! >= neighbourFraction * d) isolated = false;
-    }
+    for (let j = i - 3; j <= i + 3; j++) if (j !== i && dev[j]! >= limit) isolated = false;
     if (isolated) out.push(i);
   }
   return out;

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { RollingMedianMad } from './rolling-median.ts';
+
+const med = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+};
+
+test('rolling-median - exact on long windows when the MAD is refreshed on every update', () => {
+  fc.assert(
+    fc.property(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -100, max: 100 }), { minLength: 1, maxLength: 700 }), fc.integer({ min: 64, max: 400 }), (xs, size) => {
+      const r = new RollingMedianMad(size, 0);
+      for (const x of xs) r.update(x);
+      const win = xs.slice(-size);
+      const m = med(win);
+      assert.equal(r.get().median, m);
+      assert.equal(r.get().mad, med(win.map((x) => Math.abs(x - m))));
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test('rolling-median - the lazily refreshed MAD stays within 5% of the exact one on a stationary stream', () => {
+  let s = 3;
+  const u = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const lazy = new RollingMedianMad(1000);
+  const exact = new RollingMedianMad(1000, 0);
+  for (let i = 0; i < 5000; i++) {
+    const x = Math.sqrt(-2 * Math.log(u() || 1e-12)) * Math.cos(2 * Math.PI * u());
+    lazy.update(x);
+    exact.update(x);
+    if (i > 100) {
+      const e = exact.get().mad;
+      assert.ok(Math.abs(lazy.get().mad - e) <= 0.05 * e, `row ${i}: ${lazy.get().mad} vs ${e}`);
+      assert.equal(lazy.get().median, exact.get().median);
+    }
+  }
+});
+
+test('rolling-median - single-precision storage evicts exactly and rounds to 7 digits', () => {
+  const r = new RollingMedianMad(50, 0, true);
+  for (let i = 0; i < 500; i++) r.update(1500 + 0.1 * (i % 7) + 1e-9 * i);
+  assert.equal(r.n, 50);
+  const m = r.get().median;
+  assert.ok(Math.abs(m - 1500.3) < 1e-3, String(m));
+});
