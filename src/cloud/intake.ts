@@ -31,10 +31,12 @@ import {
   type SqlStore,
   type WorkQueue,
 } from '../core/index.ts';
+import type { AuditSink, InboundGuard } from '../sovereignty/index.ts';
 import type { EconomicsConfig } from './economics.ts';
 import { analyseIncident, confirmCase, updateRul, type ConfirmResult, type RulUpdate } from './fleet/incident-analysis.ts';
 import { FleetView } from './fleet-view.ts';
 import { claimIncident, commitDecision, findDecision, recentIncidents, recordEscalation, releaseIncident } from './repository.ts';
+import { unsealEscalation, type Unsealed } from './sealed-intake.ts';
 
 /** Options of the diagnosis service (its collaborators are passed beside them). */
 export const DiagnosisServiceOptions = z.object({
@@ -60,6 +62,13 @@ export interface DiagnosisServiceConfig extends DiagnosisServiceOptions {
   counters?: Counters;
   /** Costs, lead times and downtime windows weighed in each decision (economics.ts; defaults explained there). */
   economics?: EconomicsConfig;
+  /**
+   * The sites' boundary on the cloud side (src/sovereignty): when set, escalations must arrive
+   * sealed and are opened under the plant's grant before diagnosis; plain ones are refused.
+   */
+  inboundGuard?: InboundGuard;
+  /** Audit log for committed decisions (actor `cloud:<workerId>`, action `decision.commit`). */
+  audit?: AuditSink;
 }
 
 /** Counter names of the service (all under `cloud.`). */
@@ -70,6 +79,11 @@ export const CLOUD_COUNTERS = [
   'cloud.intake.duplicate',
   'cloud.intake.busy',
   'cloud.intake.failed',
+  'cloud.intake.unsealed',
+  'cloud.intake.revoked',
+  'cloud.intake.residency',
+  'cloud.intake.refused',
+  'cloud.intake.unavailable',
   'cloud.status.received',
   'cloud.status.invalid',
 ] as const;
@@ -128,21 +142,37 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
     emit({ type: 'status', machine });
   };
 
-  const sendAck = async (esc: Escalation, outcome: EscalationAck['outcome'], detail?: string): Promise<void> => {
-    const ack: EscalationAck = { v: 1, escalationId: esc.id, site: esc.site, outcome, ...(detail ? { detail } : {}) };
-    await queue.publish(subjects.ack(esc.site), encodeJson(ack));
+  const publishAck = async (a: Pick<EscalationAck, 'escalationId' | 'site' | 'outcome' | 'detail'>): Promise<void> => {
+    const ack: EscalationAck = { v: 1, escalationId: a.escalationId, site: a.site, outcome: a.outcome, ...(a.detail ? { detail: a.detail.slice(0, 500) } : {}) };
+    await queue.publish(subjects.ack(a.site), encodeJson(ack));
   };
+  const sendAck = (esc: Escalation, outcome: EscalationAck['outcome'], detail?: string): Promise<void> =>
+    publishAck({ escalationId: esc.id, site: esc.site, outcome, detail });
 
-  async function handleEscalation(m: QueueMessage): Promise<QueueVerdict> {
+  /** The escalation in a message: opened under the guard when there is one, else read as plain JSON. */
+  async function readEscalation(m: QueueMessage): Promise<Unsealed> {
+    if (cfg.inboundGuard) {
+      return unsealEscalation(m, { guard: cfg.inboundGuard, counters, deadLetters, log, sendAck: publishAck });
+    }
     const decoded = decodeJson(Escalation, m.data);
     if (!decoded.ok) {
       // A poison message is acked after dead-lettering: redelivering it would only loop.
       counters.inc('cloud.intake.invalid');
       deadLetters.add('cloud.intake', decoded.reason, m.subject, m.data);
       log.warn({ subject: m.subject, reason: decoded.reason }, 'invalid escalation dead-lettered');
-      return 'ack';
+      return { ok: false, verdict: 'ack' };
     }
-    const esc = decoded.value;
+    return { ok: true, escalation: decoded.value, jurisdiction: null };
+  }
+
+  async function handleEscalation(m: QueueMessage): Promise<QueueVerdict> {
+    const read = await readEscalation(m);
+    if (!read.ok) {
+      // An unreachable key service: wait a little before the redelivery, so it is not hammered.
+      if (read.verdict === 'nak' && opts.busyRetryMs > 0) await sleep(opts.busyRetryMs);
+      return read.verdict;
+    }
+    const esc = read.escalation;
     if (!isSegment(esc.site)) {
       // The ack subject is built from the site: a site that is no subject segment cannot be answered.
       counters.inc('cloud.intake.invalid');
@@ -153,7 +183,7 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
     let claimed = false;
     try {
       const now = Date.now();
-      const { deliveryCount, receivedAtMs } = await recordEscalation(store, esc, now);
+      const { deliveryCount, receivedAtMs } = await recordEscalation(store, esc, now, read.jurisdiction);
       const known = view.incident(esc.id);
       if (deliveryCount === 1 || !known) {
         emitIncident('escalation', known ?? { escalation: esc, receivedAtMs, diagnosis: null, request: null, outcome: null, decidedAtMs: null });
@@ -182,6 +212,15 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
         counters.inc('cloud.intake.decided');
         emitIncident('decision', { ...pending, request, outcome, decidedAtMs });
         log.info({ incidentId: esc.id, faultType: diagnosis.faultType, confidence: diagnosis.confidence, priority: request.priority }, 'incident decided');
+        await cfg.audit
+          ?.append({
+            actor: `cloud:${workerId}`, action: 'decision.commit', object: `escalation:${esc.id}`, outcome: 'ok',
+            detail: { site: esc.site, jurisdiction: read.jurisdiction, faultType: diagnosis.faultType, priority: request.priority, workOrderId: outcome.workOrderId ?? null },
+          })
+          .catch((err: unknown) => {
+            counters.inc('cloud.audit_failed');
+            log.error({ err, incidentId: esc.id }, 'decision committed but its audit record failed');
+          });
         await sendAck(esc, 'decided');
       } else {
         // Committed by another worker whose lease had expired while we worked: the effect exists once.

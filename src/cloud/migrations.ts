@@ -97,4 +97,13 @@ CREATE TABLE IF NOT EXISTS incident_rul (
 ALTER TABLE diagnoses ADD COLUMN IF NOT EXISTS details jsonb;
 `,
   },
+  {
+    version: 3,
+    name: 'residency tag of escalations',
+    sql: `
+-- The jurisdiction an escalation arrived with (its sealed envelope's tag, e.g. DE or EU), so every
+-- stored record says where it belongs; NULL for escalations received unsealed (no guard).
+ALTER TABLE escalations ADD COLUMN IF NOT EXISTS jurisdiction text;
+`,
+  },
 ];

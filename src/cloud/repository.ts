@@ -18,14 +18,17 @@ export interface StoredDecision {
   decidedAtMs: number;
 }
 
-/** Stores an escalation once (first receipt wins) and counts every copy; returns the copy count. */
-export async function recordEscalation(db: SqlExecutor, esc: Escalation, nowMs: number): Promise<{ deliveryCount: number; receivedAtMs: number }> {
+/**
+ * Stores an escalation once (first receipt wins) and counts every copy; returns the copy count.
+ * `jurisdiction` is the residency tag the escalation arrived with (its sealed envelope's), null for plain ones.
+ */
+export async function recordEscalation(db: SqlExecutor, esc: Escalation, nowMs: number, jurisdiction: string | null = null): Promise<{ deliveryCount: number; receivedAtMs: number }> {
   const { rows } = await db.query<{ delivery_count: number; received_at_ms: number }>(
-    `INSERT INTO escalations (id, site, machine, received_at_ms, payload, delivery_count)
-     VALUES ($1, $2, $3, $4, $5::text::jsonb, 1)
+    `INSERT INTO escalations (id, site, machine, received_at_ms, payload, delivery_count, jurisdiction)
+     VALUES ($1, $2, $3, $4, $5::text::jsonb, 1, $6)
      ON CONFLICT (id) DO UPDATE SET delivery_count = escalations.delivery_count + 1
      RETURNING delivery_count, received_at_ms`,
-    [esc.id, esc.site, esc.machine, nowMs, JSON.stringify(esc)],
+    [esc.id, esc.site, esc.machine, nowMs, JSON.stringify(esc), jurisdiction],
   );
   const r = rows[0];
   return { deliveryCount: Number(r?.delivery_count ?? 1), receivedAtMs: Number(r?.received_at_ms ?? nowMs) };

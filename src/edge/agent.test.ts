@@ -10,6 +10,7 @@ import {
 import { createMemoryBroker, createMemoryQueue, createMemoryTransport } from '../transport/index.ts';
 import { createEdgeAgent, type EdgeAgent } from './agent.ts';
 import { createOutbox } from './outbox/outbox.ts';
+import { accept, createOutboundGuard, DEFAULT_POLICY, type AuditEntry, type Destination, type OutboundGuard } from '../sovereignty/index.ts';
 import { add, bearingImpacts, gaussian, rng, testBirth, tone, windowOf } from './features/synthetic.test-support.ts';
 
 const N = 4096;
@@ -45,11 +46,16 @@ interface Rig {
   commands: MachineCommand[];
   alarms: AlarmEvent[];
   escalations: Escalation[];
+  /** With a guard: what arrived on the link, parsed (sealed envelopes). */
+  sealed: Record<string, unknown>[];
   dataDir: string;
   send(i: number, faulty: boolean): Promise<void>;
 }
 
-async function rig(t: { after(fn: () => Promise<void>): void }, opts: { dataDir?: string; linkDown?: boolean; resendAfterMs?: number } = {}): Promise<Rig> {
+async function rig(
+  t: { after(fn: () => Promise<void>): void },
+  opts: { dataDir?: string; linkDown?: boolean; resendAfterMs?: number; guard?: OutboundGuard; destination?: Destination } = {},
+): Promise<Rig> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'pdm-edge-')));
   if (!opts.dataDir) t.after(() => rm(dataDir, { recursive: true, force: true }));
   const broker = createMemoryBroker();
@@ -65,6 +71,7 @@ async function rig(t: { after(fn: () => Promise<void>): void }, opts: { dataDir?
   const commands: MachineCommand[] = [];
   const alarms: AlarmEvent[] = [];
   const escalations: Escalation[] = [];
+  const sealed: Record<string, unknown>[] = [];
   await plant.subscribe(machineTopic(addr, 'command'), (_t, p) => {
     const r = decodeJson(MachineCommand, p);
     if (r.ok) commands.push(r.value);
@@ -74,13 +81,17 @@ async function rig(t: { after(fn: () => Promise<void>): void }, opts: { dataDir?
     if (r.ok) alarms.push(r.value);
   });
   await queue.consume(subjects.escalation(addr.site), 'test-cloud', async (m) => {
+    if (opts.guard) {
+      sealed.push(JSON.parse(Buffer.from(m.data).toString('utf8')) as Record<string, unknown>);
+      return 'ack';
+    }
     const r = decodeJson(Escalation, m.data);
     assert.ok(r.ok, r.ok ? '' : r.reason);
     escalations.push(r.value);
     return 'ack';
   });
   await plant.publish(machineTopic(addr, 'birth'), encodeJson(testBirth), { retain: true });
-  const agent = await createEdgeAgent({ site: addr.site, transport: createMemoryTransport(broker), link, dataDir, resendAfterMs: opts.resendAfterMs ?? 40, statusEveryWindows: 10, calibration: { minScores: 8 } });
+  const agent = await createEdgeAgent({ site: addr.site, transport: createMemoryTransport(broker), link, dataDir, resendAfterMs: opts.resendAfterMs ?? 40, statusEveryWindows: 10, calibration: { minScores: 8 }, guard: opts.guard, destination: opts.destination });
   t.after(async () => {
     await agent.close();
     await queue.close();
@@ -88,7 +99,7 @@ async function rig(t: { after(fn: () => Promise<void>): void }, opts: { dataDir?
   await waitUntil(() => agent.counters.get('edge.births') === 1, 'the birth');
   let sent = 0;
   return {
-    agent, plant, queue, linkDown, commands, alarms, escalations, dataDir,
+    agent, plant, queue, linkDown, commands, alarms, escalations, sealed, dataDir,
     async send(i, faulty) {
       const w = pumpWindow(i, faulty);
       // Alternate the two wire encodings; both must work.
@@ -247,4 +258,54 @@ test('agent - a malformed ack is dead-lettered, not redelivered forever', async 
   await r.queue.publish(subjects.ack(addr.site), encodeJson({ v: 1, nope: true }));
   await waitUntil(() => r.agent.counters.get('deadletter.edge.ack') === 1, 'dead-lettered ack');
   assert.equal(r.queue.counters.get('queue.redelivered'), 0);
+});
+
+/** The site's guard with a stand-in key service (a fixed wrapped key) and an in-memory audit sink. */
+function testGuard() {
+  const audit: AuditEntry[] = [];
+  const keys = { wrap: async () => accept({ keyId: `kek:${addr.site}`, kekVersion: 1, wrappedKey: Buffer.alloc(60, 7).toString('base64') }) };
+  const guard = createOutboundGuard({ policy: DEFAULT_POLICY, keys, site: addr.site, jurisdiction: 'DE', audit: { append: async (e) => void audit.push(e) } });
+  return { guard, audit };
+}
+
+test('agent - with a guard the escalation leaves only sealed, under its id, and the ack by that id empties the outbox', async (t) => {
+  const { guard, audit } = testGuard();
+  const r = await rig(t, { resendAfterMs: 60, guard, destination: { name: 'cloud-diagnosis', jurisdiction: 'DE' } });
+  for (let i = 0; i < 40; i++) await r.send(i, false);
+  for (let i = 40; i < 70; i++) await r.send(i, true);
+  await waitUntil(() => r.sealed.length >= 1 && r.commands.length >= 1, 'a sealed escalation');
+  const env = r.sealed[0]!;
+  assert.equal(env['kind'], 'edge-pdm.sealed');
+  assert.equal(env['site'], addr.site);
+  assert.equal(env['jurisdiction'], 'DE');
+  assert.equal(env['escalationId'], r.commands[0]!.incidentId, 'the id beside the envelope is the incident id');
+  assert.equal(Escalation.safeParse(env).success, false);
+  assert.ok(!JSON.stringify(env).includes('evidence'), 'nothing of the evidence in clear');
+  assert.ok(audit.some((e) => e.action === 'transfer.seal' && e.object === `escalation:${env['escalationId']}`));
+  // Resends carry the same envelope (the outbox holds it, not the plain escalation).
+  await waitUntil(() => r.sealed.length >= 2, 'a resend');
+  assert.deepEqual(r.sealed[1], env);
+  await r.queue.publish(subjects.ack(addr.site), encodeJson({ v: 1, escalationId: env['escalationId'], site: addr.site, outcome: 'decided' }));
+  await waitUntil(() => r.agent.stats().acked === 1, 'the ack');
+  const s = r.agent.stats();
+  assert.equal(s.pendingOutbox, 0);
+  assert.equal(s.linkMessagesOut, r.sealed.length + r.agent.counters.get('edge.status_sent'));
+  assert.ok(s.linkBytesOut > r.sealed.length * 500, `bytes out ${s.linkBytesOut}`);
+});
+
+test('agent - an escalation the policy blocks is counted, audited, and never stored or sent', async (t) => {
+  const { guard, audit } = testGuard();
+  // No rule of the default policy lets anything go to a cloud in the US.
+  const r = await rig(t, { resendAfterMs: 30, guard, destination: { name: 'cloud-diagnosis', jurisdiction: 'US' } });
+  for (let i = 0; i < 40; i++) await r.send(i, false);
+  for (let i = 40; i < 70; i++) await r.send(i, true);
+  await waitUntil(() => r.agent.counters.get('edge.escalation_blocked') === 1, 'the block');
+  assert.equal(r.commands.length, 1, 'the local action stands');
+  const s = r.agent.stats();
+  assert.equal(s.escalationsBlocked, 1);
+  assert.equal(s.escalations, 0);
+  assert.equal(s.pendingOutbox, 0);
+  await new Promise((res) => setTimeout(res, 100));
+  assert.equal(r.sealed.length, 0, 'nothing on the link');
+  assert.ok(audit.some((e) => e.action === 'transfer.blocked' && e.outcome === 'refused'));
 });

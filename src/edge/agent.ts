@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import {
-  AlarmEvent, Counters, DataQualityEvent, DeadLetterQueue, decodeJson, decodeWindow, encodeJson, Escalation, EscalationAck, incidentId,
+  AlarmEvent, ConfigError, Counters, DataQualityEvent, DeadLetterQueue, decodeJson, decodeWindow, encodeJson, Escalation, EscalationAck, incidentId,
   MachineBirth, machineTopic, OutboxFullError, parseMachineTopic, siteFilter, silentLogger, subjects,
   type Logger, type MachineCommand, type MachineStatus, type TelemetryWindow, type Transport, type WorkQueue,
 } from '../core/index.ts';
@@ -14,6 +14,8 @@ import { recordingEvidence } from './features/recording-evidence.ts';
 import { createMachineMonitor, MonitorConfig, type MachineMonitor, type Observation } from './machine-monitor.ts';
 import type { AlarmTransition } from './alarm.ts';
 import type { QualityTransition } from './quality/checker.ts';
+import type { Destination, OutboundGuard } from '../sovereignty/index.ts';
+import { createSealedOutbound } from './sealed-outbound.ts';
 
 export const EdgeAgentConfig = MonitorConfig.extend({
   site: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
@@ -28,6 +30,13 @@ export type EdgeAgentOptions = z.input<typeof EdgeAgentConfig> & {
   link: WorkQueue;
   logger?: Logger;
   counters?: Counters;
+  /**
+   * The site's boundary (src/sovereignty): when set, every escalation passes the data policy and is
+   * sealed with the site's key before the outbox; the outbox then holds and sends only the envelope.
+   */
+  guard?: OutboundGuard;
+  /** Where escalations go, as the policy sees it (required with `guard`), e.g. { name: 'cloud-diagnosis', jurisdiction: 'DE' }. */
+  destination?: Destination;
 };
 
 export type EdgeAgentEvent =
@@ -51,6 +60,11 @@ export interface EdgeAgentStats {
   /** Windows of stopped machines (neither learned nor scored). */
   stoppedWindows: number;
   escalations: number;
+  /** Escalations the site's policy kept on site (never stored, never sent). */
+  escalationsBlocked: number;
+  /** Bytes and messages handed to the cloud link (escalations with resends, and statuses). */
+  linkBytesOut: number;
+  linkMessagesOut: number;
   acked: number;
   resent: number;
   pendingOutbox: number;
@@ -117,7 +131,9 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
   const machines = new Map<string, MachineEntry>();
   const listeners = new Set<(e: EdgeAgentEvent) => void>();
   const latencies: number[] = [];
-  const n = { windows: 0, alarms: 0, reopened: 0, cleared: 0, qualityRaised: 0, qualityCleared: 0, stoppedWindows: 0, escalations: 0, acked: 0, resent: 0, commands: 0, deadLetters: 0 };
+  const n = { windows: 0, alarms: 0, reopened: 0, cleared: 0, qualityRaised: 0, qualityCleared: 0, stoppedWindows: 0, escalations: 0, escalationsBlocked: 0, linkBytesOut: 0, linkMessagesOut: 0, acked: 0, resent: 0, commands: 0, deadLetters: 0 };
+  if (options.guard && !options.destination) throw new ConfigError('edge agent: a guard needs a destination ({ name, jurisdiction }) for its policy');
+  const outbound = createSealedOutbound({ guard: options.guard, destination: options.destination, counters, log });
   const inflight = new Set<Promise<void>>();
   let closed = false;
 
@@ -250,7 +266,12 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
       log.error({ incidentId: id, issues: valid.error.issues.slice(0, 3) }, 'escalation failed its own schema; not sent');
       return;
     }
-    const bytes = encodeJson(escalation);
+    const out = await outbound(escalation);
+    if (!out.ok) {
+      if (out.blocked) n.escalationsBlocked++;
+      return;
+    }
+    const { bytes } = out;
     let stored: 'stored' | 'duplicate';
     try {
       stored = await outbox.put(id, bytes);
@@ -273,11 +294,21 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
     emit({ type: 'alarm', alarm });
   }
 
+  /** Counts what left over the link (for the sovereignty view: bytes per machine-hour). */
+  const countOut = (kind: 'escalation' | 'status', bytes: Uint8Array) => {
+    n.linkBytesOut += bytes.byteLength;
+    n.linkMessagesOut++;
+    counters.inc('edge.link.bytes_out', bytes.byteLength);
+    counters.inc(`edge.link.bytes_out.${kind}`, bytes.byteLength);
+    counters.inc('edge.link.messages_out');
+  };
+
   /** One attempt to hand an escalation to the link; failures leave it in the outbox for the timer. */
   async function send(id: string, bytes: Uint8Array): Promise<boolean> {
     outbox.markAttempt(id, Date.now());
     try {
       await link.publish(subjects.escalation(site), bytes);
+      countOut('escalation', bytes);
       return true;
     } catch (err) {
       counters.inc('edge.link_publish_failed');
@@ -308,7 +339,9 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
       // The core enum has no 'stopped' yet: a stopped machine with no open incident reports 'normal'.
       state: obs.state, score: obs.score, windows: m.monitor.windows };
     try {
-      await link.publish(subjects.status(site), encodeJson(status));
+      const bytes = encodeJson(status);
+      await link.publish(subjects.status(site), bytes);
+      countOut('status', bytes);
       counters.inc('edge.status_sent');
     } catch {
       counters.inc('edge.status_failed'); // status is periodic and superseded by the next: count, do not retry
