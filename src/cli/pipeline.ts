@@ -15,6 +15,7 @@ import { createEnterpriseHttpClient } from '../transport/index.ts';
 import { migrate } from '../store/index.ts';
 import type { Env } from './env.ts';
 import { openLink, openMqtt, openSqlStore, Resources, siteBrokerUrl } from './wiring.ts';
+import { createDemoSovereignty, type DemoSovereignty } from './sovereignty.ts';
 
 export interface PipelineOptions {
   machines: number;
@@ -64,6 +65,8 @@ export interface Pipeline {
   floor: PlantFloor;
   /** Incidents whose repair the technician confirmed, with the fault found (the library learns from them). */
   confirmed: Map<string, FaultType>;
+  /** Key service, grants, guards and audit log of the run (revoke a site's grant here). */
+  sovereignty: DemoSovereignty;
   startMs: number;
   /** Publishes the simulation until its duration ends or `signal` aborts, then waits for the pipeline to settle. */
   run(opts?: { signal?: AbortSignal; onProgress?: (p: { nowMs: number; windows: number }) => void; settleMs?: number }): Promise<{ windows: number; wallMs: number }>;
@@ -112,16 +115,21 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
       { startMs, horizonMs: horizonMs + 7 * 24 * HOUR_MS },
     );
 
+    // Sovereignty, on by default: each site's policy and key seal what leaves it; the cloud opens it
+    // under the site's grant; every transfer, unwrap and decision goes into one audit log.
+    const sov = await createDemoSovereignty({ store, sites: new Set(sim.births.map((b) => b.site)), jurisdiction: 'DE', logger: logger.child({ part: 'sovereignty' }) });
+    res.add('sovereignty', sov, () => sov.close());
+
     // Cloud: diagnosis workers on the cloud link, its own store.
     const { queue } = await openLink(pipeEnv, res, logger);
     await migrate(store, cloudMigrations, { table: CLOUD_MIGRATIONS_TABLE });
-    const cloud = await createDiagnosisService({ store, queue, enterprise, logger: logger.child({ part: 'cloud' }), counters });
+    const cloud = await createDiagnosisService({ store, queue, enterprise, logger: logger.child({ part: 'cloud' }), counters, inboundGuard: sov.inboundGuard, audit: sov.audit });
     res.add('cloud', cloud, () => cloud.close());
     let dashboardUrl: string | null = null;
     if (opts.dashboardPort !== undefined) {
       const start = (port: number) =>
         startDashboard({
-          host: '127.0.0.1', port, source: cloud, logger: logger.child({ part: 'dashboard' }),
+          host: '127.0.0.1', port, source: cloud, logger: logger.child({ part: 'dashboard' }), sovereignty: sov.dashboardSource,
           // The dashboard reads the ERP/MES server-side with a viewer token; the browser never sees it.
           enterprise: { baseUrl: ent.url, token: ent.tokenFor('viewer') },
         });
@@ -147,7 +155,10 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
         dataDir: join(opts.workDir, 'edge', site),
         logger: logger.child({ part: 'edge', site }),
         counters,
+        guard: sov.guardFor(site),
+        destination: sov.destination,
       });
+      sov.attachEdge(site, agent);
       edges.set(site, res.add(`edge ${site}`, agent, () => agent.close()));
     }
     const simMqtt = await openMqtt(broker.url, `sim-${process.pid}`, res, logger);
@@ -173,7 +184,7 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
     const floor = createPlantFloor({ sim, api: floorApi, logger: logger.child({ part: 'plant-floor' }) });
 
     return {
-      plant, sim, faults, edges, cloud, enterprise, enterpriseUrl: ent.url, dashboardUrl, counters, floor, confirmed, startMs,
+      plant, sim, faults, edges, cloud, enterprise, enterpriseUrl: ent.url, dashboardUrl, counters, floor, confirmed, sovereignty: sov, startMs,
       async run(runOpts = {}) {
         const t0 = performance.now();
         const r = await runPublisher({
