@@ -1,6 +1,7 @@
 // The whole pipeline in one process on embedded parts (aedes, in-process queue, PGlite):
-// one injected bearing fault must end as exactly one notification and one purchase order
-// for the right part, and the healthy machines must stay quiet.
+// one injected bearing fault must end as exactly one notification, one reservation of the right
+// part (bearings sit on the MRO shelf), one work order that completes and repairs the machine
+// before it fails, and the healthy machines must stay quiet.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { readEnv } from '../../src/cli/env.ts';
 
 const HOUR = 3_600_000;
 
-test('e2e embedded - one bearing fault ends as one notification and one purchase order for the right part', { timeout: 240_000 }, async () => {
+test('e2e embedded - one bearing fault ends as one notification, the right part reserved, and a completed repair before failure', { timeout: 240_000 }, async () => {
   const startMs = Date.UTC(2026, 0, 5, 6, 0);
   const pipeline = await startPipeline(
     {
@@ -31,9 +32,16 @@ test('e2e embedded - one bearing fault ends as one notification and one purchase
     const detail = JSON.stringify({ s, incidents: incidents.map((i) => [i.escalation.machine, i.diagnosis?.faultType, i.diagnosis?.explanation]) });
     assert.equal(s.faultsInjected, 1);
     assert.equal(s.notifications, 1, detail);
-    assert.equal(s.purchaseOrders, 1, detail);
-    assert.equal(s.rightPartOrders, 1, detail);
     assert.equal(s.workOrders, 1, detail);
+    const record = await pipeline.enterprise.getIncident(incidents[0]!.escalation.id);
+    assert.deepEqual(record?.reservations.map((r) => r['materialId']), ['MAT-BRG-6205-2RS'], 'the pump\'s drive-end bearing, from the BOM');
+    assert.equal(record?.workOrder?.['status'], 'completed', JSON.stringify(record?.workOrder));
+    // The loop closes: the window ran, the machine was repaired before it failed, the finding went back to the cloud.
+    assert.equal(s.workOrdersCompleted, 1, detail);
+    assert.equal(s.breakdowns, 0, detail);
+    assert.equal(s.confirmedCases, 1, detail);
+    const truth = pipeline.sim.groundTruth().find((t) => t.kind === 'machine' && t.machine === 'pump-001');
+    assert.ok(truth?.repairedAtMs !== null && truth!.repairedAtMs! < truth!.failureMs, `repaired at ${truth?.repairedAtMs}, failure at ${truth?.failureMs}`);
     assert.equal(incidents[0]?.escalation.machine, 'pump-001');
     assert.equal(incidents[0]?.diagnosis?.faultType, 'bearing-outer-race');
     assert.equal(s.pendingOutbox, 0, 'every escalation acked after the decision');
