@@ -7,8 +7,9 @@ import { diagnose } from './diagnose.ts';
 import { policy } from './policy.ts';
 import { audit } from './audit.ts';
 import { keys } from './keys.ts';
+import { evaluate } from './eval.ts';
 
-export const COMMANDS: Record<string, Command> = { demo, sim, edge, cloud, enterprise, detect, replay, diagnose, policy, audit, keys };
+export const COMMANDS: Record<string, Command> = { demo, sim, edge, cloud, enterprise, detect, replay, diagnose, eval: evaluate, policy, audit, keys };
 
 /** The top-level help text. */
 export function usage(): string {

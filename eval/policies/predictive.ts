@@ -1,0 +1,99 @@
+// The predictive policy: the whole pipeline (simulator → MQTT → edge → cloud → enterprise, plant
+// floor closing the loop) on the setup's plant, seed and fault plan, as fast as the CPU allows.
+// What the edge says (alarms, data-quality events, machine status) is recorded for scoring.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataQualityEvent, Logger } from '../../src/core/index.ts';
+import type { Env } from '../../src/cli/env.ts';
+import { startPipeline } from '../../src/cli/pipeline.ts';
+import { SensorFaultRates } from '../../src/simulator/index.ts';
+import type { EvalSetup } from '../setup.ts';
+import { listAll, type AlarmRecord, type PolicyRun, type StatusPoint } from './run.ts';
+
+/** Why the pipeline cannot run this setup faithfully (empty when it can). */
+export function predictiveUnsupported(setup: EvalSetup): string[] {
+  const why: string[] = [];
+  if (!setup.defaultPlant) why.push('startPipeline builds defaultPlant only: a plant file needs a `plant` option');
+  const s = setup.scenario;
+  if (s.regimes && pipelineRegimes(setup) === null) why.push("startPipeline offers only 'continuous' or its demo 'shifts' regimes (needs a `plant` option)");
+  const rates = setup.plant.sensorFaults;
+  if (JSON.stringify(rates) !== JSON.stringify(SensorFaultRates.parse({ perMachinePerWeek: rates.perMachinePerWeek }))) why.push('startPipeline takes only a sensor-fault rate, not kinds or durations (needs a `sensorFaults` plan option)');
+  if (s.supplier.leadTimeFactor !== 1) why.push('startPipeline seeds the default catalogue only (needs an enterprise catalogue option)');
+  return why;
+}
+
+/** The pipeline's demo shift regime, as its `regimes: 'shifts'` option builds it (src/cli/pipeline.ts). */
+const PIPELINE_SHIFTS = { shiftStartHourUtc: 6, shiftEndHourUtc: 22, workdays: [0, 1, 2, 3, 4, 5, 6], speedSetpoints: [1, 0.85], setpointChangesPerShift: 2 };
+
+/** The pipeline regimes option that gives the scenario's regimes, or null when none does. */
+function pipelineRegimes(setup: EvalSetup): 'shifts' | 'continuous' | null {
+  if (!setup.scenario.regimes) return 'continuous';
+  return JSON.stringify(setup.plant.regimes) === JSON.stringify(PIPELINE_SHIFTS) ? 'shifts' : null;
+}
+
+/** Keys of what was injected, to check that the pipeline ran the same plan as the other policies. */
+function injectionKeys(items: { kind: string; machine: string; onsetMs: number }[]): string {
+  return items.map((t) => `${t.kind}:${t.machine}:${t.onsetMs}`).sort().join(',');
+}
+
+/** Runs the setup through the full pipeline; resolves after the run has settled. */
+export async function runPredictive(setup: EvalSetup, opts: { env: Env; logger: Logger; onProgress?: (fraction: number) => void; settleMs?: number }): Promise<PolicyRun> {
+  const t0 = performance.now();
+  const workDir = mkdtempSync(join(tmpdir(), 'edge-pdm-eval-'));
+  const d = setup.defaultPlant!;
+  const pipeline = await startPipeline(
+    {
+      machines: d.machines, sites: d.sites, seed: setup.seed, speed: Infinity, durationMs: setup.durationMs, faultPlan: setup.faults, startMs: setup.startMs,
+      workDir, inMemoryStores: true, regimes: pipelineRegimes(setup) ?? 'continuous', sensorFaultsPerMachineWeek: setup.plant.sensorFaults.perMachinePerWeek,
+    },
+    opts.env,
+    opts.logger,
+  );
+  try {
+    const alarms: AlarmRecord[] = [];
+    const quality: DataQualityEvent[] = [];
+    const status: Record<string, StatusPoint[]> = {};
+    // Status series only for machines with a planned fault: enough for the example plot, bounded in memory for big fleets.
+    const watched = new Set(setup.faults.map((f) => f.machine));
+    for (const edge of pipeline.edges.values()) {
+      edge.onEvent((e) => {
+        if (e.type === 'alarm' && e.alarm.state === 'raised') {
+          alarms.push({ incidentId: e.alarm.incidentId, machine: e.alarm.machine, atMs: e.alarm.ts, score: e.alarm.score, windowToAlarmMs: e.latency?.windowToAlarmMs ?? null });
+        } else if (e.type === 'quality' && e.event.state === 'raised') quality.push(e.event);
+        else if (e.type === 'status' && watched.has(e.status.machine)) {
+          (status[e.status.machine] ??= []).push({ ts: e.status.ts, score: e.status.score, features: e.status.features ?? {} });
+        }
+      });
+    }
+    const r = await pipeline.run({
+      settleMs: opts.settleMs,
+      onProgress: ({ nowMs }) => opts.onProgress?.(Math.min(1, (nowMs - setup.startMs) / setup.durationMs)),
+    });
+    const floor = pipeline.floor.stats();
+    const truth = pipeline.sim.groundTruth();
+    const expected = injectionKeys([...setup.faults.map((f) => ({ kind: 'machine', ...f })), ...setup.sensorFaults.map((f) => ({ kind: 'sensor', machine: f.machine, onsetMs: f.onsetMs }))]);
+    const notes = injectionKeys(truth) === expected ? [] : ['NOT COMPARABLE: the pipeline injected a different fault plan than the other policies'];
+    const ent = pipeline.enterprise;
+    return {
+      policy: 'predictive',
+      startMs: setup.startMs,
+      endMs: pipeline.sim.nowMs,
+      truth,
+      downtime: pipeline.sim.downtime(),
+      workOrders: await listAll((q) => ent.listWorkOrders(q)) as PolicyRun['workOrders'],
+      purchaseOrders: await listAll((q) => ent.listPurchaseOrders(q)) as PolicyRun['purchaseOrders'],
+      windows: r.windows,
+      wallMs: performance.now() - t0,
+      closedLoop: floor.syncs > 0 && floor.failedSyncs < floor.syncs,
+      notes,
+      alarms,
+      quality,
+      incidents: pipeline.cloud.incidents(),
+      status,
+    };
+  } finally {
+    await pipeline.close();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
