@@ -13,6 +13,8 @@ console.log('== simulator: 1,000-machine fleet ==');
 failed += node(['eval/bench/simulator.ts', '--machines', values.machines ?? '1000', '--hours', '1']) ? 1 : 0;
 console.log('\n== edge agent: features, detectors, latency, memory, 1,000 machines (JSON in artifacts/bench-edge.json) ==');
 failed += node(['eval/bench/edge.ts', '--machines', values.machines ?? '1000', '--json', 'artifacts/bench-edge.json']) ? 1 : 0;
+console.log('\n== edge models: ONNX autoencoder inference (onnxruntime-node) ==');
+failed += node(['eval/bench/onnx.ts']) ? 1 : 0;
 if (values.skab) {
   console.log('\n== edge detectors on SKAB (published protocol) ==');
   failed += node(['eval/skab/run.ts', '--data', values.skab]) ? 1 : 0;
