@@ -89,7 +89,12 @@ test('ground truth - published retained on truth/ whenever it changes, never und
     [`pump-001/flow/spike/${START_MS + HOUR_MS}`, null],
     [`fan-002/misalignment/${onsetMs}`, failureMs],
   ]);
-  assert.deepEqual(truthMsgs.map((m) => m.topic), ['truth/site-a/line-1/fan-002', 'truth/site-a/line-1/pump-001', 'truth/site-a/line-1/fan-002']);
+  // One retained topic per injection, so a machine with two faults keeps both records.
+  assert.deepEqual(truthMsgs.map((m) => m.topic), [
+    `truth/site-a/line-1/fan-002/fan-002_misalignment_${onsetMs}`,
+    `truth/site-a/line-1/pump-001/pump-001_flow_spike_${START_MS + HOUR_MS}`,
+    `truth/site-a/line-1/fan-002/fan-002_misalignment_${onsetMs}`,
+  ]);
   const pdm = t.sent.filter((m) => m.topic.startsWith('pdm/'));
   assert.ok(pdm.length > 0 && t.sent.every((m) => m.topic.startsWith('pdm/') || m.topic.startsWith('truth/')), 'only pdm/ and truth/ topics');
   const labelWords = /fault|onset|failure|truth|label|severity|repaired|detectable|misalignment|spike/i;
