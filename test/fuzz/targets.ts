@@ -6,6 +6,13 @@ import { stringify } from 'yaml';
 import { ConfigError, Escalation, TelemetryWindow, decodeJson, decodeWindow, encodeWindowBinary, type Result } from '../../src/core/index.ts';
 import { createSparkplugEncoder, decodeSparkplugWindow, loadPlantYaml } from '../../src/simulator/index.ts';
 import { parseCsv } from '../../src/edge/offline/csv.ts';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { loadPolicyYaml } from '../../src/sovereignty/index.ts';
+import { createWindower, planReplay, parseCsvLine } from '../../src/simulator/index.ts';
+import { buildEnterpriseApp, createEnterpriseService, enterpriseMigrations, ENTERPRISE_MIGRATIONS_TABLE, seedCatalogue } from '../../src/enterprise/index.ts';
+import { createPgliteStore, migrate } from '../../src/store/index.ts';
+import type { FastifyInstance } from 'fastify';
 
 export type Outcome = { ok: true } | { ok: false; reason: string };
 
@@ -17,6 +24,37 @@ export interface FuzzTarget {
 }
 
 const fromResult = (r: Result<unknown>): Outcome => (r.ok ? { ok: true } : { ok: false, reason: r.reason });
+
+/** Runs a loader that throws ConfigError on bad input; any other throw is a bug. */
+function configOutcome(load: () => unknown): Outcome {
+  try {
+    load();
+    return { ok: true };
+  } catch (e) {
+    if (e instanceof ConfigError) return { ok: false, reason: e.message };
+    throw e;
+  }
+}
+
+/** The shipped policy, mutated: fields dropped, values swapped for junk. */
+const SHIPPED_POLICY = parseYaml(readFileSync(new URL('../../examples/policy.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
+
+/** One enterprise API over an in-memory PGlite, shared by every REST case of a run. */
+let enterpriseApp: Promise<{ app: FastifyInstance; token: string }> | undefined;
+function restApp(): Promise<{ app: FastifyInstance; token: string }> {
+  enterpriseApp ??= (async () => {
+    const store = await createPgliteStore();
+    await migrate(store, enterpriseMigrations, { table: ENTERPRISE_MIGRATIONS_TABLE });
+    await seedCatalogue(store);
+    const token = 'fuzz-integration-token';
+    const service = createEnterpriseService({ store });
+    await service.registerPlant([{ machine: 'm1', site: 's1', line: 'l1', machineType: 'centrifugal-pump' }], { startMs: 0, horizonMs: 7 * 86_400_000 });
+    const app = buildEnterpriseApp(service, { store, tokens: [{ role: 'integration', token }] });
+    await app.ready();
+    return { app, token };
+  })();
+  return enterpriseApp;
+}
 
 /** A first word of a rejection reason, so reasons group into a small table. */
 export function reasonClass(reason: string): string {
@@ -117,6 +155,52 @@ export const TARGETS: FuzzTarget[] = [
     name: 'CSV (detect / diagnose input)',
     arbitrary: fc.oneof(fc.string({ maxLength: 300 }), fc.array(fc.array(fc.oneof(fc.string({ maxLength: 6 }), finite.map(String)), { maxLength: 4 }), { maxLength: 10 }).map((rows) => rows.map((r) => r.join(',')).join('\n'))),
     run: (s) => fromResult(parseCsv(s as string)),
+  },
+  {
+    name: 'policy YAML',
+    arbitrary: fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.constant(stringify(SHIPPED_POLICY)),
+      fc.tuple(fc.nat(), fc.oneof(fc.constant(null), fc.string(), fc.integer(), fc.constant([]), fc.constant({}))).map(([k, junk]) => {
+        const o = JSON.parse(JSON.stringify(SHIPPED_POLICY)) as Record<string, unknown>;
+        const keys = Object.keys(o);
+        o[keys[k % keys.length]!] = junk;
+        return stringify(o);
+      }),
+    ),
+    run: (text) => configOutcome(() => loadPolicyYaml(text as string)),
+  },
+  {
+    name: 'replay CSV',
+    arbitrary: fc.tuple(
+      fc.constantFrom('timestamp,value', 'timestamp,a,b', 'time,x', 'timestamp,vib'),
+      fc.array(fc.array(fc.oneof(fc.string({ maxLength: 8 }), finite.map(String), fc.integer({ min: 0, max: 2e12 }).map(String), fc.constant('2026-01-01T00:00:00Z')), { maxLength: 4 }), { maxLength: 20 }),
+    ),
+    run: (x) => {
+      const [header, rows] = x as [string, string[][]];
+      return configOutcome(() => {
+        const plan = planReplay(parseCsvLine(header), rows, { machine: 'fuzz-1' });
+        // Bad rows inside a good plan are skipped and counted, never thrown.
+        const w = createWindower(plan);
+        for (const r of rows) w.push(r.join(','));
+        w.flush();
+      });
+    },
+  },
+  {
+    name: 'REST body (maintenance request)',
+    arbitrary: mutatedJson(fc.record({
+      v: fc.constant(1), incidentId: fc.string({ minLength: 1, maxLength: 30 }), site: fc.oneof(fc.constant('s1'), segment), line: fc.oneof(fc.constant('l1'), segment), machine: fc.oneof(fc.constant('m1'), segment),
+      machineType: fc.constantFrom('centrifugal-pump', 'fan', 'lathe'), faultType: fc.constantFrom('imbalance', 'bearing-outer-race', 'unknown', 'gremlins'),
+      component: fc.constantFrom(null, 'drive-end-bearing', 'flux-capacitor'), priority: fc.constantFrom('low', 'urgent', 'whenever'),
+      dueBy: fc.nat(), detectedAt: fc.nat(), explanation: fc.string({ maxLength: 40 }),
+    })),
+    run: async (body) => {
+      const { app, token } = await restApp();
+      const r = await app.inject({ method: 'POST', url: '/api/v1/maintenance-requests', payload: body as string, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
+      if (r.statusCode >= 500) throw new Error(`REST body gave ${r.statusCode}: ${r.body.slice(0, 200)}`);
+      return r.statusCode < 300 ? { ok: true } : { ok: false, reason: `${r.statusCode} ${r.body.slice(0, 120)}` };
+    },
   },
   {
     name: 'plant YAML',
