@@ -37,9 +37,9 @@ test('e2e dashboard - the page shows the machines, then an incident and its orde
     for (const m of ['pump-001', 'motor-002', 'fan-003']) {
       await page.getByRole('cell', { name: m, exact: true }).first().waitFor({ timeout: 60_000 });
     }
-    // The incident and its purchase order arrive live, without a reload.
+    // The incident and its work order arrive live, without a reload (the bearing is on the shelf: reserved, not bought).
     await page.getByText('bearing-outer-race').first().waitFor({ timeout: 120_000 });
-    await page.getByText(/PO-\d+/).first().waitFor({ timeout: 60_000 });
+    await page.getByText(/WO-\d+/).first().waitFor({ timeout: 60_000 });
     await running;
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-pipeline-fleet.png') });
@@ -48,7 +48,8 @@ test('e2e dashboard - the page shows the machines, then an incident and its orde
     await page.locator('#timeline-table').waitFor();
     const body = await page.locator('main').innerText();
     assert.match(body, /Outer race: envelope peak at 3\.\d+x shaft speed/);
-    assert.match(body, /MAT-BRG-6205/, 'the pump\'s bearing was ordered');
+    assert.match(body, /MAT-BRG-6205/, 'the pump\'s bearing is the part');
+    assert.match(body, /WO-\d+/, 'the work order is on the timeline');
     assert.deepEqual(errors, [], 'no script errors or failed requests');
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-pipeline-incident.png'), fullPage: true });
   } finally {

@@ -90,7 +90,9 @@ export function reconcile(fault: string, raised: Raised[], notStored: Set<string
   const dup = new Set<string>();
   for (const m of [l.diagnoses, l.decisions]) for (const [id, n] of m) if (n > 1) dup.add(id);
   for (const m of [l.notifications, l.purchaseOrders, l.workOrders]) for (const [id, n] of m) if (n > 1) dup.add(id);
-  const orphans = [...new Set([...l.notifications.keys(), ...l.purchaseOrders.keys(), ...l.workOrders.keys()])].filter((id) => !accepted.has(id));
+  // Emergency orders the MES raises for a breakdown the plant floor reported (incident
+  // `breakdown:<event id>`) belong to no escalation; everything else must trace to one.
+  const orphans = [...new Set([...l.notifications.keys(), ...l.purchaseOrders.keys(), ...l.workOrders.keys()])].filter((id) => !accepted.has(id) && !id.startsWith('breakdown:'));
   const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
   return {
     fault,

@@ -103,6 +103,8 @@ export function timelineSteps(incident, record) {
   const wo = rec.workOrder || null;
   const steps = [];
   steps.push({ key: 'alarm', label: 'Alarm at the edge', simMs: num(e.openedAt), wallMs: null, detail: e.severity + ' alarm, score ' + (num(e.score) ?? 0).toFixed(2) });
+  // The agent publishes its local command in the same breath as the alarm (src/edge/agent.ts raise()).
+  steps.push({ key: 'action', label: 'Local action at the edge', simMs: num(e.openedAt), wallMs: null, detail: 'reduce-load command published to the machine' });
   steps.push({ key: 'sent', label: 'Escalation sent', simMs: null, wallMs: num(e.sentAtMs), detail: 'evidence put in the outbox for the cloud' });
   steps.push({ key: 'received', label: 'Escalation received', simMs: null, wallMs: num(incident.receivedAtMs), detail: 'cloud intake' });
   if (d) {
@@ -129,6 +131,10 @@ export function timelineSteps(incident, record) {
     }
   } else if (o) {
     steps.push({ key: 'purchase-order', label: 'Purchase order', simMs: null, wallMs: null, detail: o.purchaseOrderId ? o.purchaseOrderId + ' (' + (o.materialId || 'material ?') + ')' : 'none: part from stock or inspection only', history: [], id: o.purchaseOrderId });
+  }
+  const reservations = Array.isArray(rec.reservations) ? rec.reservations : [];
+  for (const r of reservations) {
+    steps.push({ key: 'reservation', label: 'Part reserved', simMs: num(r.createdAtMs), wallMs: null, detail: (r.materialId || 'material ?') + ' × ' + (r.quantity ?? 1) + ' at ' + (r.storageLocation || 'store') + ' · ' + (r.status || '?') + (r.purchaseOrderId ? ' (awaiting ' + r.purchaseOrderId + ')' : ' (from stock)'), id: r.id });
   }
   if (wo) {
     const detail = wo.id + ' · status ' + (wo.status || '?') + ' · window ' + fmtTime(wo.plannedStartMs) + ' → ' + fmtTime(wo.plannedEndMs) +

@@ -51,7 +51,7 @@ test('dashboard lib - durations read as people say them', () => {
 test('dashboard lib - the timeline orders the steps and measures latency on each clock', () => {
   const m = fleetMachine(0);
   const esc = timelineSteps(fullIncident(m, 'escalation'), null);
-  assert.deepEqual(esc.map((s) => s.key), ['alarm', 'sent', 'received', 'diagnosis', 'decision']);
+  assert.deepEqual(esc.map((s) => s.key), ['alarm', 'action', 'sent', 'received', 'diagnosis', 'decision']);
   assert.equal(esc.find((s) => s.key === 'received')!.wallLatencyMs, 140);
   assert.ok(esc.find((s) => s.key === 'diagnosis')!.pending);
 
@@ -59,7 +59,7 @@ test('dashboard lib - the timeline orders the steps and measures latency on each
   const po = { id: 'PO-1', materialId: 'MAT-BRG-6205', status: 'shipped', orderedAtMs: i.escalation.openedAt + 60_000, confirmedAtMs: i.escalation.openedAt + 2 * 3_600_000, shippedAtMs: i.escalation.openedAt + 20 * 3_600_000, receivedAtMs: null };
   const wo = { id: 'WO-1', status: 'completed', createdAtMs: i.escalation.openedAt + 60_000, plannedStartMs: i.escalation.openedAt + 40 * 3_600_000, plannedEndMs: i.escalation.openedAt + 44 * 3_600_000, actualStartMs: i.escalation.openedAt + 40 * 3_600_000, actualEndMs: i.escalation.openedAt + 43 * 3_600_000, downtimeMs: 3 * 3_600_000, plannedCostCents: 10_000, actualCostCents: 9_000 };
   const steps = timelineSteps(i, { notification: { id: 'N-1', createdAtMs: i.escalation.openedAt + 60_000 }, purchaseOrders: [po], workOrder: wo });
-  assert.deepEqual(steps.map((s) => s.key), ['alarm', 'sent', 'received', 'diagnosis', 'decision', 'notification', 'purchase-order', 'work-order', 'window', 'repair']);
+  assert.deepEqual(steps.map((s) => s.key), ['alarm', 'action', 'sent', 'received', 'diagnosis', 'decision', 'notification', 'purchase-order', 'work-order', 'window', 'repair']);
   assert.equal(steps.find((s) => s.key === 'decision')!.wallLatencyMs, 250);
   assert.equal(steps.find((s) => s.key === 'notification')!.simLatencyMs, 60_000);
   assert.deepEqual(steps.find((s) => s.key === 'purchase-order')!.history!.map((h) => h.status), ['created', 'confirmed', 'shipped']);
