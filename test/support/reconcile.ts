@@ -46,7 +46,8 @@ export async function readLedger(databaseUrl: string): Promise<Ledger> {
       diagnoses: await countBy(c, 'SELECT escalation_id AS id, count(*) AS n FROM diagnoses GROUP BY 1'),
       decisions: await countBy(c, 'SELECT escalation_id AS id, count(*) AS n FROM decisions GROUP BY 1'),
       notifications: await countBy(c, 'SELECT incident_id AS id, count(*) AS n FROM notifications GROUP BY 1'),
-      purchaseOrders: await countBy(c, 'SELECT incident_id AS id, count(*) AS n FROM purchase_orders GROUP BY 1'),
+      // Replenishment orders (stock below its reorder point) carry no incident: they are not effects of an escalation.
+      purchaseOrders: await countBy(c, 'SELECT incident_id AS id, count(*) AS n FROM purchase_orders WHERE incident_id IS NOT NULL GROUP BY 1'),
       workOrders: await countBy(c, 'SELECT incident_id AS id, count(*) AS n FROM work_orders GROUP BY 1'),
     };
   } finally {
