@@ -11,3 +11,4 @@ export * from './codec.ts';
 export * from './ports.ts';
 export * from './ids.ts';
 export * from './duration.ts';
+export * from './prng.ts';

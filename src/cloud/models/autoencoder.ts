@@ -5,6 +5,7 @@
 // MLSDA 2014). Deterministic for a seed: same rows and seed, same weights.
 import { z } from 'zod';
 import { fitRobustScaling, standardize, type RobustScaling } from './robust-scaling.ts';
+import { mulberry32 } from '../../core/prng.ts';
 
 /** One dense layer: y = act(W x + b), W stored row-major as [out][in] (ONNX Gemm with transB = 1). */
 export interface DenseLayer {
@@ -44,17 +45,6 @@ export interface TrainReport {
   validationScores: number[];
 }
 
-/** Seeded PRNG (mulberry32): uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(xs: T[], rnd: () => number): T[] {
   for (let i = xs.length - 1; i > 0; i--) {
@@ -100,7 +90,7 @@ export function trainAutoencoder(rows: readonly (readonly number[])[], config: T
   if (rows.length < 10) throw new RangeError(`trainAutoencoder: need at least 10 rows, got ${rows.length}`);
   const d = rows[0]!.length;
   if (rows.some((r) => r.length !== d || r.some((v) => !Number.isFinite(v)))) throw new RangeError('trainAutoencoder: rows must be finite and of equal length');
-  const rnd = prng(cfg.seed);
+  const rnd = mulberry32(cfg.seed);
   const scaling = fitRobustScaling(rows);
   const zRows = rows.map((r) => standardize(r, scaling).map((v) => Math.max(-cfg.clipZ, Math.min(cfg.clipZ, v))));
   const order = shuffle(zRows.map((_, i) => i), rnd);

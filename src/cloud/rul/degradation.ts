@@ -4,6 +4,7 @@
 // rate c comes from the fleet's past curves of the same fault (or a wide default); the intercept α
 // has a vague prior, since the time origin is the incident's first detection. Each new reading
 // sharpens the posterior (closed-form Gaussian), and the failure time is where HI reaches 1.
+import { mulberry32 } from '../../core/prng.ts';
 
 /** Prior on the degradation rate c (per day) and the model's log-domain noise. */
 export interface DegradationPrior {
@@ -89,17 +90,6 @@ export function fitPosterior(points: HiPoint[], prior: DegradationPrior, opts: D
   return { mean, cov, points: usable.length };
 }
 
-/** Deterministic uniform PRNG (mulberry32), so an estimate is reproducible for the same inputs. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Quantile of sorted values (linear interpolation). */
 export function quantile(sorted: number[], q: number): number {

@@ -1,13 +1,2 @@
-// A small seeded PRNG so that randomised detectors (Half-Space Trees) are reproducible.
-
-/** Deterministic uniform generator in [0, 1) (mulberry32, Tommy Ettinger 2017). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The seeded PRNG randomised detectors (Half-Space Trees) use, so they are reproducible.
+export { mulberry32 } from '../../core/prng.ts';
