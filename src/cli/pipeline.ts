@@ -11,7 +11,7 @@ import { createEdgeAgent, type EdgeAgent } from '../edge/index.ts';
 import { CLOUD_MIGRATIONS_TABLE, cloudMigrations, createDiagnosisService, type DiagnosisService } from '../cloud/index.ts';
 import { startEnterprise } from '../enterprise/index.ts';
 import { startDashboard } from '../dashboard/index.ts';
-import { createEnterpriseHttpClient } from '../transport/index.ts';
+import { createEnterpriseHttpClient, generateBrokerUsers } from '../transport/index.ts';
 import { migrate } from '../store/index.ts';
 import type { Env } from './env.ts';
 import { openLink, openMqtt, openSqlStore, Resources, siteBrokerUrl } from './wiring.ts';
@@ -144,10 +144,13 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
     }
 
     // Edge: one agent per site, each on the site broker.
-    const broker = await siteBrokerUrl(pipeEnv, res);
+    // The embedded site broker requires logins: each site's edge may touch only pdm/{site}/...,
+    // the simulator writes telemetry and truth; random passwords per run (never logged).
+    const logins = pipeEnv.MQTT_URL ? null : generateBrokerUsers([...new Set(sim.births.map((b) => b.site))]);
+    const broker = await siteBrokerUrl(pipeEnv, res, 0, logins?.users, logger.child({ part: 'broker' }));
     const edges = new Map<string, EdgeAgent>();
     for (const site of new Set(sim.births.map((b) => b.site))) {
-      const mqtt = await openMqtt(broker.url, `edge-${site}-${process.pid}`, res, logger);
+      const mqtt = await openMqtt(broker.url, `edge-${site}-${process.pid}`, res, logger, logins?.edge(site));
       const agent = await createEdgeAgent({
         site,
         transport: mqtt,
@@ -161,7 +164,7 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
       sov.attachEdge(site, agent);
       edges.set(site, res.add(`edge ${site}`, agent, () => agent.close()));
     }
-    const simMqtt = await openMqtt(broker.url, `sim-${process.pid}`, res, logger);
+    const simMqtt = await openMqtt(broker.url, `sim-${process.pid}`, res, logger, logins?.simulator());
 
     // The plant floor closes the loop: each simulated step it reports breakdowns to the MES and
     // applies the MES's actions (a maintenance window stops the machine, its end repairs it).

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger, SqlStore, Transport, WorkQueue } from '../core/index.ts';
-import { createJetStreamQueue, createMemoryQueue, createMqttTransport, namespacedQueue, startEmbeddedBroker } from '../transport/index.ts';
+import { createJetStreamQueue, createMemoryQueue, createMqttTransport, namespacedQueue, startEmbeddedBroker, type BrokerLogin, type BrokerUser } from '../transport/index.ts';
 
 import { openStore } from '../store/index.ts';
 import type { Env } from './env.ts';
@@ -35,16 +35,16 @@ export class Resources {
 }
 
 /** The site broker's URL: MQTT_URL, or an embedded aedes broker started here. */
-export async function siteBrokerUrl(env: Env, res: Resources, port = 0): Promise<{ url: string; embedded: boolean }> {
+export async function siteBrokerUrl(env: Env, res: Resources, port = 0, users?: BrokerUser[], logger?: Logger): Promise<{ url: string; embedded: boolean }> {
   if (env.MQTT_URL) return { url: env.MQTT_URL, embedded: false };
-  const broker = await startEmbeddedBroker({ host: '127.0.0.1', port });
+  const broker = await startEmbeddedBroker({ host: '127.0.0.1', port, ...(users ? { users } : {}), ...(logger ? { logger } : {}) });
   res.add('embedded MQTT broker', broker, () => broker.close());
   return { url: broker.url, embedded: true };
 }
 
 /** An MQTT client of the site broker. */
-export async function openMqtt(url: string, clientId: string, res: Resources, logger: Logger): Promise<Transport> {
-  const t = await createMqttTransport({ url, clientId, logger });
+export async function openMqtt(url: string, clientId: string, res: Resources, logger: Logger, login?: BrokerLogin): Promise<Transport> {
+  const t = await createMqttTransport({ url, clientId, logger, ...(login ?? {}) });
   return res.add(`mqtt ${clientId}`, t, () => t.close());
 }
 
