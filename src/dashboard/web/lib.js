@@ -119,7 +119,8 @@ export function timelineSteps(incident, record) {
     steps.push({ key: 'decision', label: 'Maintenance decision', simMs: null, wallMs: num(incident.decidedAtMs), detail });
   } else steps.push({ key: 'decision', label: 'Maintenance decision', simMs: null, wallMs: null, detail: 'pending', pending: true });
   if (o || notif) {
-    steps.push({ key: 'notification', label: 'Notification', simMs: notif ? num(notif.createdAtMs) : null, wallMs: null, detail: (o ? o.notificationId : notif.id) + (notif && notif.text ? ': ' + notif.text : '') });
+    // createdAtMs stamps are the ERP's wall clock; the notification's event time is the alarm it reports.
+    steps.push({ key: 'notification', label: 'Notification', simMs: notif ? num(notif.detectedAtMs) : null, wallMs: notif ? num(notif.createdAtMs) : null, detail: (o ? o.notificationId : notif.id) + (notif && notif.text ? ': ' + notif.text : '') });
   }
   if (pos.length) {
     for (const po of pos) {
@@ -134,12 +135,12 @@ export function timelineSteps(incident, record) {
   }
   const reservations = Array.isArray(rec.reservations) ? rec.reservations : [];
   for (const r of reservations) {
-    steps.push({ key: 'reservation', label: 'Part reserved', simMs: num(r.createdAtMs), wallMs: null, detail: (r.materialId || 'material ?') + ' × ' + (r.quantity ?? 1) + ' at ' + (r.storageLocation || 'store') + ' · ' + (r.status || '?') + (r.purchaseOrderId ? ' (awaiting ' + r.purchaseOrderId + ')' : ' (from stock)'), id: r.id });
+    steps.push({ key: 'reservation', label: 'Part reserved', simMs: null, wallMs: num(r.createdAtMs), detail: (r.materialId || 'material ?') + ' × ' + (r.quantity ?? 1) + ' at ' + (r.storageLocation || 'store') + ' · ' + (r.status || '?') + (r.purchaseOrderId ? ' (awaiting ' + r.purchaseOrderId + ')' : ' (from stock)'), id: r.id });
   }
   if (wo) {
     const detail = wo.id + ' · status ' + (wo.status || '?') + ' · window ' + fmtTime(wo.plannedStartMs) + ' → ' + fmtTime(wo.plannedEndMs) +
       ' · planned ' + fmtCents(wo.plannedCostCents) + (num(wo.actualCostCents) !== null ? ', actual ' + fmtCents(wo.actualCostCents) : '') + (wo.windowReason ? ' · ' + wo.windowReason : '');
-    steps.push({ key: 'work-order', label: 'Work order', simMs: num(wo.createdAtMs), wallMs: null, detail, id: wo.id });
+    steps.push({ key: 'work-order', label: 'Work order', simMs: null, wallMs: num(wo.createdAtMs), detail, id: wo.id });
     steps.push({ key: 'window', label: 'Maintenance window starts', simMs: num(wo.actualStartMs) ?? num(wo.plannedStartMs), wallMs: null, detail: num(wo.actualStartMs) !== null ? 'repair started' : 'planned' });
     const done = num(wo.actualEndMs);
     steps.push({ key: 'repair', label: 'Repair completed', simMs: done, wallMs: null, detail: done !== null ? 'downtime ' + fmtDuration(wo.downtimeMs) : 'not yet', pending: done === null });

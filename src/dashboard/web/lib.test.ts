@@ -58,10 +58,11 @@ test('dashboard lib - the timeline orders the steps and measures latency on each
   const i = fullIncident(m, 'decision');
   const po = { id: 'PO-1', materialId: 'MAT-BRG-6205', status: 'shipped', orderedAtMs: i.escalation.openedAt + 60_000, confirmedAtMs: i.escalation.openedAt + 2 * 3_600_000, shippedAtMs: i.escalation.openedAt + 20 * 3_600_000, receivedAtMs: null };
   const wo = { id: 'WO-1', status: 'completed', createdAtMs: i.escalation.openedAt + 60_000, plannedStartMs: i.escalation.openedAt + 40 * 3_600_000, plannedEndMs: i.escalation.openedAt + 44 * 3_600_000, actualStartMs: i.escalation.openedAt + 40 * 3_600_000, actualEndMs: i.escalation.openedAt + 43 * 3_600_000, downtimeMs: 3 * 3_600_000, plannedCostCents: 10_000, actualCostCents: 9_000 };
-  const steps = timelineSteps(i, { notification: { id: 'N-1', createdAtMs: i.escalation.openedAt + 60_000 }, purchaseOrders: [po], workOrder: wo });
+  const steps = timelineSteps(i, { notification: { id: 'N-1', detectedAtMs: i.escalation.openedAt + 60_000, createdAtMs: i.decidedAtMs! + 30 }, purchaseOrders: [po], workOrder: wo });
   assert.deepEqual(steps.map((s) => s.key), ['alarm', 'action', 'sent', 'received', 'diagnosis', 'decision', 'notification', 'purchase-order', 'work-order', 'window', 'repair']);
   assert.equal(steps.find((s) => s.key === 'decision')!.wallLatencyMs, 250);
   assert.equal(steps.find((s) => s.key === 'notification')!.simLatencyMs, 60_000);
+  assert.equal(steps.find((s) => s.key === 'notification')!.wallLatencyMs, 30, 'ERP stamps are wall clock');
   assert.deepEqual(steps.find((s) => s.key === 'purchase-order')!.history!.map((h) => h.status), ['created', 'confirmed', 'shipped']);
   assert.equal(steps.find((s) => s.key === 'repair')!.simLatencyMs, 3 * 3_600_000);
   assert.match(steps.find((s) => s.key === 'diagnosis')!.detail, /Remaining life 6\.1–21\.3 d/);
