@@ -16,6 +16,7 @@ import { migrate } from '../store/index.ts';
 import type { Env } from './env.ts';
 import { openLink, openMqtt, openSqlStore, Resources, siteBrokerUrl } from './wiring.ts';
 import { createDemoSovereignty, type DemoSovereignty } from './sovereignty.ts';
+import type { AuditSink } from '../sovereignty/index.ts';
 
 export interface PipelineOptions {
   machines: number;
@@ -90,7 +91,12 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
 
     // Enterprise: ERP + MES behind its REST API.
     // Wear parts start on the shelf, as an MRO store keeps them; capital spares are bought.
-    const ent = await startEnterprise({ store, host: '127.0.0.1', port: 0, logger: logger.child({ part: 'enterprise' }), config: { wearPartsOnShelf: 1 } });
+    // ERP/MES writes go into the run's audit log, which opens with the sovereignty parts below.
+    const auditRef: { sink?: AuditSink } = {};
+    const ent = await startEnterprise({
+      store, host: '127.0.0.1', port: 0, logger: logger.child({ part: 'enterprise' }), config: { wearPartsOnShelf: 1 },
+      audit: { append: (e) => (auditRef.sink ? auditRef.sink.append(e) : Promise.resolve()) },
+    });
     res.add('enterprise api', ent, () => ent.close());
     const enterprise = createEnterpriseHttpClient({ baseUrl: ent.url, token: ent.tokenFor('integration') });
 
@@ -119,6 +125,7 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
     // under the site's grant; every transfer, unwrap and decision goes into one audit log.
     const sov = await createDemoSovereignty({ store, sites: new Set(sim.births.map((b) => b.site)), jurisdiction: 'DE', logger: logger.child({ part: 'sovereignty' }) });
     res.add('sovereignty', sov, () => sov.close());
+    auditRef.sink = sov.audit;
 
     // Cloud: diagnosis workers on the cloud link, its own store.
     const { queue } = await openLink(pipeEnv, res, logger);

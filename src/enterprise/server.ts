@@ -7,6 +7,7 @@ import { ENTERPRISE_MIGRATIONS_TABLE, enterpriseMigrations } from './migrations.
 import { seedCatalogue, type CatalogueSeed } from './seed.ts';
 import { createEnterpriseService, type EnterpriseService } from './service.ts';
 import type { EnterpriseConfig } from './types.ts';
+import type { AuditSink } from '../sovereignty/index.ts';
 
 export interface RunningEnterprise {
   /** Base URL, e.g. http://127.0.0.1:41234 (routes under /api/v1, documents at /openapi.json and /docs). */
@@ -33,12 +34,14 @@ export async function startEnterprise(cfg: {
   config?: Partial<EnterpriseConfig>;
   tokens?: ApiToken[];
   env?: Record<string, string | undefined>;
+  /** Audit trail for every committed ERP/MES write. */
+  audit?: AuditSink;
 }): Promise<RunningEnterprise> {
   const env = cfg.env ?? process.env;
   const tokens = cfg.tokens ?? (env.ENTERPRISE_TOKENS ? parseTokens(env.ENTERPRISE_TOKENS) : generateTokens());
   await migrate(cfg.store, enterpriseMigrations, { table: ENTERPRISE_MIGRATIONS_TABLE });
   await seedCatalogue(cfg.store, cfg.seed);
-  const service = createEnterpriseService({ store: cfg.store, logger: cfg.logger, config: cfg.config });
+  const service = createEnterpriseService({ store: cfg.store, logger: cfg.logger, config: cfg.config, ...(cfg.audit ? { audit: cfg.audit } : {}) });
   const app = buildEnterpriseApp(service, { store: cfg.store, tokens, logger: cfg.logger });
   const host = cfg.host ?? '127.0.0.1';
   await app.listen({ host, port: cfg.port ?? 0 });

@@ -14,6 +14,7 @@ import { syncPlant } from './plant-sync.ts';
 import { registerPlant } from './plant.ts';
 import { createRequisition } from './purchasing.ts';
 import { EnterpriseConfig, type PlantMachine, type RequisitionRequest } from './types.ts';
+import type { AuditSink } from '../sovereignty/index.ts';
 
 export interface EnterpriseService extends EnterpriseLists {
   /** Upserts work centres and schedules back-to-back production orders over the horizon; idempotent. */
@@ -44,8 +45,24 @@ export function createEnterpriseService(deps: {
   /** Wall clock for created-at stamps, epoch ms; planning itself runs on event time. */
   now?: () => number;
   config?: Partial<EnterpriseConfig>;
+  /** Tamper-evident trail of every committed ERP/MES write (src/sovereignty's audit log); optional. */
+  audit?: AuditSink;
 }): EnterpriseService {
   const { store } = deps;
+  // Appended after the commit, so the trail never names a write that rolled back; a failed
+  // append is logged and counted, it does not undo the business write.
+  let auditFailures = 0;
+  const audit = async (action: string, object: string, outcome: string, detail: Record<string, unknown>): Promise<void> => {
+    if (!deps.audit) return;
+    try {
+      await deps.audit.append({ actor: 'enterprise', action, object, outcome, detail });
+    } catch (err) {
+      auditFailures++;
+      log.error({ err: (err as Error).message, action, object, auditFailures }, 'audit append failed');
+    }
+  };
+  /** Plant actions are redelivered until the floor acknowledges them by seq: audit each once per process. */
+  let auditedSeq = 0;
   const log = deps.logger ?? silentLogger();
   const now = deps.now ?? Date.now;
   const cfg = EnterpriseConfig.parse(deps.config ?? {});
@@ -66,8 +83,10 @@ export function createEnterpriseService(deps: {
     const r = await inTx('maintenance', (tx) => carryOut(tx, req, cfg, now()));
     if (r.ok && r.value.created) {
       log.info({ incidentId: req.incidentId, workOrderId: r.value.workOrderId, purchaseOrderId: r.value.purchaseOrderId, moved: r.value.movedProductionOrders.length }, 'maintenance planned');
+      await audit('erp.maintenance.plan', req.incidentId, 'created', { notificationId: r.value.notificationId, purchaseOrderId: r.value.purchaseOrderId, workOrderId: r.value.workOrderId, moved: r.value.movedProductionOrders.length });
     } else if (!r.ok) {
       log.warn({ incidentId: req.incidentId, reason: r.reason }, 'maintenance request refused');
+      await audit('erp.maintenance.plan', req.incidentId, 'refused', { reason: r.reason });
     }
     return r;
   }
@@ -83,13 +102,22 @@ export function createEnterpriseService(deps: {
     },
     async syncPlant(raw) {
       const req = PlantSyncRequest.parse(raw);
-      return inTx('plant sync', (tx) => syncPlant(tx, req, cfg, now()));
+      const res = await inTx('plant sync', (tx) => syncPlant(tx, req, cfg, now()));
+      for (const a of res.actions) {
+        if (a.seq <= auditedSeq) continue;
+        auditedSeq = a.seq;
+        await audit(`mes.${a.action}`, a.workOrderId, 'emitted', { seq: a.seq, machine: a.machine, atMs: a.atMs, incidentId: a.incidentId });
+      }
+      return res;
     },
     async createRequisition(req) {
       return inTx('requisition', async (tx) => {
         const m = await tx.query('SELECT 1 FROM materials WHERE id = $1', [req.materialId]);
         if (m.rows.length === 0) return fail(`material "${req.materialId}" is not in the material master`);
         return ok({ id: await createRequisition(tx, req, await enterpriseNow(tx)) });
+      }).then(async (r) => {
+        if (r.ok) await audit('erp.requisition.create', r.value.id, 'created', { materialId: req.materialId });
+        return r;
       });
     },
     getIncident: (incidentId) => incidentRecord(store, incidentId),
