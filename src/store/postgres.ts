@@ -79,6 +79,13 @@ export async function createPostgresStore(cfg: { url: string; max?: number }): P
         throw new ServiceUnavailableError('postgres', `cannot connect to ${where}: ${(err as Error).message}`, { cause: err });
       }
       let broken = false;
+      // A checked-out client reports a dropped connection (server crash or restart) as an 'error'
+      // event on itself, not on the pool; unheard, it would crash the process (node-postgres docs,
+      // "Pool: checked-out clients"). The query in flight fails too, so this only marks it broken.
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(executor(client));
@@ -92,6 +99,7 @@ export async function createPostgresStore(cfg: { url: string; max?: number }): P
         }
         throw wrap(err);
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },

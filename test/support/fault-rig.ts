@@ -226,6 +226,9 @@ export async function runScenario(rig: Rig, sc: Scenario): Promise<Reconciliatio
         await sleep(500);
       }
       ctx.note(`settle (${what}) timed out at ${last}`);
+      // What the cloud workers said last: the first place to look when a run does not settle.
+      ctx.note(`enterprise stderr tail:\n${ent.err.join('').split('\n').filter((l) => !/"level":(20|30)/.test(l)).slice(-12).join('\n').slice(0, 4000)}`);
+      for (const [i, c] of clouds.entries()) ctx.note(`cloud ${i} stderr tail:\n${c?.err.join('').split('\n').filter((l) => /"level":(40|50)/.test(l)).slice(-5).join('\n').slice(0, 3000)}`);
     };
     await settle('run');
     if (sc.after) { await sc.after({ ...ctx, databaseUrl, namespace: ns }); await settle('after'); }
