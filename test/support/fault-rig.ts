@@ -11,6 +11,7 @@ import { ProcessGroup, printed, stop, kill, waitFor, type Child } from './proces
 import { startOwnMosquitto, startOwnNats, startOwnPostgres, type OwnService } from './own-services.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 import { readLedger, raisedFromLog, reconcile, type Reconciliation } from './reconcile.ts';
+import { writeFileSync } from 'node:fs';
 
 const HOUR_MS = 3_600_000;
 const CLOCK_SKEW = join(import.meta.dirname, 'clock-skew.mjs');
@@ -226,6 +227,7 @@ export async function runScenario(rig: Rig, sc: Scenario): Promise<Reconciliatio
         await sleep(500);
       }
       ctx.note(`settle (${what}) timed out at ${last}`);
+      if (process.env.PDM_FAULT_LOG_DIR) for (const [i, c] of clouds.entries()) writeFileSync(join(process.env.PDM_FAULT_LOG_DIR, `cloud-${i}.log`), c?.err.join('') ?? '');
       // What the cloud workers said last: the first place to look when a run does not settle.
       ctx.note(`enterprise stderr tail:\n${ent.err.join('').split('\n').filter((l) => !/"level":(20|30)/.test(l)).slice(-12).join('\n').slice(0, 4000)}`);
       for (const [i, c] of clouds.entries()) ctx.note(`cloud ${i} stderr tail:\n${c?.err.join('').split('\n').filter((l) => /"level":(40|50)/.test(l)).slice(-5).join('\n').slice(0, 3000)}`);

@@ -142,7 +142,7 @@ export async function startOwnPostgres(): Promise<OwnService & { createDatabase(
     async start() { await as('pg_ctl', ['-D', data, '-o', pgOpts, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']); },
     async stop() { await as('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']).catch(() => {}); },
     async kill() { await as('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {}); },
-    async close() { await svc.stop(); rmSync(dir, { recursive: true, force: true }); },
+    async close() { await svc.stop(); if (process.env.PDM_KEEP_OWN_PG) console.error('own pg kept at', dir); else rmSync(dir, { recursive: true, force: true }); },
     async createDatabase(name: string) {
       const { default: pg } = await import('pg');
       const c = new pg.Client({ connectionString: svc.url });
