@@ -46,6 +46,8 @@ test('e2e dashboard - the page shows the machines, then an incident and its orde
     // Clicking the incident opens its timeline, from the alarm to the work order.
     await page.locator('#incidents').getByRole('link', { name: /pump-001/ }).first().click();
     await page.locator('#timeline-table').waitFor();
+    // The enterprise record (reservation, work order) arrives after the timeline first renders.
+    await page.locator('main').getByText(/MAT-BRG-6205/).first().waitFor({ timeout: 30_000 });
     const body = await page.locator('main').innerText();
     assert.match(body, /Outer race: envelope peak at 3\.\d+x shaft speed/);
     assert.match(body, /MAT-BRG-6205/, 'the pump\'s bearing is the part');
