@@ -74,16 +74,14 @@ export interface OwnService {
   close(): Promise<void>;
 }
 
-/** NATS with JetStream, its store in a temp dir. */
-export async function startOwnNats(): Promise<OwnService> {
-  const dir = mkdtempSync(join(tmpdir(), 'pdm-own-nats-'));
-  const port = await freePort();
+/** A server binary run as our child on `port`, its state in `dir` (removed on close). */
+async function ownProcess(name: string, bin: string, args: string[], url: string, port: number, dir: string): Promise<OwnService> {
   let child: Child | undefined;
   const svc: OwnService = {
-    url: `nats://127.0.0.1:${port}`,
+    url,
     port,
     async start() {
-      child = startProcess('nats-server', NATS_SERVER, ['-js', '-sd', dir, '-a', '127.0.0.1', '-p', String(port)]);
+      child = startProcess(name, bin, args);
       await waitForPort(port, 20_000, child);
     },
     async stop() { if (child) await stop(child); },
@@ -94,6 +92,13 @@ export async function startOwnNats(): Promise<OwnService> {
   return svc;
 }
 
+/** NATS with JetStream, its store in a temp dir. */
+export async function startOwnNats(): Promise<OwnService> {
+  const dir = mkdtempSync(join(tmpdir(), 'pdm-own-nats-'));
+  const port = await freePort();
+  return ownProcess('nats-server', NATS_SERVER, ['-js', '-sd', dir, '-a', '127.0.0.1', '-p', String(port)], `nats://127.0.0.1:${port}`, port, dir);
+}
+
 /** Mosquitto with persistence (QoS 1 sessions survive a restart, as in a production config). */
 export async function startOwnMosquitto(): Promise<OwnService> {
   const dir = mkdtempSync(join(tmpdir(), 'pdm-own-mqtt-'));
@@ -102,20 +107,7 @@ export async function startOwnMosquitto(): Promise<OwnService> {
   // As root Mosquitto drops to user "mosquitto", which cannot write our temp dir: stay root there.
   const asRoot = userInfo().uid === 0 ? 'user root\n' : '';
   writeFileSync(conf, `${asRoot}listener ${port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location ${dir}/\nautosave_interval 1\nmax_queued_messages 100000\n`);
-  let child: Child | undefined;
-  const svc: OwnService = {
-    url: `mqtt://127.0.0.1:${port}`,
-    port,
-    async start() {
-      child = startProcess('mosquitto', MOSQUITTO, ['-c', conf]);
-      await waitForPort(port, 20_000, child);
-    },
-    async stop() { if (child) await stop(child); },
-    async kill() { if (child) await kill(child); },
-    async close() { if (child) await stop(child); rmSync(dir, { recursive: true, force: true }); },
-  };
-  await svc.start();
-  return svc;
+  return ownProcess('mosquitto', MOSQUITTO, ['-c', conf], `mqtt://127.0.0.1:${port}`, port, dir);
 }
 
 /** PostgreSQL in a temp cluster (trust auth, fsync off); as root it runs as user postgres. */
