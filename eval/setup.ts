@@ -56,6 +56,7 @@ export function buildSetup(scenario: Scenario, seed: number, opts: { plantFile?:
     dflt = { machines: d.machines, sites: d.sites };
   }
   if (scenario.regimes) plant = { ...plant, regimes: { ...plant.regimes, ...scenario.regimes } };
+  if (scenario.noise) plant = { ...plant, sampling: { ...plant.sampling, noiseFactor: scenario.noise.factor } };
   if (scenario.sensorFaults) plant = { ...plant, sensorFaults: SensorFaultRates.parse({ ...plant.sensorFaults, ...scenario.sensorFaults }) };
   const machines = plant.sites.reduce((s, site) => s + site.lines.reduce((t, l) => t + l.machines.length, 0), 0);
   const durationMs = (opts.durationHours ?? scenario.durationHours) * HOUR_MS;

@@ -6,16 +6,20 @@ import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import type { FaultType, Logger, PlantFloorApi } from '../core/index.ts';
 import { Counters } from '../core/index.ts';
-import { createPlantFloor, createSimulator, defaultPlant, planFaults, planSensorFaults, runPublisher, type FaultInjection, type PlantConfig, type PlantFloor, type Simulator } from '../simulator/index.ts';
+import {
+  createPlantFloor, createSimulator, defaultPlant, planFaults, planSensorFaults, runPublisher,
+  type FaultInjection, type PlantConfig, type PlantFloor, type SensorFaultInjection, type Simulator,
+} from '../simulator/index.ts';
 import { createEdgeAgent, type EdgeAgent } from '../edge/index.ts';
 import { CLOUD_MIGRATIONS_TABLE, cloudMigrations, createDiagnosisService, type DiagnosisService } from '../cloud/index.ts';
-import { startEnterprise } from '../enterprise/index.ts';
+import { startEnterprise, type CatalogueSeed } from '../enterprise/index.ts';
 import { startDashboard } from '../dashboard/index.ts';
 import { createEnterpriseHttpClient, generateBrokerUsers } from '../transport/index.ts';
 import { migrate } from '../store/index.ts';
 import type { Env } from './env.ts';
 import { openLink, openMqtt, openSqlStore, Resources, siteBrokerUrl } from './wiring.ts';
 import { createDemoSovereignty, type DemoSovereignty } from './sovereignty.ts';
+import { withLinkOutages, type LinkOutage } from './link-outage.ts';
 import type { AuditSink } from '../sovereignty/index.ts';
 
 export interface PipelineOptions {
@@ -43,6 +47,14 @@ export interface PipelineOptions {
   regimes?: 'shifts' | 'continuous';
   /** Sensor faults (not machine faults) per machine per week (default 0.5; 0 = none). */
   sensorFaultsPerMachineWeek?: number;
+  /** A whole plant instead of defaultPlant (machines, sites, regimes and sensorFaultsPerMachineWeek are then ignored; its own sensorFaults rates apply). */
+  plant?: PlantConfig;
+  /** Explicit sensor faults instead of planned ones. */
+  sensorFaultPlan?: SensorFaultInjection[];
+  /** The enterprise's catalogue (suppliers, lead times) instead of the default one. */
+  catalogue?: CatalogueSeed;
+  /** Sites whose edge-to-cloud link is cut for a while, event time. */
+  linkOutages?: LinkOutage[];
 }
 
 /**
@@ -94,15 +106,15 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
     // ERP/MES writes go into the run's audit log, which opens with the sovereignty parts below.
     const auditRef: { sink?: AuditSink } = {};
     const ent = await startEnterprise({
-      store, host: '127.0.0.1', port: 0, logger: logger.child({ part: 'enterprise' }), config: { wearPartsOnShelf: 1 },
+      store, host: '127.0.0.1', port: 0, logger: logger.child({ part: 'enterprise' }), config: { wearPartsOnShelf: 1 }, seed: opts.catalogue,
       audit: { append: (e) => (auditRef.sink ? auditRef.sink.append(e) : Promise.resolve()) },
     });
     res.add('enterprise api', ent, () => ent.close());
     const enterprise = createEnterpriseHttpClient({ baseUrl: ent.url, token: ent.tokenFor('integration') });
 
     // Plant and its ground truth.
-    const sensorRate = opts.sensorFaultsPerMachineWeek ?? 0.5;
-    const plant = defaultPlant({
+    const sensorRate = opts.plant ? opts.plant.sensorFaults.perMachinePerWeek : (opts.sensorFaultsPerMachineWeek ?? 0.5);
+    const plant = opts.plant ?? defaultPlant({
       machines: opts.machines, sites: opts.sites,
       regimes: opts.regimes === 'shifts' ? DEMO_REGIMES : undefined,
       sensorFaults: sensorRate > 0 ? { perMachinePerWeek: sensorRate } : undefined,
@@ -112,9 +124,9 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
     const horizonMs = Number.isFinite(opts.durationMs) ? opts.durationMs : 48 * HOUR_MS;
     const faults =
       opts.faultPlan ??
-      planFaults({ plant, seed: opts.seed, startMs, horizonMs, count: opts.faults ?? Math.max(1, Math.round(opts.machines / 4)) });
+      planFaults({ plant, seed: opts.seed, startMs, horizonMs, count: opts.faults ?? Math.max(1, Math.round(countMachines(plant) / 4)) });
     const births = createSimulator({ plant, seed: opts.seed, startMs, faults: [] }).births;
-    const sensorFaults = sensorRate > 0 && plant.sensorFaults ? planSensorFaults({ births, rates: plant.sensorFaults, seed: opts.seed, startMs, horizonMs }) : [];
+    const sensorFaults = opts.sensorFaultPlan ?? (sensorRate > 0 && plant.sensorFaults ? planSensorFaults({ births, rates: plant.sensorFaults, seed: opts.seed, startMs, horizonMs }) : []);
     const sim = createSimulator({ plant, seed: opts.seed, startMs, faults, sensorFaults });
     await enterprise.registerPlant(
       sim.births.map((b) => ({ machine: b.machine, site: b.site, line: b.line, machineType: b.machineType })),
@@ -161,7 +173,7 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
       const agent = await createEdgeAgent({
         site,
         transport: mqtt,
-        link: queue,
+        link: withLinkOutages(queue, site, opts.linkOutages ?? [], () => sim.nowMs),
         dataDir: join(opts.workDir, 'edge', site),
         logger: logger.child({ part: 'edge', site }),
         counters,
@@ -212,6 +224,11 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
     await res.closeAll();
     throw err;
   }
+}
+
+/** Machines in a plant, over all sites and lines. */
+function countMachines(plant: PlantConfig): number {
+  return plant.sites.reduce((n, s) => n + s.lines.reduce((m, l) => m + l.machines.length, 0), 0);
 }
 
 /** Waits until the edges have stopped receiving windows and every outbox is empty (all escalations acked), or the deadline. */

@@ -25,7 +25,7 @@ function throwsConfigError(text: string, field: RegExp): void {
 
 test('config - loadPlantYaml reads a valid plant and fills defaults', () => {
   const p = loadPlantYaml(VALID_YAML);
-  assert.deepEqual(p.sampling, { vibrationRateHz: 10240, vibrationSamples: 4096 });
+  assert.deepEqual(p.sampling, { vibrationRateHz: 10240, vibrationSamples: 4096, noiseFactor: 1 });
   assert.equal(p.sites[0]!.ambientMeanC, 22);
   assert.equal(p.sites[0]!.lines[0]!.machines[1]!.bearing?.contactAngleDeg, 0);
   assert.equal(p.sites[0]!.lines[0]!.machines[1]!.ratedSpeedRpm, 1475);

@@ -39,12 +39,18 @@ export const SamplingConfig = z.object({
     .max(65536)
     .refine((n) => (n & (n - 1)) === 0, 'must be a power of two (FFT size)')
     .default(4096),
+  noiseFactor: z
+    .number()
+    .min(1)
+    .max(20)
+    .default(1)
+    .describe('sensor noise as a multiple of the nominal (1 = as specified; 3 = cheap MEMS sensors, long cables); see sensor-noise.ts'),
 });
 
 export const PlantConfig = z
   .object({
     sites: z.array(SiteConfig).min(1),
-    sampling: SamplingConfig.default({ vibrationRateHz: 10240, vibrationSamples: 4096 }),
+    sampling: SamplingConfig.default({ vibrationRateHz: 10240, vibrationSamples: 4096, noiseFactor: 1 }),
     regimes: RegimeConfig.default(RegimeConfig.parse({})).describe('shift calendar and speed setpoints; default around the clock at rated speed'),
     sensorFaults: SensorFaultRates.default(SensorFaultRates.parse({})).describe('how often sensors (not machines) fail; default never'),
     machineFaults: z

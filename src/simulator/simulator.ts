@@ -9,6 +9,7 @@ import { MachineModel } from './machine.ts';
 import { operatingPointAt, resolveRegime, type RegimeConfig } from './regimes.ts';
 import { sensorFaultAppliesTo, type SensorFaultInjection } from './sensor-fault-plan.ts';
 import { createSensorFaultApplier } from './sensor-faults.ts';
+import { createSensorNoise } from './sensor-noise.ts';
 
 /** Default simulated time between windows, ms: a condition-monitoring snapshot every 5 minutes. */
 export const DEFAULT_WINDOW_INTERVAL_MS = 5 * 60_000;
@@ -97,6 +98,7 @@ export function createSimulator(cfg: SimulatorConfig): Simulator {
     truth.push(sensorFaultTruth(f, { site: b.site, line: b.line, machineType: b.machineType }));
   });
   const corrupt = createSensorFaultApplier(sensorFaults, cfg.seed);
+  const noise = createSensorNoise(plant.sampling.noiseFactor, cfg.seed);
   const events: PlantEvent[] = [];
   let nowMs = cfg.startMs;
   const list = [...units.values()];
@@ -135,7 +137,7 @@ export function createSimulator(cfg: SimulatorConfig): Simulator {
           events.push({ id: `breakdown/${m.id}/${atMs}`, kind: 'breakdown', machine: m.id, atMs });
         }
         if (!w) continue;
-        const c = corrupt.apply(w);
+        const c = corrupt.apply(noise ? noise.apply(w, m.birth.machineType) : w);
         if (c) out.push(c);
       }
       return out;
