@@ -48,9 +48,11 @@ test('e2e link outage - an escalation raised while the link is down waits in the
     const inOutage = alarmsAt.filter((t) => t >= outage.startMs && t < outage.endMs);
     assert.ok(inOutage.length >= 1, `the fault alarms while the link is down: ${detail}`);
     assert.ok(heldDuringOutage >= 1, `the outbox held the escalation during the outage: ${detail}`);
+    const openedInOutage = incidents.filter((i) => i.escalation.openedAt >= outage.startMs && i.escalation.openedAt < outage.endMs);
+    assert.ok(openedInOutage.length >= 1, `an incident opened during the outage reached the cloud: ${detail}`);
     for (const inc of incidents) {
       const at = heardAt.get(inc.escalation.id);
-      if (inc.escalation.ts >= outage.startMs && inc.escalation.ts < outage.endMs) assert.ok(at !== undefined && at >= outage.endMs, `escalation ${inc.escalation.id} reached the cloud during the outage: ${detail}`);
+      if (inc.escalation.openedAt >= outage.startMs && inc.escalation.openedAt < outage.endMs) assert.ok(at !== undefined && at >= outage.endMs, `escalation ${inc.escalation.id} reached the cloud during the outage: ${detail}`);
     }
     assert.equal(incidents.filter((i) => i.escalation.machine === 'pump-001').length, 1, detail);
     assert.equal(s.workOrders, 1, detail);
