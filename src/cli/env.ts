@@ -20,6 +20,8 @@ export const Env = z.object({
   ENTERPRISE_URL: url(['http:', 'https:']).optional().describe('enterprise REST API, for `cloud` and `sim`'),
   ENTERPRISE_TOKEN: z.string().min(8).optional().describe('bearer token (role integration) the cloud and the plant floor present to the enterprise API; never logged'),
   ENTERPRISE_TOKENS: z.string().optional().describe('tokens the enterprise accepts, "role:token,..." (roles planner, viewer, integration); generated when unset'),
+  DASHBOARD_TOKENS: z.string().optional().describe('who may sign in to the dashboard, "role:token,..." (roles viewer, planner); generated when unset; never logged'),
+  DASHBOARD_TOKENS_FILE: z.string().optional().describe('a file with dashboard tokens in the DASHBOARD_TOKENS format (one a line), e.g. a container secret'),
   PDM_DATA_DIR: z.string().default('data').describe('where PGlite files and edge outboxes live'),
 });
 export type Env = z.infer<typeof Env>;

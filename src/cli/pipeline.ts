@@ -3,7 +3,7 @@
 // Each part talks to the others only through the ports (MQTT, cloud link, REST), exactly as
 // when they run as separate processes.
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { FaultType, Logger, PlantFloorApi } from '../core/index.ts';
 import { Counters } from '../core/index.ts';
 import {
@@ -13,7 +13,7 @@ import {
 import { createEdgeAgent, type EdgeAgent } from '../edge/index.ts';
 import { CLOUD_MIGRATIONS_TABLE, cloudMigrations, createDiagnosisService, type DiagnosisService } from '../cloud/index.ts';
 import { startEnterprise, type CatalogueSeed } from '../enterprise/index.ts';
-import { startDashboard } from '../dashboard/index.ts';
+import { generateDashboardTokens, readDashboardTokens, startDashboard } from '../dashboard/index.ts';
 import { createEnterpriseHttpClient, generateBrokerUsers } from '../transport/index.ts';
 import { migrate } from '../store/index.ts';
 import type { Env } from './env.ts';
@@ -73,6 +73,10 @@ export interface Pipeline {
   enterprise: ReturnType<typeof createEnterpriseHttpClient>;
   enterpriseUrl: string;
   dashboardUrl: string | null;
+  /** A one-time login link to the dashboard (null without one); later logins use a token. */
+  dashboardLoginUrl: (() => string) | null;
+  /** Where the generated dashboard tokens were written (null when DASHBOARD_TOKENS configured them). */
+  dashboardTokensFile: string | null;
   counters: Counters;
   /** The simulator's connector to the MES: breakdowns out, maintenance stops and repairs in. */
   floor: PlantFloor;
@@ -145,10 +149,21 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
     const cloud = await createDiagnosisService({ store, queue, enterprise, logger: logger.child({ part: 'cloud' }), counters, inboundGuard: sov.inboundGuard, audit: sov.audit });
     res.add('cloud', cloud, () => cloud.close());
     let dashboardUrl: string | null = null;
+    let dashboardLoginUrl: (() => string) | null = null;
+    let dashboardTokensFile: string | null = null;
     if (opts.dashboardPort !== undefined) {
+      // Who may sign in: DASHBOARD_TOKENS / DASHBOARD_TOKENS_FILE, else one token per role written
+      // to a 0600 file in the work directory (never printed or logged; the demo prints a one-time link).
+      let tokens = readDashboardTokens({ spec: pipeEnv.DASHBOARD_TOKENS, file: pipeEnv.DASHBOARD_TOKENS_FILE });
+      if (tokens.length === 0) {
+        tokens = generateDashboardTokens();
+        dashboardTokensFile = join(opts.workDir, 'dashboard-tokens');
+        mkdirSync(opts.workDir, { recursive: true });
+        writeFileSync(dashboardTokensFile, tokens.map((t) => `${t.role}:${t.token}\n`).join(''), { mode: 0o600 });
+      }
       const start = (port: number) =>
         startDashboard({
-          host: '127.0.0.1', port, source: cloud, logger: logger.child({ part: 'dashboard' }), sovereignty: sov.dashboardSource,
+          host: '127.0.0.1', port, source: cloud, logger: logger.child({ part: 'dashboard' }), sovereignty: sov.dashboardSource, tokens,
           // The dashboard reads the ERP/MES server-side with a viewer token; the browser never sees it.
           enterprise: { baseUrl: ent.url, token: ent.tokenFor('viewer') },
         });
@@ -160,6 +175,7 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
       });
       res.add('dashboard', dash, () => dash.close());
       dashboardUrl = dash.url;
+      dashboardLoginUrl = () => dash.loginUrl();
     }
 
     // Edge: one agent per site, each on the site broker.
@@ -206,7 +222,7 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
     const floor = createPlantFloor({ sim, api: floorApi, logger: logger.child({ part: 'plant-floor' }) });
 
     return {
-      plant, sim, faults, edges, cloud, enterprise, enterpriseUrl: ent.url, dashboardUrl, counters, floor, confirmed, sovereignty: sov, startMs,
+      plant, sim, faults, edges, cloud, enterprise, enterpriseUrl: ent.url, dashboardUrl, dashboardLoginUrl, dashboardTokensFile, counters, floor, confirmed, sovereignty: sov, startMs,
       async run(runOpts = {}) {
         const t0 = performance.now();
         const r = await runPublisher({

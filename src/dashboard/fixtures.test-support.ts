@@ -6,6 +6,8 @@ import type { DashboardEvent, DashboardSource, DashboardState, FleetMachine, Inc
 import type { SovereigntySource } from './sovereignty.ts';
 
 export const T0 = Date.UTC(2026, 0, 5, 6, 0);
+/** Wall clock of the fixtures' alarm (the edge's sentAtMs); the cloud and the ERP stamp ms after it. */
+export const W0 = 1_767_600_000_000;
 const HOUR = 3_600_000;
 const TYPES = ['centrifugal-pump', 'induction-motor', 'fan'] as const;
 
@@ -65,7 +67,7 @@ export function fullIncident(m: FleetMachine, stage: 'escalation' | 'diagnosis' 
   const shaftHz = 24.6, bpfo = 3.585;
   const base: Incident = {
     escalation: {
-      v: 1, id, site: m.site, line: m.line, machine: m.machine, machineType: m.machineType, openedAt, severity: 'critical', score: 9.1, sentAtMs: 1_767_600_000_000,
+      v: 1, id, site: m.site, line: m.line, machine: m.machine, machineType: m.machineType, openedAt, severity: 'critical', score: 9.1, sentAtMs: W0,
       evidence: {
         features: { rms: 2.4 }, baseline: { rms: { median: 1.1, mad: 0.1 } }, shaftHz,
         envelopeDefectRatios: { bpfo: 9, bpfi: 1, bsf: 1.1, ftf: 1 }, defectOrders: { bpfo, bpfi: 5.415, bsf: 2.357, ftf: 0.398 },
@@ -73,7 +75,7 @@ export function fullIncident(m: FleetMachine, stage: 'escalation' | 'diagnosis' 
         spectra: { velocity: spectrum(2, 256, [shaftHz, 2 * shaftHz, 3 * shaftHz], 0.02), envelope: spectrum(1, 400, [bpfo * shaftHz, 2 * bpfo * shaftHz, 3 * bpfo * shaftHz], 0.05) },
       },
     },
-    receivedAtMs: 1_767_600_000_140,
+    receivedAtMs: W0 + 140,
     diagnosis: null, request: null, outcome: null, decidedAtMs: null,
   };
   if (stage === 'escalation') return base;
@@ -89,7 +91,7 @@ export function fullIncident(m: FleetMachine, stage: 'escalation' | 'diagnosis' 
     economics: { option: 'next-window-expedited', repairAtMs: openedAt + 2 * 24 * HOUR, failureProbBeforeRepair: 0.04, expectedCostEur: 1830 },
   };
   base.outcome = { incidentId: id, notificationId: 'N-000042', purchaseOrderId: 'PO-000007', materialId: 'MAT-BRG-6205', workOrderId: 'WO-000009', movedProductionOrders: ['PRD-000101'], created: true };
-  base.decidedAtMs = 1_767_600_000_390;
+  base.decidedAtMs = W0 + 390;
   return base;
 }
 
@@ -102,12 +104,12 @@ export async function fakeEnterprise(token: string, incident: Incident | null, m
   const win = { start: T0 + 2 * 24 * HOUR + 22 * HOUR, end: T0 + 2 * 24 * HOUR + 26 * HOUR };
   const po = {
     id: 'PO-000007', incidentId: id, materialId: 'MAT-BRG-6205', materialDescription: 'Deep-groove ball bearing 6205', supplierId: 'SUP-1', supplierName: 'Nordic Bearings AB', site: m?.site ?? 'site-a',
-    quantity: 1, unitPriceCents: 4200, totalCents: 4200 + 1500, expedited: true, late: false, status: 'shipped', orderedAtMs: T0 + 8 * HOUR + 60_000, expectedDeliveryMs: T0 + 2 * 24 * HOUR + 12 * HOUR,
-    createdAtMs: T0 + 8 * HOUR + 60_000, requisitionId: 'PR-1', surchargeCents: 1500, decision: 'expedite', confirmedAtMs: T0 + 10 * HOUR, shippedAtMs: T0 + 30 * HOUR, receivedAtMs: null,
+    quantity: 1, unitPriceCents: 4200, totalCents: 4200 + 1500, expedited: true, late: false, status: 'shipped', orderedAtMs: (m?.openedAt ?? T0 + 8 * HOUR) + 320_000, expectedDeliveryMs: T0 + 2 * 24 * HOUR + 12 * HOUR,
+    createdAtMs: W0 + 320, requisitionId: 'PR-1', surchargeCents: 1500, decision: 'expedite', confirmedAtMs: T0 + 10 * HOUR, shippedAtMs: T0 + 30 * HOUR, receivedAtMs: null,
   };
   const wo = {
     id: 'WO-000009', incidentId: id, notificationId: 'N-000042', machine: m?.machine ?? 'pump-001', component: 'drive-end-bearing', materialId: 'MAT-BRG-6205', plannedStartMs: win.start, plannedEndMs: win.end,
-    status: 'released', plannedCostCents: 38000 + 5700, createdAtMs: T0 + 8 * HOUR + 60_000, kind: 'predictive', faultType: 'bearing-outer-race', plannedLabourCents: 38000, plannedPartsCents: 4200, plannedSurchargeCents: 1500,
+    status: 'released', plannedCostCents: 38000 + 5700, createdAtMs: W0 + 340, kind: 'predictive', faultType: 'bearing-outer-race', plannedLabourCents: 38000, plannedPartsCents: 4200, plannedSurchargeCents: 1500,
     partReadyMs: T0 + 2 * 24 * HOUR + 12 * HOUR, breakdownAtMs: null, actualStartMs: null, actualEndMs: null, actualCostCents: null, downtimeMs: null, ordersMoved: 1, lateOrders: 0, latenessMs: 0, lostCapacityMs: 0, windowReason: 'first free night window after the part arrives',
   };
   const orders = machines.slice(0, 12).flatMap((mm, j) => Array.from({ length: 8 }, (_, k) => ({
@@ -126,7 +128,7 @@ export async function fakeEnterprise(token: string, incident: Incident | null, m
   });
   app.get('/api/v1/clock', async () => ({ nowMs: T0 + 40 * HOUR }));
   app.get('/api/v1/incidents/:id', async (req, reply) => ((req.params as { id: string }).id === id && incident
-    ? { notification: { id: 'N-000042', incidentId: id, text: 'Outer race defect on the drive-end bearing', createdAtMs: T0 + 8 * HOUR + 60_000 }, requisitions: [], purchaseOrders: [po], reservations: [], workOrder: wo, operations: [], productionMoves: moves, stockMovements: [], plantActions: [] }
+    ? { notification: { id: 'N-000042', incidentId: id, text: 'Outer race defect on the drive-end bearing', detectedAtMs: m?.openedAt ?? T0, createdAtMs: W0 + 300 }, requisitions: [], purchaseOrders: [po], reservations: [], workOrder: wo, operations: [], productionMoves: moves, stockMovements: [], plantActions: [] }
     : reply.code(404).send({ error: 'not-found', message: 'no incident' })));
   app.get('/api/v1/purchase-orders', async () => page(incident ? [po] : []));
   app.get('/api/v1/work-orders', async () => page(incident ? [wo] : []));

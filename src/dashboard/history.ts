@@ -5,6 +5,8 @@ import type { DashboardSource, FleetMachine } from '../core/index.ts';
 /** One point of a machine's trend: event time, anomaly score and aggregate features. */
 export interface HistoryPoint {
   t: number;
+  /** Wall clock when the cloud received this status, epoch ms (null when unknown): pairs the two clocks. */
+  wallMs: number | null;
   score: number;
   features: Record<string, number>;
 }
@@ -37,7 +39,7 @@ export class MachineHistory {
     if (!s) this.series.set(k, (s = []));
     const last = s[s.length - 1];
     if (last && last.t >= m.status.ts) return;
-    s.push({ t: m.status.ts, score: m.status.score, features: m.status.features ?? {} });
+    s.push({ t: m.status.ts, wallMs: m.lastSeenMs, score: m.status.score, features: m.status.features ?? {} });
     // Drop in chunks so a long run does not shift the array on every point.
     if (s.length > this.maxPoints * 1.25) s.splice(0, s.length - this.maxPoints);
   }

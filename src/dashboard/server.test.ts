@@ -4,6 +4,7 @@ import { Script } from 'node:vm';
 import { DashboardState, type DashboardEvent, type DashboardSource, type Incident } from '../core/index.ts';
 import { startDashboard } from './server.ts';
 import { sampleIncident } from './incident.test-support.ts';
+import { signIn } from './session.test-support.ts';
 
 /** A source the test drives by hand. */
 function fakeSource(): DashboardSource & { push(e: DashboardEvent): void; listeners: Set<(e: DashboardEvent) => void>; state: DashboardState } {
@@ -55,7 +56,7 @@ async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, until:
 test('dashboard - GET / serves one page whose scripts and styles all come from this process', async () => {
   const dash = await startDashboard({ source: fakeSource() });
   try {
-    const res = await fetch(dash.url);
+    const res = await fetch(dash.url, { headers: { cookie: await signIn(dash) } });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/html/);
     const html = await res.text();
@@ -90,12 +91,13 @@ test('dashboard - /api/state returns the source snapshot', async () => {
   const source = fakeSource();
   const dash = await startDashboard({ source });
   try {
-    const body = DashboardState.parse(await (await fetch(new URL('api/state', dash.url))).json());
+    const cookie = await signIn(dash);
+    const body = DashboardState.parse(await (await fetch(new URL('api/state', dash.url), { headers: { cookie } })).json());
     assert.equal(body.machines[0]?.machine, 'pump-7');
     assert.equal(body.machines[0]?.status?.state, 'alarm');
     assert.equal(body.stats['cloud.intake.received'], 3);
     source.state.incidents.push(incident);
-    const again = DashboardState.parse(await (await fetch(new URL('api/state', dash.url))).json());
+    const again = DashboardState.parse(await (await fetch(new URL('api/state', dash.url), { headers: { cookie } })).json());
     assert.equal(again.incidents[0]?.diagnosis?.faultType, 'bearing-outer-race');
   } finally {
     await dash.close();
@@ -107,7 +109,7 @@ test('dashboard - /events sends the snapshot, then streams an event pushed by th
   const dash = await startDashboard({ source });
   const abort = new AbortController();
   try {
-    const res = await fetch(new URL('events', dash.url), { signal: abort.signal });
+    const res = await fetch(new URL('events', dash.url), { signal: abort.signal, headers: { cookie: await signIn(dash) } });
     assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
     const reader = res.body!.getReader();
     const first = await readUntil(reader, /event: snapshot\ndata: .*\n\n/);
@@ -119,8 +121,8 @@ test('dashboard - /events sends the snapshot, then streams an event pushed by th
     abort.abort();
     // The server notices the client left and unsubscribes.
     const deadline = Date.now() + 2000;
-    while (source.listeners.size > 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(source.listeners.size, 1, 'only the machine history listens');
+    while (source.listeners.size > 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(source.listeners.size, 2, 'only the machine history and the incident stamps listen');
   } finally {
     abort.abort();
     await dash.close();
@@ -130,10 +132,10 @@ test('dashboard - /events sends the snapshot, then streams an event pushed by th
 test('dashboard - close() ends open event streams and stops listening', async () => {
   const source = fakeSource();
   const dash = await startDashboard({ source });
-  const res = await fetch(new URL('events', dash.url));
+  const res = await fetch(new URL('events', dash.url), { headers: { cookie: await signIn(dash) } });
   const reader = res.body!.getReader();
   await readUntil(reader, /event: snapshot/);
-  assert.equal(source.listeners.size, 2, 'the stream and the machine history');
+  assert.equal(source.listeners.size, 3, 'the stream, the machine history and the incident stamps');
   await dash.close();
   let done = false;
   while (!done) done = (await reader.read()).done;

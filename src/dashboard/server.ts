@@ -10,12 +10,20 @@ import { SseHub } from './sse.ts';
 import { registerEnterpriseRoutes, type EnterpriseLink } from './enterprise-proxy.ts';
 import { MachineHistory } from './history.ts';
 import type { SovereigntySource } from './sovereignty.ts';
+import { generateDashboardTokens, SessionStore, type DashboardRole, type DashboardToken } from './auth.ts';
+import { registerLogin } from './login.ts';
+import { IncidentStamps } from './stamps.ts';
 
 /** Options of the dashboard server. */
 export const DashboardOptions = z.object({
   host: z.string().min(1).default('127.0.0.1').describe('interface to listen on; 0.0.0.0 to serve the network'),
   port: z.number().int().min(0).max(65535).default(0).describe('TCP port; 0 picks a free one'),
   heartbeatMs: z.number().int().positive().default(15_000).describe('keep-alive comment interval on event streams'),
+  preAlarmScore: z
+    .number()
+    .nonnegative()
+    .default(4)
+    .describe('anomaly score from which a window counts as anomalous for the incident timeline\'s first step (the edge alarm\'s `low`: below it a window is normal, src/edge/alarm.ts)'),
 });
 export type DashboardOptions = z.input<typeof DashboardOptions>;
 
@@ -27,12 +35,16 @@ export interface DashboardConfig extends DashboardOptions {
   enterprise?: EnterpriseLink;
   /** What left each site, key grants and the audit chain; the view appears when given. */
   sovereignty?: SovereigntySource;
+  /** Who may sign in (DASHBOARD_TOKENS); without any, tokens are generated and only loginUrl() gets in. */
+  tokens?: DashboardToken[];
 }
 
 /** A running dashboard. */
 export interface Dashboard {
   /** Base URL, e.g. http://127.0.0.1:8080/ */
   url: string;
+  /** A one-time link that signs a browser in with `role` (printed by the demo; spent on first use). */
+  loginUrl(role?: DashboardRole): string;
   /** Ends open event streams and stops the server. */
   close(): Promise<void>;
 }
@@ -60,8 +72,11 @@ export async function startDashboard(cfg: DashboardConfig): Promise<Dashboard> {
   const log = cfg.logger ?? silentLogger();
   const hub = new SseHub(cfg.source, opts.heartbeatMs);
   const history = new MachineHistory(cfg.source);
+  const stamps = new IncidentStamps(cfg.source);
+  const sessions = new SessionStore(cfg.tokens?.length ? cfg.tokens : generateDashboardTokens());
   // forceCloseConnections: idle keep-alive sockets must not hold close() open.
   const app = Fastify({ logger: false, forceCloseConnections: true });
+  registerLogin(app, sessions, log);
 
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(PAGE_HTML));
   // An inline SVG icon, so the browser's automatic favicon request is not a 404 in the console.
@@ -72,7 +87,12 @@ export async function startDashboard(cfg: DashboardConfig): Promise<Dashboard> {
     return reply.type(a.type).header('cache-control', 'no-cache').send(a.body);
   });
   app.get('/api/state', async (_req, reply) => reply.header('cache-control', 'no-store').send(cfg.source.snapshot()));
-  app.get('/api/config', async () => ({ enterprise: cfg.enterprise !== undefined, sovereignty: cfg.sovereignty !== undefined }));
+  app.get('/api/config', async () => ({ enterprise: cfg.enterprise !== undefined, sovereignty: cfg.sovereignty !== undefined, preAlarmScore: opts.preAlarmScore }));
+  app.get('/api/stamps', async (req, reply) => {
+    const id = (req.query as { incident?: unknown }).incident;
+    if (typeof id !== 'string' || id.length === 0 || id.length > 200) return reply.code(400).send({ error: 'validation', message: 'incident=<id> is required' });
+    return reply.header('cache-control', 'no-store').send({ incident: id, seen: stamps.get(id) });
+  });
   app.get('/api/history', async (req, reply) => {
     const key = (req.query as { machine?: unknown }).machine;
     if (typeof key !== 'string' || key.length === 0 || key.length > 300) return reply.code(400).send({ error: 'validation', message: 'machine=<site/line/machine> is required' });
@@ -102,11 +122,13 @@ export async function startDashboard(cfg: DashboardConfig): Promise<Dashboard> {
   let closed = false;
   return {
     url,
+    loginUrl: (role = 'viewer') => `${url}login?code=${sessions.loginCode(role)}`,
     async close() {
       if (closed) return;
       closed = true;
       hub.close();
       history.close();
+      stamps.close();
       await app.close();
     },
   };

@@ -31,7 +31,9 @@ test('e2e dashboard - the page shows the machines, then an incident and its orde
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    await page.goto(pipeline.dashboardUrl!);
+    // The demo prints a one-time login link: one click and the user is in.
+    await page.goto(pipeline.dashboardLoginUrl!());
+    assert.equal(new URL(page.url()).pathname, '/', 'signed in and on the dashboard');
     const running = pipeline.run();
     // The machines appear as their first status reports arrive.
     for (const m of ['pump-001', 'motor-002', 'fan-003']) {

@@ -65,7 +65,9 @@ cloud link (in-process queue) → diagnosis → ERP/MES (PGlite) → dashboard.
       logger,
     );
     say(`edge-pdm demo: ${machines} machines on ${sites} site(s), ${pipeline.faults.length} fault(s) planned, simulated time ×${speed}`);
-    say(`dashboard: ${pipeline.dashboardUrl}`);
+    // A one-time link, so a new user is in with one click; the link is spent on first use.
+    say(`dashboard: ${pipeline.dashboardLoginUrl?.() ?? pipeline.dashboardUrl}`);
+    if (pipeline.dashboardTokensFile) say(`  (one-time login link; to sign in again, use a token from ${pipeline.dashboardTokensFile} or set DASHBOARD_TOKENS)`);
     say(`enterprise API: ${pipeline.enterpriseUrl}/api/v1`);
 
     const abort = new AbortController();

@@ -1,5 +1,5 @@
 // The page's entry: live feed over server-sent events (with a clear disconnected state), hash
-// routing between the views, and the header counters.
+// routing between the views, the header counters and who is signed in.
 import { apply, store } from './store.js';
 import { getJson } from './dom.js';
 import { mountFleet } from './fleet.js';
@@ -45,8 +45,12 @@ function connect() {
   source.onopen = () => setConn('live', 'Live');
   source.onerror = () => {
     setConn('down', 'Disconnected — reconnecting…');
-    // EventSource retries by itself unless the server refused the stream; then we retry.
-    if (source.readyState === EventSource.CLOSED) { source.close(); setTimeout(connect, 3000); }
+    // EventSource retries by itself unless the server refused the stream (e.g. 401: the session
+    // ended); then we check the session (getJson goes to the login form on 401) and retry.
+    if (source.readyState === EventSource.CLOSED) {
+      source.close();
+      getJson('api/session').then(() => setTimeout(connect, 3000), (e) => { if (e.status !== 401) setTimeout(connect, 3000); });
+    }
   };
   for (const t of ['snapshot', 'status', 'escalation', 'diagnosis', 'decision']) {
     source.addEventListener(t, (ev) => {
@@ -57,6 +61,10 @@ function connect() {
 }
 
 async function start() {
+  try {
+    const who = await getJson('api/session');
+    document.getElementById('who').textContent = 'Signed in: ' + who.role + (who.canAct ? '' : ' (read-only)');
+  } catch (e) { if (e.status === 401) return; }
   try { config = await getJson('api/config'); } catch { /* keep defaults: the views say what is missing */ }
   document.getElementById('nav-sovereignty').hidden = !config.sovereignty;
   window.addEventListener('hashchange', route);

@@ -75,6 +75,8 @@ export function notice(text, kind) {
 /** GET a JSON API of this process; rejects with the server's message on an error status. */
 export async function getJson(path) {
   const res = await fetch(path, { headers: { accept: 'application/json' } });
+  // The session ended (expired, signed out elsewhere, server restarted): back to the login form.
+  if (res.status === 401) { location.assign('login'); throw Object.assign(new Error('signed out'), { status: 401, code: 'unauthorized' }); }
   const body = await res.json().catch(() => ({}));
   if (!res.ok) {
     const err = new Error(body.message || body.error || 'HTTP ' + res.status);

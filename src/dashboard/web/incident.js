@@ -1,8 +1,15 @@
-// Incident view: the whole timeline from the alarm to the completed repair, each step with its
-// simulated and wall-clock time and the latency since the step before.
+// Incident view: the whole timeline from the first anomalous window to the completed repair, each
+// step with its simulated and wall-clock time and the latency since the step before.
 import { el, badge, link, table, addRow, panel, notice, getJson } from './dom.js';
-import { fmtTime, fmtDuration, timelineSteps, machineKey } from './lib.js';
-import { store, onChange } from './store.js';
+import { fmtTime, fmtDuration, machineKey } from './lib.js';
+import { timelineSteps } from './timeline.js';
+import { store, onChange, mergeHistory } from './store.js';
+
+/** A time cell: "≈ " marks a value estimated from the machine's status reports. */
+function timeCell(ms, estimated, fmt) {
+  const text = fmt(ms);
+  return { text: estimated && text !== '—' ? '≈ ' + text : text, cls: 'num' + (estimated ? ' est' : '') };
+}
 
 /** Builds the view of incident `id` into `root`. */
 export function mountIncident(root, id, config) {
@@ -13,19 +20,22 @@ export function mountIncident(root, id, config) {
   const tlBox = el('div');
   tl.appendChild(tlBox);
   root.append(head, tl);
-  let record = null, recordError = null, frame = 0;
+  let record = null, recordError = null, frame = 0, seen = {}, historyFor = null;
 
   function render() {
     frame = 0;
     const i = store.incidents.get(id);
     if (!i) { facts.replaceChildren(notice('Unknown incident (it may not have reached the cloud yet).', 'info')); tlBox.replaceChildren(); return; }
     const e = i.escalation;
-    facts.replaceChildren(el('span', 'Machine '), link(e.site + ' / ' + e.line + ' / ' + e.machine, '#/machine/' + encodeURIComponent(machineKey(e))),
+    const key = machineKey(e);
+    if (historyFor !== key) fetchHistory(key);
+    facts.replaceChildren(el('span', 'Machine '), link(e.site + ' / ' + e.line + ' / ' + e.machine, '#/machine/' + encodeURIComponent(key)),
       el('span', ' (' + e.machineType + ') · '), badge(e.severity, e.severity), el('span', ' · ' + (i.diagnosis ? i.diagnosis.faultType : 'diagnosis pending')));
-    const { table: t, body } = table('Simulated time is the plant\'s event time; wall clock is when the software acted. Latency is measured from the previous step on the same clock.',
+    const { table: t, body } = table('Simulated time is the plant\'s event time; wall clock is when the software acted. Latency is measured from the previous step on the same clock. ≈ marks a time estimated from the machine\'s status reports (each pairs an event time with the wall time the cloud received it).',
       ['Step', 'Simulated time', 'Wall clock', 'Latency (simulated)', 'Latency (wall)', 'Details']);
     t.id = 'timeline-table';
-    for (const s of timelineSteps(i, record)) {
+    const steps = timelineSteps(i, record, { history: store.history.get(key) || [], seen, level: config.preAlarmScore });
+    for (const s of steps) {
       const detail = el('div', s.detail);
       if (s.history && s.history.length) {
         const ol = el('ol', null, 'history');
@@ -33,8 +43,8 @@ export function mountIncident(root, id, config) {
         for (const h of s.history) ol.appendChild(el('li', h.status + ' ' + fmtTime(h.atMs)));
         detail.appendChild(ol);
       }
-      const tr = addRow(body, [s.pending ? badge(s.label + ' (pending)', 'pending') : el('strong', s.label), { text: fmtTime(s.simMs), cls: 'num' }, { text: fmtTime(s.wallMs), cls: 'num' },
-        { text: fmtDuration(s.simLatencyMs), cls: 'num' }, { text: fmtDuration(s.wallLatencyMs), cls: 'num' }, detail]);
+      const tr = addRow(body, [s.pending ? badge(s.label + ' (pending)', 'pending') : el('strong', s.label), timeCell(s.simMs, s.simEstimated, fmtTime), timeCell(s.wallMs, s.wallEstimated, fmtTime),
+        timeCell(s.simLatencyMs, s.simLatencyEstimated, fmtDuration), timeCell(s.wallLatencyMs, s.wallLatencyEstimated, fmtDuration), detail]);
       tr.dataset.step = s.key;
     }
     tlBox.replaceChildren(t);
@@ -42,6 +52,14 @@ export function mountIncident(root, id, config) {
     else if (!config.enterprise) tlBox.appendChild(notice('No ERP/MES connection configured: purchase-order status and work-order windows are not shown.', 'info'));
   }
   const schedule = () => { if (!frame) frame = requestAnimationFrame(render); };
+  function fetchHistory(key) {
+    historyFor = key;
+    // The server keeps the status trend from before this page opened: the first anomalous window is in it.
+    getJson('api/history?machine=' + encodeURIComponent(key)).then((h) => { mergeHistory(key, h.points || []); schedule(); }, () => {});
+  }
+  function fetchSeen() {
+    getJson('api/stamps?incident=' + encodeURIComponent(id)).then((s) => { seen = s.seen || {}; schedule(); }, () => {});
+  }
   function fetchRecord() {
     if (!config.enterprise) return;
     getJson('api/enterprise/incidents/' + encodeURIComponent(id)).then((r) => { record = r; recordError = null; schedule(); }, (e) => {
@@ -51,8 +69,10 @@ export function mountIncident(root, id, config) {
   }
   render();
   fetchRecord();
+  fetchSeen();
   const off = onChange((type, data) => {
-    if (type === 'snapshot' || (data && data.incident && data.incident.escalation.id === id)) { schedule(); if (type === 'decision') fetchRecord(); }
+    if (type === 'snapshot' || (data && data.incident && data.incident.escalation.id === id)) { schedule(); fetchSeen(); if (type === 'decision') fetchRecord(); }
+    else if (type === 'status' && historyFor === machineKey(data.machine)) schedule();
   });
   // The ERP/MES record moves on (order confirmed, shipped, repair done) without cloud events: poll it.
   const poll = setInterval(fetchRecord, 5000);

@@ -6,12 +6,6 @@ export function pushBounded<T>(series: T[], point: T, max: number): T[];
 export function fmtDuration(ms: number | null | undefined): string;
 export function fmtTime(ms: number | null | undefined): string;
 export function fmtCents(c: number | null | undefined): string;
-export interface TimelineStep {
-  key: string; label: string; simMs: number | null; wallMs: number | null; detail: string;
-  pending?: boolean; history?: { status: string; atMs: number }[]; id?: string | null;
-  simLatencyMs: number | null; wallLatencyMs: number | null;
-}
-export function timelineSteps(incident: unknown, record: unknown): TimelineStep[];
 export interface GanttBar { kind: 'production' | 'moved' | 'maintenance'; row: string; id: string; label: string; startMs: number; endMs: number; x0: number; x1: number }
 export function ganttLayout(orders: unknown[], workOrders: unknown[], moves: unknown[], opts?: { maxRows?: number; fromMs?: number; toMs?: number }): { rows: { name: string; bars: GanttBar[] }[]; fromMs: number; toMs: number; hiddenRows: number };
 export function defectMarkers(evidence: unknown): { name: string; hz: number }[];

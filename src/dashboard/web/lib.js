@@ -1,4 +1,4 @@
-// Pure helpers of the dashboard page (no DOM): decimation, formatting, the incident timeline and
+// Pure helpers of the dashboard page (no DOM): decimation, formatting, filters and
 // the Gantt layout. Plain ES module so the browser loads it as is; lib.d.ts types it for the tests.
 
 /**
@@ -86,76 +86,6 @@ export function fmtCents(c) {
 }
 
 const num = (x) => (typeof x === 'number' && isFinite(x) ? x : null);
-
-/**
- * The steps of one incident, from the alarm to the completed repair, each with its simulated
- * (event) time and wall-clock time where known, and the latency since the previous step on the
- * same clock. `record` is the enterprise's incident record (may be null or partial).
- */
-export function timelineSteps(incident, record) {
-  const e = incident.escalation;
-  const d = incident.diagnosis;
-  const r = incident.request;
-  const o = incident.outcome;
-  const rec = record || {};
-  const notif = rec.notification || null;
-  const pos = Array.isArray(rec.purchaseOrders) ? rec.purchaseOrders : [];
-  const wo = rec.workOrder || null;
-  const steps = [];
-  steps.push({ key: 'alarm', label: 'Alarm at the edge', simMs: num(e.openedAt), wallMs: null, detail: e.severity + ' alarm, score ' + (num(e.score) ?? 0).toFixed(2) });
-  // The agent publishes its local command in the same breath as the alarm (src/edge/agent.ts raise()).
-  steps.push({ key: 'action', label: 'Local action at the edge', simMs: num(e.openedAt), wallMs: null, detail: 'reduce-load command published to the machine' });
-  steps.push({ key: 'sent', label: 'Escalation sent', simMs: null, wallMs: num(e.sentAtMs), detail: 'evidence put in the outbox for the cloud' });
-  steps.push({ key: 'received', label: 'Escalation received', simMs: null, wallMs: num(incident.receivedAtMs), detail: 'cloud intake' });
-  if (d) {
-    let detail = d.faultType + (d.component ? ' (' + d.component + ')' : '') + ', confidence ' + Math.round(d.confidence * 100) + ' %. ' + d.explanation.replace(/\.?$/, '.');
-    if (d.rul) detail += ' Remaining life ' + d.rul.p10Days.toFixed(1) + '–' + d.rul.p90Days.toFixed(1) + ' d (median ' + d.rul.medianDays.toFixed(1) + ' d).';
-    if (typeof d.similarCases === 'number') detail += ' ' + d.similarCases + ' similar confirmed cases.';
-    steps.push({ key: 'diagnosis', label: 'Diagnosis', simMs: null, wallMs: null, detail, pending: false });
-  } else steps.push({ key: 'diagnosis', label: 'Diagnosis', simMs: null, wallMs: null, detail: 'pending', pending: true });
-  if (r) {
-    let detail = r.priority + ' priority, due by ' + fmtTime(r.dueBy);
-    if (r.economics) detail += '; ' + r.economics.option + ', expected cost €' + Math.round(r.economics.expectedCostEur).toLocaleString('en-GB') + ', failure probability before repair ' + Math.round(r.economics.failureProbBeforeRepair * 100) + ' %';
-    steps.push({ key: 'decision', label: 'Maintenance decision', simMs: null, wallMs: num(incident.decidedAtMs), detail });
-  } else steps.push({ key: 'decision', label: 'Maintenance decision', simMs: null, wallMs: null, detail: 'pending', pending: true });
-  if (o || notif) {
-    // createdAtMs stamps are the ERP's wall clock; the notification's event time is the alarm it reports.
-    steps.push({ key: 'notification', label: 'Notification', simMs: notif ? num(notif.detectedAtMs) : null, wallMs: notif ? num(notif.createdAtMs) : null, detail: (o ? o.notificationId : notif.id) + (notif && notif.text ? ': ' + notif.text : '') });
-  }
-  if (pos.length) {
-    for (const po of pos) {
-      const history = [['created', po.orderedAtMs ?? po.createdAtMs], ['confirmed', po.confirmedAtMs], ['shipped', po.shippedAtMs], ['received', po.receivedAtMs]]
-        .filter(([, t]) => num(t) !== null).map(([s, t]) => ({ status: s, atMs: t }));
-      const detail = po.id + ' · ' + (po.materialId || '') + (po.materialDescription ? ' ' + po.materialDescription : '') + ' · ' + (po.supplierName || po.supplierId || 'supplier ?') +
-        ' · status ' + (po.status || '?') + (po.expedited ? ' (expedited)' : '') + (num(po.expectedDeliveryMs) !== null ? ' · delivery expected ' + fmtTime(po.expectedDeliveryMs) : '');
-      steps.push({ key: 'purchase-order', label: 'Purchase order', simMs: num(po.orderedAtMs ?? po.createdAtMs), wallMs: null, detail, history, id: po.id });
-    }
-  } else if (o) {
-    steps.push({ key: 'purchase-order', label: 'Purchase order', simMs: null, wallMs: null, detail: o.purchaseOrderId ? o.purchaseOrderId + ' (' + (o.materialId || 'material ?') + ')' : 'none: part from stock or inspection only', history: [], id: o.purchaseOrderId });
-  }
-  const reservations = Array.isArray(rec.reservations) ? rec.reservations : [];
-  for (const r of reservations) {
-    steps.push({ key: 'reservation', label: 'Part reserved', simMs: null, wallMs: num(r.createdAtMs), detail: (r.materialId || 'material ?') + ' × ' + (r.quantity ?? 1) + ' at ' + (r.storageLocation || 'store') + ' · ' + (r.status || '?') + (r.purchaseOrderId ? ' (awaiting ' + r.purchaseOrderId + ')' : ' (from stock)'), id: r.id });
-  }
-  if (wo) {
-    const detail = wo.id + ' · status ' + (wo.status || '?') + ' · window ' + fmtTime(wo.plannedStartMs) + ' → ' + fmtTime(wo.plannedEndMs) +
-      ' · planned ' + fmtCents(wo.plannedCostCents) + (num(wo.actualCostCents) !== null ? ', actual ' + fmtCents(wo.actualCostCents) : '') + (wo.windowReason ? ' · ' + wo.windowReason : '');
-    steps.push({ key: 'work-order', label: 'Work order', simMs: null, wallMs: num(wo.createdAtMs), detail, id: wo.id });
-    steps.push({ key: 'window', label: 'Maintenance window starts', simMs: num(wo.actualStartMs) ?? num(wo.plannedStartMs), wallMs: null, detail: num(wo.actualStartMs) !== null ? 'repair started' : 'planned' });
-    const done = num(wo.actualEndMs);
-    steps.push({ key: 'repair', label: 'Repair completed', simMs: done, wallMs: null, detail: done !== null ? 'downtime ' + fmtDuration(wo.downtimeMs) : 'not yet', pending: done === null });
-  } else if (o) {
-    steps.push({ key: 'work-order', label: 'Work order', simMs: null, wallMs: null, detail: o.workOrderId + (o.movedProductionOrders.length ? '; production orders moved: ' + o.movedProductionOrders.join(', ') : ''), id: o.workOrderId });
-  }
-  let lastSim = null, lastWall = null;
-  for (const s of steps) {
-    s.simLatencyMs = s.simMs !== null && lastSim !== null ? s.simMs - lastSim : null;
-    s.wallLatencyMs = s.wallMs !== null && lastWall !== null ? s.wallMs - lastWall : null;
-    if (s.simMs !== null) lastSim = s.simMs;
-    if (s.wallMs !== null) lastWall = s.wallMs;
-  }
-  return steps;
-}
 
 /**
  * Lays out a production schedule as Gantt rows: one row per work centre, maintenance windows and

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { lttb, minMaxDecimate, pushBounded, fmtDuration, timelineSteps, ganttLayout, defectMarkers, matchesFilter, type Point } from './lib.js';
+import { lttb, minMaxDecimate, pushBounded, fmtDuration, ganttLayout, defectMarkers, matchesFilter, type Point } from './lib.js';
 import { fleetMachine, fullIncident } from '../fixtures.test-support.ts';
 
 const series = fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 0, maxLength: 600 }).map((ys) => ys.map((y, i) => [i * 1000, y] as Point));
@@ -46,29 +46,6 @@ test('dashboard lib - durations read as people say them', () => {
   assert.equal(fmtDuration(4200), '4.2 s');
   assert.equal(fmtDuration(5.5 * 3_600_000), '5.5 h');
   assert.equal(fmtDuration(null), '—');
-});
-
-test('dashboard lib - the timeline orders the steps and measures latency on each clock', () => {
-  const m = fleetMachine(0);
-  const esc = timelineSteps(fullIncident(m, 'escalation'), null);
-  assert.deepEqual(esc.map((s) => s.key), ['alarm', 'action', 'sent', 'received', 'diagnosis', 'decision']);
-  assert.equal(esc.find((s) => s.key === 'received')!.wallLatencyMs, 140);
-  assert.ok(esc.find((s) => s.key === 'diagnosis')!.pending);
-
-  const i = fullIncident(m, 'decision');
-  const po = { id: 'PO-1', materialId: 'MAT-BRG-6205', status: 'shipped', orderedAtMs: i.escalation.openedAt + 60_000, confirmedAtMs: i.escalation.openedAt + 2 * 3_600_000, shippedAtMs: i.escalation.openedAt + 20 * 3_600_000, receivedAtMs: null };
-  const wo = { id: 'WO-1', status: 'completed', createdAtMs: i.escalation.openedAt + 60_000, plannedStartMs: i.escalation.openedAt + 40 * 3_600_000, plannedEndMs: i.escalation.openedAt + 44 * 3_600_000, actualStartMs: i.escalation.openedAt + 40 * 3_600_000, actualEndMs: i.escalation.openedAt + 43 * 3_600_000, downtimeMs: 3 * 3_600_000, plannedCostCents: 10_000, actualCostCents: 9_000 };
-  const steps = timelineSteps(i, { notification: { id: 'N-1', detectedAtMs: i.escalation.openedAt + 60_000, createdAtMs: i.decidedAtMs! + 30 }, purchaseOrders: [po], workOrder: wo });
-  assert.deepEqual(steps.map((s) => s.key), ['alarm', 'action', 'sent', 'received', 'diagnosis', 'decision', 'notification', 'purchase-order', 'work-order', 'window', 'repair']);
-  assert.equal(steps.find((s) => s.key === 'decision')!.wallLatencyMs, 250);
-  assert.equal(steps.find((s) => s.key === 'notification')!.simLatencyMs, 60_000);
-  assert.equal(steps.find((s) => s.key === 'notification')!.wallLatencyMs, 30, 'ERP stamps are wall clock');
-  assert.deepEqual(steps.find((s) => s.key === 'purchase-order')!.history!.map((h) => h.status), ['created', 'confirmed', 'shipped']);
-  assert.equal(steps.find((s) => s.key === 'repair')!.simLatencyMs, 3 * 3_600_000);
-  assert.match(steps.find((s) => s.key === 'diagnosis')!.detail, /Remaining life 6\.1–21\.3 d/);
-  assert.match(steps.find((s) => s.key === 'work-order')!.detail, /planned €100\.00, actual €90\.00/);
-  // Missing or odd enterprise fields do not break the timeline.
-  assert.doesNotThrow(() => timelineSteps(i, { purchaseOrders: [{}], workOrder: {} }));
 });
 
 test('dashboard lib - Gantt rows put maintenance first and flag moved orders', () => {

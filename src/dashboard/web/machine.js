@@ -1,5 +1,6 @@
 // Machine view: live score and feature charts (decimated), the latest incident's spectra with the
-// bearing defect frequencies marked, and its alarms, diagnoses and maintenance history.
+// bearing defect frequencies marked, its alarms, diagnoses and maintenance history, and the model
+// version its edge scores it with.
 import { el, badge, link, table, addRow, emptyRow, panel, notice, getJson } from './dom.js';
 import { fmtTime, fmtCents, defectMarkers } from './lib.js';
 import { store, onChange, mergeHistory, incidentsOf } from './store.js';
@@ -29,10 +30,13 @@ export function mountMachine(root, key, config) {
     const m = store.machines.get(key);
     if (!m) { facts.replaceChildren(notice('This machine has not reported yet.', 'info')); return; }
     const st = m.status ? m.status.state : 'no-status';
-    const model = m.status && (m.status.modelVersion || (m.status.features && m.status.features.modelVersion)) || 'unknown';
+    // The edge reports the model scoring this machine (MachineStatus.modelVersion); older edges do not.
+    const model = m.status && typeof m.status.modelVersion === 'string' && m.status.modelVersion ? m.status.modelVersion : 'unknown';
+    const modelEl = el('span', model, 'model-version' + (model === 'unknown' ? ' unknown' : ''));
+    modelEl.id = 'model-version';
     facts.replaceChildren(
       el('span', m.machineType + ' · ' + m.site + ' / ' + m.line + ' · state '), badge(st, st),
-      el('span', ' · score ' + (m.status ? m.status.score.toFixed(2) : '—') + ' · last status ' + (m.status ? fmtTime(m.status.ts) : '—') + ' · model at edge: ' + model),
+      el('span', ' · score ' + (m.status ? m.status.score.toFixed(2) : '—') + ' · last status ' + (m.status ? fmtTime(m.status.ts) : '—') + ' · model at edge: '), modelEl,
     );
   }
   function renderCharts() {

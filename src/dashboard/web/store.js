@@ -9,7 +9,7 @@ export const store = {
   machines: new Map(),
   incidents: new Map(),
   byMachine: new Map(), // machine key → Set of incident ids
-  history: new Map(), // machine key → [{ t, score, features }]
+  history: new Map(), // machine key → [{ t, wallMs, score, features }]
   stats: {},
   listeners: new Set(),
 };
@@ -27,7 +27,7 @@ function record(m) {
   const h = store.history.get(k);
   const last = h[h.length - 1];
   if (last && last.t >= m.status.ts) return; // a repeat or an out-of-order report
-  pushBounded(h, { t: m.status.ts, score: m.status.score, features: m.status.features || {} }, MAX_POINTS);
+  pushBounded(h, { t: m.status.ts, wallMs: typeof m.lastSeenMs === 'number' ? m.lastSeenMs : null, score: m.status.score, features: m.status.features || {} }, MAX_POINTS);
 }
 
 /** Applies one stream event and tells the listeners what changed. */
