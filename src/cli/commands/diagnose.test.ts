@@ -71,20 +71,24 @@ test('diagnose - a periodic-free impulsive signal is unknown, not normal or a be
   assert.ok(v.confidence < 0.5);
 });
 
-test('diagnose - never throws on arbitrary finite signals and confidence stays in [0, 1] (fast-check)', () => {
+test('diagnose - arbitrary finite signals give a verdict with confidence in [0, 1], or a clear error when under 10 revolutions (fast-check)', () => {
   fc.assert(
     fc.property(
       fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 4096, maxLength: 5000 }),
       fc.constantFrom(12_000, 48_000),
       fc.double({ min: 600, max: 3600, noNaN: true }),
       (x, rateHz, rpm) => {
+        if ((x.length / rateHz) * (rpm / 60) < 10) {
+          assert.throws(() => diagnoseWaveform(x, { rateHz, rpm, bearing: BEARING_6205 }), (e: unknown) => e instanceof ConfigError && /revolutions/.test(e.message));
+          return;
+        }
         const v = diagnoseWaveform(x, { rateHz, rpm, bearing: BEARING_6205 });
         assert.ok(VERDICTS.includes(v.verdict));
         assert.ok(v.confidence >= 0 && v.confidence <= 1, String(v.confidence));
         assert.doesNotThrow(() => JSON.stringify(v));
       },
     ),
-    { numRuns: 6 },
+    { numRuns: 8 },
   );
 });
 
@@ -137,6 +141,32 @@ test('diagnose command - bad input is a ConfigError naming the problem', async (
   assert.deepEqual(Array.from(readWaveform('0.5\n-1e-3\n2\n')), [0.5, -0.001, 2]);
   assert.deepEqual(Array.from(readWaveform('a;b\n1,5;2\n3;4\n', 'b')), [2, 4]);
   assert.deepEqual(parseBearing('n=9, d=7.94, D=39.04'), { designation: 'cli', rollingElements: 9, ballDiameterMm: 7.94, pitchDiameterMm: 39.04, contactAngleDeg: 0 });
+});
+
+test('diagnose command - waveform CSV: header or not, --column, blank and NaN rows, whitespace, a time column without header', () => {
+  assert.deepEqual(Array.from(readWaveform('DE_time,FE_time\n1,10\n\n2,20\r\nNaN,30\n3,40\n' + '4,50\n'.repeat(20), 'FE_time')).slice(0, 4), [10, 20, 30, 40]);
+  // Blank lines are skipped, not counted; a few NaN cells are dropped.
+  const withGaps = readWaveform(`v\n${Array.from({ length: 100 }, (_, i) => (i % 25 === 3 ? 'NaN' : i % 10 === 5 ? '' : String(i))).join('\n')}\n\n`);
+  assert.equal(withGaps.length, 100 - 4 - 10);
+  assert.ok(withGaps.every(Number.isFinite));
+  // Whitespace-separated, no header, an evenly spaced time column first: the waveform is the second column.
+  assert.deepEqual(Array.from(readWaveform('0.000 0.5\n0.001 -0.25\n0.002 0.125\n0.003 1\n')), [0.5, -0.25, 0.125, 1]);
+  assert.deepEqual(Array.from(readWaveform('\uFEFF"x"\n"1.5"\n"-2"\n')), [1.5, -2]);
+  assert.throws(() => readWaveform('a,b\n1,2\n', 'c'), (e: unknown) => e instanceof ConfigError && /no column named "c" \(columns: a, b\)/.test(e.message));
+  assert.throws(() => readWaveform('1\n2\n', 'v'), (e: unknown) => e instanceof ConfigError && /no header row/.test(e.message));
+  assert.throws(() => readWaveform(`v\n${'NaN\n'.repeat(30)}${'1\n'.repeat(70)}`), (e: unknown) => e instanceof ConfigError && /30 of 100 cells/.test(e.message));
+  assert.throws(() => readWaveform('\n\n'), (e: unknown) => e instanceof ConfigError && /empty/.test(e.message));
+});
+
+test('diagnose command - too short a recording and a malformed --bearing are clear errors', async () => {
+  const x = faultSignal({ fault: 'normal', rateHz: 48_000, rpm: 600, seconds: 0.2, seed: 1 });
+  // 9,600 samples pass the sample floor but hold 2 revolutions at 600 rpm.
+  await assert.rejects(runDiagnose({ ...base, 'rate-hz': '48000', rpm: '600', input: file('rev.csv', Array.from(x, (v) => v.toFixed(4)).join('\n')) }), (e: unknown) => e instanceof ConfigError && /2\.0 shaft revolutions.*at least 10/.test(e.message));
+  await assert.rejects(runDiagnose({ ...base, input: file('few.csv', 'v\n' + '0.1\n'.repeat(500)) }), (e: unknown) => e instanceof ConfigError && /500 samples \(0\.042 s at 12000 Hz\), fewer than the 4096/.test(e.message));
+  const good = file('g2.csv', Array.from({ length: 5000 }, (_, i) => Math.sin(i)).join('\n'));
+  for (const [spec, pattern] of [['9,7.94,39.04', /"9" is not key=number/], ['n=9,d=7.94,D=39.04,angle=x', /"angle=x"/], ['n=9,d=7.94,D=39.04,z=1', /unknown key\(s\) z/], ['', /missing n=/]] as const) {
+    await assert.rejects(runDiagnose({ ...base, input: good, bearing: spec }), (e: unknown) => e instanceof ConfigError && pattern.test(e.message), spec);
+  }
 });
 
 test('diagnose command - CLI: exit 0 with one JSON line, exit 2 on bad input', { skip: COMMANDS.diagnose ? false : 'diagnose is not registered in commands/index.ts yet' }, () => {

@@ -1,12 +1,12 @@
 // `edge-pdm diagnose`: a vibration verdict for one recorded waveform. Wires the edge's recording
 // analysis (segment-averaged envelope spectrum, running-speed harmonics) to the cloud's verdict
 // rules; the two halves meet only here and in core's Evidence contract.
-import { readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { BearingGeometry, ConfigError } from '../../core/index.ts';
-import { parseCsv, parseNumber } from '../../edge/offline/index.ts';
 import { MIN_RECORDING_SAMPLES, recordingEvidence } from '../../edge/features/recording-evidence.ts';
 import { vibrationVerdict, type VibrationVerdict } from '../../cloud/diagnosis/index.ts';
 import { say, type Command } from './command.ts';
+import { fileLines, readWaveformLines } from './waveform-csv.ts';
 
 export const diagnose: Command = {
   summary: 'vibration verdict (bearing / shaft fault or normal) for one recorded waveform',
@@ -62,45 +62,9 @@ export function parseBearing(spec: string): BearingGeometry {
   return parsed.data;
 }
 
-/** Column names that hold time or a sample index, not the waveform. */
-const TIME_LIKE = /^(time|timestamp|datetime|t|ts|index|idx|sample|samples|time_s|t_s)$/i;
-
 /** Reads the waveform column of a CSV text (header row optional); throws ConfigError naming the problem. */
 export function readWaveform(text: string, column?: string, separator?: string): Float64Array {
-  const table = parseCsv(text, separator);
-  if (!table.ok) throw new ConfigError(`--input: ${table.reason}`);
-  const { header, rows, separator: sep } = table.value;
-  const headerIsData = header.some((h) => !Number.isNaN(parseNumber(h, sep)));
-  const all = headerIsData ? [header, ...rows] : rows;
-  let idx = 0;
-  if (column !== undefined) {
-    if (headerIsData) throw new ConfigError(`--column: the file has no header row, so no column named "${column}"`);
-    idx = header.indexOf(column);
-    if (idx < 0) throw new ConfigError(`--column: no column named "${column}" (columns: ${header.join(', ')})`);
-  } else {
-    // The first column in which most cells are numbers, passing over a time or index column.
-    const width = Math.max(header.length, 1);
-    const probe = all.slice(0, 200);
-    const numericCols = Array.from({ length: width }, (_, c) => c).filter((c) => {
-      let numeric = 0;
-      for (const r of probe) if (!Number.isNaN(parseNumber(r[c], sep))) numeric++;
-      return probe.length > 0 && numeric >= 0.9 * probe.length;
-    });
-    const isTime = (c: number) => !headerIsData && TIME_LIKE.test(header[c] ?? '');
-    idx = numericCols.find((c) => !isTime(c)) ?? numericCols[0] ?? -1;
-    if (idx < 0) throw new ConfigError(`--input: no numeric column (columns: ${header.join(', ')})`);
-  }
-  const out = new Float64Array(all.length);
-  let n = 0;
-  let bad = 0;
-  for (const r of all) {
-    const v = parseNumber(r[idx], sep);
-    if (Number.isNaN(v)) bad++;
-    else out[n++] = v;
-  }
-  if (n === 0) throw new ConfigError(`--input: column "${header[idx] ?? idx}" holds no numbers`);
-  if (bad > 0.1 * all.length) throw new ConfigError(`--input: ${bad} of ${all.length} cells of column "${header[idx] ?? idx}" are not numbers`);
-  return out.subarray(0, n);
+  return readWaveformLines(text.split('\n'), column, separator);
 }
 
 function positive(name: string, v: unknown): number {
@@ -127,20 +91,22 @@ export async function runDiagnose(values: Record<string, string | boolean | unde
   const bearing = parseBearing(values.bearing);
   const separator = values.separator as string | undefined;
   if (separator !== undefined && separator.length !== 1) throw new ConfigError(`--separator: must be one character, got "${separator}"`);
-  let text: string;
   try {
-    text = readFileSync(input, 'utf8');
+    statSync(input);
   } catch (err) {
     throw new ConfigError(`--input: cannot read "${input}": ${(err as Error).message}`, { cause: err });
   }
-  const x = readWaveform(text, values.column as string | undefined, separator);
-  if (x.length < MIN_RECORDING_SAMPLES) throw new ConfigError(`--input: ${x.length} samples, fewer than the ${MIN_RECORDING_SAMPLES} a diagnosis needs`);
+  const t0 = performance.now();
+  const x = readWaveformLines(fileLines(input), values.column as string | undefined, separator);
+  if (x.length < MIN_RECORDING_SAMPLES) throw new ConfigError(`--input: ${x.length} samples (${(x.length / rateHz).toFixed(3)} s at ${rateHz} Hz), fewer than the ${MIN_RECORDING_SAMPLES} a diagnosis needs`);
+  const readS = (performance.now() - t0) / 1000;
   const v = diagnoseWaveform(x, { rateHz, rpm, bearing });
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ ...v, confidence: Math.round(v.confidence * 1000) / 1000 })}\n`);
   } else {
     process.stdout.write(`verdict: ${v.verdict} (confidence ${v.confidence.toFixed(2)})\n${v.evidence.map((e) => `  - ${e.finding}`).join('\n')}\n`);
   }
-  say(`edge-pdm diagnose: ${x.length} samples at ${rateHz} Hz (${(x.length / rateHz).toFixed(1)} s), ${rpm} rpm`);
+  const totalS = (performance.now() - t0) / 1000;
+  say(`edge-pdm diagnose: ${x.length} samples at ${rateHz} Hz (${(x.length / rateHz).toFixed(1)} s), ${rpm} rpm; read in ${readS.toFixed(1)} s, analysed in ${(totalS - readS).toFixed(1)} s`);
   return 0;
 }

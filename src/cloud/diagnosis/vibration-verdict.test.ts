@@ -52,6 +52,37 @@ test('vibration verdict - shaft patterns need extreme evidence; 2x at mains need
   assert.equal(vibrationVerdict(recording({}, { ...manyLines, velocityHarmonics: [1, 0.3, 0.05, 0.04, 0.03, 0.03, 0.02, 0.02, 0.02, 0.02] })).verdict, 'normal');
 });
 
+test('vibration verdict - a recording whose shaft lines hold little of the acceleration power is not a shaft fault', () => {
+  const imbalance = { x1VelocityShare: 0.99, velocityRatios: { x2ToX1: 0.02, x3ToX1: 0.01 }, harmonicsDb: [55, 10, 3, 2, 1, 1, 1, 1, 1, 1] };
+  const withShares = (ev: Evidence, x1: number, x2: number, all: number): Evidence => ({ ...ev, features: { ...ev.features, 'rec.x1PowerShare': x1, 'rec.x2PowerShare': x2, 'rec.runningSpeedPowerShare': all } });
+  assert.equal(vibrationVerdict(withShares(recording({}, imbalance), 0.9, 0.01, 0.92)).verdict, 'imbalance');
+  // The same velocity pattern with 1x holding a third of the power: a healthy 1x-heavy machine.
+  assert.equal(vibrationVerdict(withShares(recording({}, imbalance), 0.3, 0.01, 0.35)).verdict, 'normal');
+  const mis = { velocityRatios: { x2ToX1: 3, x3ToX1: 0.05 }, harmonicsDb: [30, 45, 10, 3, 2, 1, 1, 1, 1, 1] };
+  assert.equal(vibrationVerdict(withShares(recording({}, mis), 0.05, 0.7, 0.8)).verdict, 'misalignment');
+  assert.equal(vibrationVerdict(withShares(recording({}, mis), 0.05, 0.1, 0.2)).verdict, 'normal');
+  const manyLines = { harmonicsDb: [40, 38, 37, 36, 33, 32, 31, 30, 28, 25] };
+  assert.equal(vibrationVerdict(withShares(recording({}, manyLines), 0.2, 0.1, 0.8)).verdict, 'looseness');
+  assert.equal(vibrationVerdict(withShares(recording({}, manyLines), 0.2, 0.1, 0.4)).verdict, 'normal');
+});
+
+test('vibration verdict - a faint comb far above its chance level names the fault only in an impulsive recording', () => {
+  const faint = { bsf2: { harmonicsDb: [6, 5, 4, 2, 1], cageSidebandsDb: 5 } };
+  const withZ = (ev: Evidence, z: number, sk: number): Evidence => ({
+    ...ev,
+    features: { ...ev.features, 'env.combZ.bpfo': 0.5, 'env.combZ.bpfi': 1, 'env.combZ.bsf': 2, 'env.combZ.bsf2': z },
+    envelopeDiagnostics: { ...ev.envelopeDiagnostics!, bandSk: sk, maxSk: sk },
+  });
+  const named = vibrationVerdict(withZ(recording(faint), 8, 6));
+  assert.equal(named.verdict, 'rolling_element');
+  assert.ok(named.confidence >= 0.5 && named.confidence <= 0.7, String(named.confidence));
+  assert.match(named.evidence[0]!.finding, /SD above chance/);
+  // Not impulsive: the same faint comb is no evidence of a spall.
+  assert.equal(vibrationVerdict(withZ(recording(faint), 8, 0.2)).verdict, 'normal');
+  // Impulsive but the comb is within chance: something knocks, not at a bearing frequency.
+  assert.equal(vibrationVerdict(withZ(recording(faint), 2, 6)).verdict, 'unknown');
+});
+
 test('vibration verdict - impulsive without a defect pattern is unknown with low confidence', () => {
   const ev = recording();
   const v = vibrationVerdict({ ...ev, envelopeDiagnostics: { ...ev.envelopeDiagnostics!, maxSk: 2.5 } });

@@ -43,6 +43,15 @@ export const AMBIGUITY_DB = 3;
  * and raw kurtosis (3 for Gaussian) from which the waveform itself is impulsive.
  */
 export const IMPULSIVE_SK = 1;
+/**
+ * A family's comb this many robust standard deviations above the same comb search at decoy
+ * fundamentals of the same SES (features env.combZ.*, edge comb-null.ts) is significant. It
+ * names a fault only in a clearly impulsive recording (IMPULSIVE_SK), and its harmonics or
+ * sidebands must still stand SUPPORT_DB: a faint, intermittent ball fault rarely clears the fixed
+ * LINE_PRESENT_DB, yet its comb stands apart from every decoy. Healthy grids of the synthetic rigs
+ * (test/support/bearing-recordings.ts) stay under z ≈ 4.
+ */
+export const COMB_SIGNIFICANT_Z = 4.5;
 /** Largest confidence an 'unknown' verdict reports (as rules.ts's VERDICT_UNKNOWN_MAX_CONFIDENCE). */
 export const VERDICT_UNKNOWN_MAX_CONFIDENCE = 0.45;
 export const IMPULSIVE_KURTOSIS = 5;
@@ -63,6 +72,20 @@ export const LOOSENESS_HALF_ORDERS = 2;
 export const LOOSENESS_HARMONIC_VELOCITY = 0.15;
 export const LOOSENESS_HALF_ORDER_VELOCITY = 0.1;
 
+/**
+ * A recording without a baseline or a known unit (the offline command) shows a shaft fault only
+ * when its lines hold most of the acceleration power (features rec.*PowerShare from
+ * recording-evidence.ts): on a healthy machine the broadband holds most of it, even when 1x
+ * stands 40 dB above a long recording's floor. Velocity shares alone do not tell the two apart
+ * (the 1/f² weighting makes any clean 1x dominate 10–1000 Hz velocity). Imbalance: 1x holds this
+ * share; misalignment: 2x holds MISALIGN_2X_POWER_SHARE; looseness: all running-speed lines
+ * together hold RUNNING_SPEED_POWER_SHARE. Evidence without these features (the pipeline, which
+ * has a fleet baseline) is not gated.
+ */
+export const IMBALANCE_X1_POWER_SHARE = 0.6;
+export const MISALIGN_2X_POWER_SHARE = 0.3;
+export const RUNNING_SPEED_POWER_SHARE = 0.6;
+
 const clamp01 = (x: number): number => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
 const r1 = (x: number): number => (Number.isFinite(x) ? Math.round(x * 10) / 10 : 0);
 const r2 = (x: number): number => (Number.isFinite(x) ? Math.round(x * 100) / 100 : 0);
@@ -77,13 +100,19 @@ export interface BearingFit {
   evidence: VerdictEvidence;
 }
 
-function fit(verdict: BearingFit['verdict'], name: string, fam: EnvelopeLineFamily, shaftHz: number, extra: { supportDb: number; supportName: string; penaltyDb?: number }): BearingFit {
+function fit(verdict: BearingFit['verdict'], name: string, fam: EnvelopeLineFamily, shaftHz: number, extra: { supportDb: number; supportName: string; penaltyDb?: number; combZ?: number; impulsive: boolean }): BearingFit {
   const h = fam.harmonicsDb;
   const lineDb = at(h, 0);
   const harmonicsPresent = h.slice(1).filter((d) => d >= SUPPORT_DB).length;
-  const present = lineDb >= LINE_STRONG_DB || (lineDb >= LINE_PRESENT_DB && (harmonicsPresent > 0 || extra.supportDb >= SUPPORT_DB));
+  const supported = harmonicsPresent > 0 || extra.supportDb >= SUPPORT_DB;
+  const present = lineDb >= LINE_STRONG_DB || (lineDb >= LINE_PRESENT_DB && supported);
+  const z = extra.combZ ?? 0;
+  const significant = extra.impulsive && z >= COMB_SIGNIFICANT_Z && lineDb >= SUPPORT_DB && supported;
   let score = 0;
-  if (present) {
+  if (!present && significant) {
+    // Weaker than a line over the fixed threshold: 0.5 at the significance limit, up to 0.7.
+    score = 0.5 + 0.05 * Math.min(4, z - COMB_SIGNIFICANT_Z);
+  } else if (present) {
     score = 0.5 + 0.25 * clamp01((lineDb - LINE_PRESENT_DB) / 12) + 0.1 * Math.min(2, harmonicsPresent) / 2 + (extra.supportDb >= SUPPORT_DB ? 0.1 : 0);
     // A pattern that should lack a feature but shows it strongly (outer race with strong 1x sidebands) fits less well.
     if ((extra.penaltyDb ?? 0) >= LINE_PRESENT_DB) score -= 0.1;
@@ -93,13 +122,14 @@ function fit(verdict: BearingFit['verdict'], name: string, fam: EnvelopeLineFami
     lineDb,
     score: clamp01(score),
     evidence: {
-      finding: `${name} at ${r1(fam.freqHz)} Hz (${r2(fam.freqHz / Math.max(shaftHz, 1e-9))}x shaft) ${r1(lineDb)} dB above the envelope spectrum's floor; harmonics ${h.slice(1, 4).map((d) => `${r1(d)}`).join(', ')} dB; ${extra.supportName} ${r1(extra.supportDb)} dB`,
+      finding: `${name} at ${r1(fam.freqHz)} Hz (${r2(fam.freqHz / Math.max(shaftHz, 1e-9))}x shaft) ${r1(lineDb)} dB above the envelope spectrum's floor; harmonics ${h.slice(1, 4).map((d) => `${r1(d)}`).join(', ')} dB; ${extra.supportName} ${r1(extra.supportDb)} dB${extra.combZ !== undefined ? `; comb ${r1(z)} SD above chance` : ''}`,
       line: name,
       freqHz: r1(fam.freqHz),
       order: r2(fam.freqHz / Math.max(shaftHz, 1e-9)),
       levelDb: r1(lineDb),
       harmonic2Db: r1(at(h, 1)),
       harmonic3Db: r1(at(h, 2)),
+      ...(extra.combZ !== undefined ? { combZ: r1(z) } : {}),
       [extra.supportName.replace(/[^a-zA-Z0-9]+(.)/g, (_, c: string) => c.toUpperCase())]: r1(extra.supportDb),
     },
   };
@@ -111,10 +141,14 @@ export function bearingFits(ev: Evidence): BearingFit[] {
   if (!env) return [];
   const L = env.lines;
   const shaftHz = ev.shaftDiagnostics?.shaftHz ?? ev.shaftHz;
+  const impulsive = Math.max(env.bandSk, env.maxSk ?? 0) >= IMPULSIVE_SK;
+  const z = (k: string): number | undefined => ev.features[`env.combZ.${k}`];
+  // A ball spall shows at BSF (one race struck harder) as well as 2×BSF: the stronger comb counts.
+  const ballZ = Math.max(z('bsf2') ?? -Infinity, z('bsf') ?? -Infinity);
   const fits = [
-    fit('outer_race', 'BPFO', L.bpfo, shaftHz, { supportDb: at(L.bpfo.harmonicsDb, 1), supportName: '2nd harmonic', penaltyDb: L.bpfo.shaftSidebandsDb }),
-    fit('inner_race', 'BPFI', L.bpfi, shaftHz, { supportDb: L.bpfi.shaftSidebandsDb, supportName: '1x sidebands' }),
-    fit('rolling_element', '2xBSF', L.bsf2, shaftHz, { supportDb: Math.max(L.bsf2.cageSidebandsDb, at(L.ftf.harmonicsDb, 0)), supportName: 'FTF sidebands or line' }),
+    fit('outer_race', 'BPFO', L.bpfo, shaftHz, { supportDb: at(L.bpfo.harmonicsDb, 1), supportName: '2nd harmonic', penaltyDb: L.bpfo.shaftSidebandsDb, combZ: z('bpfo'), impulsive }),
+    fit('inner_race', 'BPFI', L.bpfi, shaftHz, { supportDb: L.bpfi.shaftSidebandsDb, supportName: '1x sidebands', combZ: z('bpfi'), impulsive }),
+    fit('rolling_element', '2xBSF', L.bsf2, shaftHz, { supportDb: Math.max(L.bsf2.cageSidebandsDb, at(L.ftf.harmonicsDb, 0)), supportName: 'FTF sidebands or line', combZ: Number.isFinite(ballZ) ? ballZ : undefined, impulsive }),
   ];
   return fits.sort((a, b) => b.score - a.score || b.lineDb - a.lineDb);
 }
@@ -126,23 +160,29 @@ export function shaftFits(ev: Evidence): { verdict: 'imbalance' | 'misalignment'
   const h = s.harmonicsDb;
   const { x2ToX1, x3ToX1 } = s.velocityRatios;
   const out: { verdict: 'imbalance' | 'misalignment' | 'looseness'; score: number; evidence: VerdictEvidence }[] = [];
+  // The recording-level power shares, when present (see IMBALANCE_X1_POWER_SHARE); 1 passes the gate.
+  const share = (k: string) => ev.features[k] ?? 1;
+  const x1Power = share('rec.x1PowerShare');
+  const x2Power = share('rec.x2PowerShare');
+  const allPower = share('rec.runningSpeedPowerShare');
+  const pct = (v: number) => `${Math.round(100 * v)} %`;
 
-  const imbalance = at(h, 0) >= HARMONIC_PRESENT_DB && s.x1VelocityShare >= IMBALANCE_X1_SHARE && x2ToX1 <= IMBALANCE_MAX_HARMONIC_RATIO && x3ToX1 <= IMBALANCE_MAX_HARMONIC_RATIO;
+  const imbalance = at(h, 0) >= HARMONIC_PRESENT_DB && x1Power >= IMBALANCE_X1_POWER_SHARE && s.x1VelocityShare >= IMBALANCE_X1_SHARE && x2ToX1 <= IMBALANCE_MAX_HARMONIC_RATIO && x3ToX1 <= IMBALANCE_MAX_HARMONIC_RATIO;
   out.push({
     verdict: 'imbalance',
     // Without a baseline or absolute limits a dominant 1x may be how this machine always runs: cap the confidence.
     score: imbalance ? 0.5 + 0.2 * clamp01((s.x1VelocityShare - IMBALANCE_X1_SHARE) / (1 - IMBALANCE_X1_SHARE)) : 0,
-    evidence: { finding: `1x holds ${Math.round(100 * s.x1VelocityShare)} % of the 10-1000 Hz velocity; 2x/1x ${r2(x2ToX1)}, 3x/1x ${r2(x3ToX1)} (velocity)`, x1VelocityShare: r2(s.x1VelocityShare), x2ToX1: r2(x2ToX1), x3ToX1: r2(x3ToX1), x1Db: r1(at(h, 0)) },
+    evidence: { finding: `1x holds ${Math.round(100 * s.x1VelocityShare)} % of the 10-1000 Hz velocity${x1Power < 1 ? ` and ${pct(x1Power)} of the acceleration power` : ''}; 2x/1x ${r2(x2ToX1)}, 3x/1x ${r2(x3ToX1)} (velocity)`, x1PowerShare: r2(x1Power), x1VelocityShare: r2(s.x1VelocityShare), x2ToX1: r2(x2ToX1), x3ToX1: r2(x3ToX1), x1Db: r1(at(h, 0)) },
   });
 
   const needs3x = s.x2AtMains;
-  const misalign = at(h, 1) >= HARMONIC_PRESENT_DB && x2ToX1 >= MISALIGN_2X_TO_1X && (!needs3x || x3ToX1 >= MISALIGN_3X_TO_1X_AT_MAINS);
+  const misalign = at(h, 1) >= HARMONIC_PRESENT_DB && x2Power >= MISALIGN_2X_POWER_SHARE && x2ToX1 >= MISALIGN_2X_TO_1X && (!needs3x || x3ToX1 >= MISALIGN_3X_TO_1X_AT_MAINS);
   out.push({
     verdict: 'misalignment',
     score: misalign ? clamp01(0.5 + 0.1 * Math.log2(x2ToX1 / MISALIGN_2X_TO_1X) + (x3ToX1 >= MISALIGN_3X_TO_1X_AT_MAINS ? 0.1 : 0)) * 0.85 : 0,
     evidence: {
-      finding: `2x running speed ${r2(x2ToX1)}x the 1x line (velocity), 3x ${r2(x3ToX1)}x${s.x2AtMains ? '; 2x lies within 0.5 Hz of mains frequency' : ''}`,
-      x2ToX1: r2(x2ToX1), x3ToX1: r2(x3ToX1), x2Db: r1(at(h, 1)), x2AtMains: s.x2AtMains,
+      finding: `2x running speed ${r2(x2ToX1)}x the 1x line (velocity), 3x ${r2(x3ToX1)}x${x2Power < 1 ? `; 2x holds ${pct(x2Power)} of the acceleration power` : ''}${s.x2AtMains ? '; 2x lies within 0.5 Hz of mains frequency' : ''}`,
+      x2ToX1: r2(x2ToX1), x3ToX1: r2(x3ToX1), x2PowerShare: r2(x2Power), x2Db: r1(at(h, 1)), x2AtMains: s.x2AtMains,
     },
   });
 
@@ -152,11 +192,11 @@ export function shaftFits(ev: Evidence): { verdict: 'imbalance' | 'misalignment'
   const vhalf = s.velocityHalfOrders;
   const ints = h.filter((d, i) => d >= HARMONIC_PRESENT_DB && (vh === undefined || i === 0 || at(vh, i) >= LOOSENESS_HARMONIC_VELOCITY)).length;
   const halves = s.halfOrdersDb.filter((d, i) => d >= HARMONIC_PRESENT_DB && (vhalf === undefined || at(vhalf, i) >= LOOSENESS_HALF_ORDER_VELOCITY)).length;
-  const loose = ints >= LOOSENESS_HARMONICS || (ints >= LOOSENESS_HARMONICS_WITH_HALF && halves >= LOOSENESS_HALF_ORDERS);
+  const loose = allPower >= RUNNING_SPEED_POWER_SHARE && (ints >= LOOSENESS_HARMONICS || (ints >= LOOSENESS_HARMONICS_WITH_HALF && halves >= LOOSENESS_HALF_ORDERS));
   out.push({
     verdict: 'looseness',
     score: loose ? clamp01(0.5 + 0.05 * (ints - LOOSENESS_HARMONICS_WITH_HALF) + 0.05 * halves) * 0.85 : 0,
-    evidence: { finding: `${ints} of ${h.length} running-speed harmonics and ${halves} half orders stand ${HARMONIC_PRESENT_DB} dB above the floor`, harmonics: ints, halfOrders: halves },
+    evidence: { finding: `${ints} of ${h.length} running-speed harmonics and ${halves} half orders stand ${HARMONIC_PRESENT_DB} dB above the floor${allPower < 1 ? `; running-speed lines hold ${pct(allPower)} of the acceleration power` : ''}`, harmonics: ints, halfOrders: halves, runningSpeedPowerShare: r2(allPower) },
   });
   return out.sort((a, b) => b.score - a.score);
 }
