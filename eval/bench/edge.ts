@@ -25,6 +25,7 @@ import { createFeatureExtractor } from '../../src/edge/features/window-features.
 import { createDetectorStack, DETECTOR_NAMES, type DetectorName } from '../../src/edge/offline/detector-stack.ts';
 import { createSimulator, defaultPlant } from '../../src/simulator/index.ts';
 import { createMemoryBroker, createMemoryQueue, createMemoryTransport, createMqttTransport } from '../../src/transport/index.ts';
+import type { SummaryRow } from './harness.ts';
 
 const START_MS = Date.UTC(2024, 0, 1);
 const CADENCE_MS = 5 * 60_000; // the simulator's default window interval
@@ -307,6 +308,29 @@ async function fleetRun(machines: number, steps: number, reuse?: number): Promis
   }
 }
 
+/** The rows this benchmark adds to `npm run bench`'s summary table, with issue 4's targets. */
+function edgeSummary(report: Record<string, unknown>, fleetMachines: number, steadyMachines: number): SummaryRow[] {
+  type Lat = { windowToAlarmMs: { p50: number; p99: number }; windowToCommandMs: { p50: number; p99: number }; windowToCommandCpuMs: { p99: number } };
+  const f = report.features as { medianSamplesPerSecond: number; medianSamplesPerCpuSecond: number };
+  const sc = report.scalar as { medianSamplesPerSecond: number; medianSamplesPerCpuSecond: number };
+  const li = report.latencyInProcess as Lat;
+  const lm = report.latencyMosquitto as Partial<Lat> & { skipped?: string };
+  const fleet = report.fleet as FleetResult & { stepWallMs: number[] };
+  const steady = report.memorySteadyState as { memoryPerMachineKiB: number | null };
+  const r3 = (x: number | null | undefined) => (x === null || x === undefined ? null : Number(x.toPrecision(4)));
+  const noGc = 'run node with --expose-gc';
+  return [
+    { name: 'edge vibration samples, full feature extraction', value: r3(f.medianSamplesPerCpuSecond), unit: 'samples/CPU s', target: { op: '>=', value: 10e6 }, note: `wall ${(f.medianSamplesPerSecond / 1e6).toFixed(2)} M/s` },
+    { name: 'edge scalar samples, detector stack (8 ch)', value: r3(sc.medianSamplesPerCpuSecond), unit: 'samples/CPU s', target: { op: '>=', value: 1e6 }, note: `wall ${(sc.medianSamplesPerSecond / 1e6).toFixed(3)} M/s` },
+    { name: 'edge window->alarm p50, in process', value: r3(li.windowToAlarmMs.p50), unit: 'ms' },
+    { name: 'edge window->command p99, in process', value: r3(li.windowToCommandMs.p99), unit: 'ms', target: { op: '<', value: 2 }, note: `CPU time p99 ${r3(li.windowToCommandCpuMs.p99)} ms` },
+    { name: 'edge window->command p99, Mosquitto', value: r3(lm.windowToCommandMs?.p99), unit: 'ms', target: { op: '<', value: 10 }, ...(lm.skipped ? { note: lm.skipped } : {}) },
+    { name: `memory per machine, steady state (${steadyMachines})`, value: r3(steady.memoryPerMachineKiB), unit: 'KiB', target: { op: '<', value: 100 }, ...(steady.memoryPerMachineKiB === null ? { note: noGc } : {}) },
+    { name: `memory per machine, ${fleetMachines} machines after a few windows`, value: r3(fleet.memoryPerMachineKiB), unit: 'KiB', ...(fleet.memoryPerMachineKiB === null ? { note: noGc } : {}) },
+    { name: `edge agent, ${fleetMachines} machines at 5-min cadence`, value: r3(fleet.realTimeFactor), unit: 'x real time', target: { op: '>', value: 1 }, note: `${Math.round(fleet.windowsPerSecond)} windows/s` },
+  ];
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -388,6 +412,7 @@ async function main(): Promise<void> {
   const steady = await fleetRun(mm, Number(values['memory-windows']), Math.min(mm, 10));
   report.memorySteadyState = { machines: mm, windowsPerMachine: Number(values['memory-windows']), memoryPerMachineKiB: steady.memoryPerMachineKiB, targetKiB: 100 };
 
+  report.summary = edgeSummary(report, fleetMachines, mm);
   await mkdir(dirname(values.json!), { recursive: true });
   await writeFile(values.json!, `${JSON.stringify(report, null, 2)}\n`);
   const f = report.features as { medianSamplesPerSecond: number; medianSamplesPerCpuSecond: number };

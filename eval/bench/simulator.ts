@@ -1,6 +1,7 @@
 // Simulator throughput: how fast one core turns a fleet's physics into telemetry windows.
 //
-//   node --import tsx eval/bench/simulator.ts [--machines 1000] [--hours 1] [--runs 3] [--plant FILE] [--json]
+//   node --import tsx eval/bench/simulator.ts [--machines 1000] [--hours 1] [--runs 3] [--plant FILE] [--json] [--out FILE]
+//   (--json prints the report on stdout instead of the text; --out also writes it, with summary rows, to FILE)
 //   (add --expose-gc to node's flags to also measure the heap one simulated machine holds)
 //
 // Simulates the first --machines machines of the plant (default examples/fleet-1000.yaml; more
@@ -20,6 +21,7 @@
 //   windows per simulated second). Below 1 the fleet cannot be streamed continuously in real time
 //   on one core.
 import { readFile } from 'node:fs/promises';
+import { writeReport } from './harness.ts';
 import { parseArgs } from 'node:util';
 import { createSimulator, defaultPlant, loadPlantYaml, planFaults, selectMachines, type PlantConfig } from '../../src/simulator/index.ts';
 
@@ -90,7 +92,7 @@ function heapPerMachine(plant: PlantConfig, machines: number): number | null {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { machines: { type: 'string', default: '1000' }, hours: { type: 'string', default: '1' }, runs: { type: 'string', default: '3' }, plant: { type: 'string', default: 'examples/fleet-1000.yaml' }, json: { type: 'boolean' } },
+    options: { machines: { type: 'string', default: '1000' }, hours: { type: 'string', default: '1' }, runs: { type: 'string', default: '3' }, plant: { type: 'string', default: 'examples/fleet-1000.yaml' }, json: { type: 'boolean' }, out: { type: 'string' } },
   });
   const machines = Number(values.machines);
   const hours = Number(values.hours);
@@ -125,6 +127,18 @@ async function main(): Promise<void> {
     realTimeFactorContinuousStreaming: Number(continuousFactor.toFixed(4)),
     memoryPerMachineKiB: heapPerMachineKiB === null ? null : Number(heapPerMachineKiB.toFixed(1)),
   };
+  if (values.out) {
+    await writeReport(values.out, {
+      bench: 'simulator', ...report,
+      summary: [
+        { name: 'simulator samples', value: report.medianSamplesPerCpuSecond, unit: 'samples/CPU s', note: `wall ${(report.medianSamplesPerSecond / 1e6).toFixed(2)} M/s` },
+        // Issue 3: 1,000 machines simulated faster than real time on one core.
+        { name: `simulator, ${machines} machines at 5-min cadence`, value: report.realTimeFactorDefaultCadencePerCpuSecond, unit: 'x real time per CPU s', target: { op: '>', value: 1 }, note: `wall ${report.realTimeFactorDefaultCadence}x` },
+        { name: `simulator, ${machines} machines streaming continuously`, value: report.realTimeFactorContinuousStreaming, unit: 'x real time', note: 'vibration windows back to back' },
+        { name: 'memory per simulated machine', value: report.memoryPerMachineKiB, unit: 'KiB', ...(report.memoryPerMachineKiB === null ? { note: 'run node with --expose-gc' } : {}) },
+      ],
+    });
+  }
   if (values.json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return;
