@@ -55,3 +55,17 @@ test('detect command - CLI: exit 0 with scores, exit 2 on a malformed file', { s
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /no numeric columns/);
 });
+
+test('detect command - CLI: a file of bare numbers and unsorted times are scored and reported on stderr', { skip: COMMANDS.detect ? false : 'detect is not registered in commands/index.ts yet' }, () => {
+  const out = join(dir, 'bare-scores.csv');
+  const bare = spawnSync(process.execPath, ['bin/edge-pdm.js', 'detect', '--input', csv('bare.csv', `${Array.from({ length: 120 }, (_, i) => Math.cos(i)).join('\n')}\n`), '--output', out], { encoding: 'utf8' });
+  assert.equal(bare.status, 0, bare.stderr);
+  assert.match(bare.stderr, /no header row/);
+  assert.match(bare.stderr, /no time column/);
+  const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
+  assert.equal(lines.length, 121);
+  assert.match(lines[120]!, /^119,/);
+  const unsorted = spawnSync(process.execPath, ['bin/edge-pdm.js', 'detect', '--input', csv('unsorted.csv', 'time,v\n3,1\n1,2\n1,3\n4,2\n'), '--output', out], { encoding: 'utf8' });
+  assert.equal(unsorted.status, 0, unsorted.stderr);
+  assert.match(unsorted.stderr, /1 row\(s\) earlier than the row before and 1 repeated time/);
+});

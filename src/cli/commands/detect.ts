@@ -10,15 +10,24 @@ export const detect: Command = {
   summary: 'score a recorded CSV file row by row with the edge detectors',
   help: `edge-pdm detect --input FILE.csv --output SCORES.csv [options]
 
-Reads a CSV with a header row and one or more numeric columns (any scale, gaps allowed), runs the
-detector stack (EWMA pre-filter → robust baseline, CUSUM, Half-Space Trees, PCA T²+Q → calibrated
-ensemble) and writes "timestamp,anomaly_score" for every input row, in input order. Scores are in
-[0, 1]; 0.5 is the calibrated threshold. A row's score uses only that row and the rows before it.
+Reads a CSV with a header row (or bare numbers, one column per value) and one or more numeric
+columns (any scale, gaps allowed), runs the detector stack and writes "timestamp,anomaly_score" for
+every input row, in input order. The stack: EWMA pre-filter → robust baseline, CUSUM, Half-Space
+Trees, PCA T²+Q → calibrated ensemble; beside it, on the raw values of each channel, a
+forecasting residual (spikes, misplaced seasonal peaks) and a streaming nearest-neighbour window
+distance (changed or distorted cycles, stuck stretches). Each is damped by its own recent level, a
+row is flagged when one reaches its calibrated threshold, and the score is 0.5 there: below it the
+largest calibrated score, above it the rarest member score (rank fusion), never a flat 1. A row's
+score uses only that row and the rows before it. Flagged rows are learned only one in 16, so a
+lasting benign change fades slowly while an anomaly of a few hundred rows stays high.
 
   --input FILE          the recorded CSV (required)
   --output FILE         where to write the scores (required; "-" for stdout)
   --time-column NAME    time column (default: first column named timestamp/time/datetime, else
-                        the first column); copied to the output as-is
+                        the first column unless it holds numbers that are not increasing, i.e. a
+                        measurement: then there is none and row numbers are written); copied to
+                        the output as-is. Rows are scored in file order: unsorted or repeated
+                        times are reported, not reordered
   --columns a,b         channels to use (default: every numeric column except the time column and
                         label-like columns such as anomaly, label, changepoint)
   --separator C         field separator (default: auto-detect "," or ";")
@@ -26,7 +35,8 @@ ensemble) and writes "timestamp,anomaly_score" for every input row, in input ord
                         flags (default: min(400, 10% of the rows), at least 20)
   --detectors a,b       subset of ${DETECTOR_NAMES.join(', ')} (default: all)
 
-Missing or non-numeric cells carry the channel's last value forward and are counted.`,
+Missing or non-numeric cells carry the channel's last value forward and are counted; a column
+with no number at all is not a channel; a constant column contributes nothing until it changes.`,
   options: {
     input: { type: 'string' },
     output: { type: 'string' },
@@ -63,6 +73,7 @@ export async function runDetect(values: Record<string, string | boolean | undefi
   const trainRows = values.train === undefined ? undefined : numberOption('train', values.train as string, 400, { min: 8, integer: true });
   const started = Date.now();
   let lastReport = started;
+  if (text.length > 5_000_000) say(`edge-pdm detect: reading ${input} (${(text.length / 1e6).toFixed(0)} MB); progress every few seconds`);
   const result = detectCsv(text, {
     separator,
     timeColumn: values['time-column'] as string | undefined,
@@ -82,8 +93,12 @@ export async function runDetect(values: Record<string, string | boolean | undefi
   const r = result.value;
   if (output === '-') process.stdout.write(r.csv);
   else writeFileSync(output, r.csv);
+  const time = r.timeColumn === '' ? 'no time column (row numbers written)' : `time column "${r.timeColumn}"`;
+  if (r.timeIssues.unsorted + r.timeIssues.duplicates > 0) {
+    say(`  note: ${r.timeIssues.unsorted} row(s) earlier than the row before and ${r.timeIssues.duplicates} repeated time(s); rows are scored in file order`);
+  }
   say(
-    `edge-pdm detect: ${r.scores.length} rows, ${r.channels.length} channel(s) [${r.channels.join(', ')}], time column "${r.timeColumn}", ` +
+    `edge-pdm detect: ${r.scores.length} rows, ${r.channels.length} channel(s) [${r.channels.join(', ')}]${r.headerless ? ' (no header row)' : ''}, ${time}, ` +
       `${r.trainRows} training rows, ${r.rowsWithMissing} row(s) with missing values, ${r.flaggedRows} flagged; ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   return 0;

@@ -97,3 +97,60 @@ test('detect - malformed input is a failure value, not a throw', () => {
   const r = detectCsv('time,a\n1,2\n', { trainRows: 3 });
   assert.ok(!r.ok && /--train/.test(r.reason));
 });
+
+test('detect - property: causal with every member engaged, appending rows never changes an earlier score', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof({ weight: 20, arbitrary: fc.double({ min: -5, max: 5, noNaN: true }) }, { weight: 1, arbitrary: fc.constantFrom(NaN, 1e9, -1e9) }), { minLength: 200, maxLength: 320 }),
+      fc.integer({ min: 1, max: 150 }),
+      (noise, extra) => {
+        // A seasonal series with random noise, spikes and gaps; the discord and the residual start after 64 rows.
+        const lines = ['t,v', ...noise.map((e, i) => `${i},${Number.isNaN(e) ? '' : 10 * Math.sin(i / 4) + e}`)];
+        const full = `${lines.join('\n')}\n`;
+        const cut = lines.length - extra;
+        const stack = { periodRows: 64 };
+        const a = detectCsv(full, { trainRows: 40, stack });
+        const b = detectCsv(`${lines.slice(0, cut).join('\n')}\n`, { trainRows: 40, stack });
+        assert.ok(a.ok && b.ok);
+        assert.deepEqual(b.value.scores, a.value.scores.slice(0, cut - 1));
+        for (const s of a.value.scores) assert.ok(s >= 0 && s <= 1 && Number.isFinite(s), String(s));
+      },
+    ),
+    { numRuns: 15 },
+  );
+});
+
+test('detect - a file of bare numbers (no header, no time column) is scored with row numbers as times', () => {
+  const text = `${Array.from({ length: 300 }, (_, i) => (i === 250 ? 40 : Math.sin(i / 5) + ((i * 37) % 11) / 20).toFixed(3)).join('\n')}\n`;
+  const r = detectCsv(text);
+  assert.ok(r.ok, !r.ok ? r.reason : '');
+  assert.equal(r.value.headerless, true);
+  assert.equal(r.value.timeColumn, '');
+  assert.equal(r.value.scores.length, 300);
+  assert.equal(r.value.csv.split('\n')[1], `0,${r.value.scores[0]}`);
+  assert.equal(r.value.scores.indexOf(Math.max(...r.value.scores)), 250, 'the spike is the top score');
+});
+
+test('detect - a numeric first column that is not increasing is a channel, not the time', () => {
+  const r = detectCsv('a,b\n3,1\n1,2\n2,3\n5,4\n');
+  assert.ok(r.ok);
+  assert.equal(r.value.timeColumn, '');
+  assert.deepEqual(r.value.channels, ['a', 'b']);
+  assert.deepEqual(r.value.times, ['0', '1', '2', '3']);
+  const idx = detectCsv('epoch,b\n1,1\n2,2\n3,3\n');
+  assert.ok(idx.ok && idx.value.timeColumn === 'epoch');
+});
+
+test('detect - constant, empty and text columns, unsorted and repeated times: documented handling, never a throw', () => {
+  const lines = ['time,const,empty,name,v'];
+  for (let i = 0; i < 400; i++) lines.push(`${i === 100 ? 50 : i === 200 ? 199 : i},7,,x${i},${Math.sin(i / 3) + (i === 350 ? 30 : 0)}`);
+  const r = detectCsv(`${lines.join('\n')}\n`);
+  assert.ok(r.ok, !r.ok ? r.reason : '');
+  assert.deepEqual(r.value.channels, ['const', 'v'], 'the empty and the text column are not channels');
+  assert.deepEqual(r.value.timeIssues, { unsorted: 1, duplicates: 1 });
+  assert.equal(r.value.scores.length, 400);
+  assert.equal(r.value.scores.indexOf(Math.max(...r.value.scores)), 350, 'the constant channel does not drown the spike');
+  const named = detectCsv(`${lines.join('\n')}\n`, { columns: ['empty', 'v'] });
+  assert.ok(named.ok, 'an all-empty column asked for by name is tolerated');
+  assert.equal(named.value.scores.length, 400);
+});

@@ -26,6 +26,9 @@ export interface DetectCsvResult {
   trainRows: number;
   rowsWithMissing: number;
   flaggedRows: number;
+  /** Rows whose time is earlier than (unsorted) or equal to (duplicate) the previous row's; rows are scored in file order all the same. */
+  timeIssues: { unsorted: number; duplicates: number };
+  headerless: boolean;
 }
 
 /**
@@ -42,7 +45,7 @@ export function detectCsv(text: string, options: DetectCsvOptions = {}): Result<
   if (!table.ok) return table;
   const series = toSeries(table.value, options);
   if (!series.ok) return series;
-  const { rows, times, channels, timeColumn, rowsWithMissing } = series.value;
+  const { rows, times, channels, timeColumn, rowsWithMissing, headerless } = series.value;
   if (options.trainRows !== undefined && (!Number.isInteger(options.trainRows) || options.trainRows < 8)) return fail(`--train: must be an integer ≥ 8, got ${options.trainRows}`);
   const trainRows = options.trainRows ?? defaultTrainRows(rows.length);
   const stack = createDetectorStack({ ...options.stack, trainRows });
@@ -58,7 +61,23 @@ export function detectCsv(text: string, options: DetectCsvOptions = {}): Result<
   options.onProgress?.(rows.length, rows.length);
   const lines = ['timestamp,anomaly_score'];
   for (let i = 0; i < rows.length; i++) lines.push(`${csvField(times[i]!)},${formatScore(scores[i]!)}`);
-  return ok({ csv: `${lines.join('\n')}\n`, times, scores, channels, timeColumn, trainRows, rowsWithMissing, flaggedRows });
+  return ok({ csv: `${lines.join('\n')}\n`, times, scores, channels, timeColumn, trainRows, rowsWithMissing, flaggedRows, timeIssues: checkTimes(times), headerless });
+}
+
+/** Counts unsorted and duplicate times (numbers or dates; cells that are neither are skipped). */
+export function checkTimes(times: readonly string[]): { unsorted: number; duplicates: number } {
+  let unsorted = 0;
+  let duplicates = 0;
+  let prev = NaN;
+  for (const t of times) {
+    const s = t.trim();
+    const v = s !== '' && Number.isFinite(Number(s)) ? Number(s) : Date.parse(s);
+    if (Number.isNaN(v)) continue;
+    if (v < prev) unsorted++;
+    else if (v === prev) duplicates++;
+    prev = v;
+  }
+  return { unsorted, duplicates };
 }
 
 /** Six decimals are plenty for a [0, 1] score and keep files small. */

@@ -1,15 +1,23 @@
-// The detector stack of `edge-pdm detect` and the SKAB benchmark: a causal EWMA pre-filter per
-// channel, then the chosen detectors fused by a calibrated ensemble, the fused score calibrated once more on the training prefix, mapped to
-// [0, 1], and a threshold filter (River's ThresholdFilter idea) that stops the stack from
-// learning rows it flags, so a long anomaly is not absorbed as the new normal.
+// The detector stack of `edge-pdm detect` and the SKAB benchmark. The core: a causal EWMA
+// pre-filter per channel, then the chosen detectors fused by a calibrated ensemble, the fused
+// score calibrated once more on the training prefix. Beside it, on the raw values of each channel,
+// the shape members (forecasting residual, streaming discord: shape-members.ts). Each of the
+// three is damped by its own recent level (level-damping.ts); the row is flagged when the largest
+// reaches its threshold. The [0, 1] score keeps 0.5 at the threshold; above it, rows are ordered
+// by rank fusion (tail-surprise.ts), below it by the largest calibrated score, and it never ties
+// at 1. A threshold filter (River's ThresholdFilter idea) learns only one flagged row in
+// `adaptEvery`, so a long anomaly is not absorbed as the new normal but a lasting benign change is,
+// slowly.
 import { z } from 'zod';
+import { ShapeMembers } from './shape-members.ts';
+import { LevelDamping } from './level-damping.ts';
+import { TailSurprise } from './tail-surprise.ts';
 import {
   createCusum,
   createEnsemble,
   createHalfSpaceTrees,
   createPcaMonitor,
   createRobustBaseline,
-  toUnitScore,
   Z_99,
   type Detector,
   type EnsembleMember,
@@ -28,6 +36,14 @@ export const DetectorStackConfig = z.object({
   inputSmoothing: z.number().min(0).max(1).default(0.1).describe('EWMA weight λ of a causal per-channel pre-filter (MEWMA, Lowry et al. 1992, whose example uses λ = 0.1; Montgomery recommends 0.05–0.25): 0 = off; averaging noise makes a sustained shift of a few σ stand out, at the cost of ~1/λ rows of lag'),
   scoreMedianRows: z.number().int().min(1).default(1).describe('causal rolling median of the fused score over this many rows (the SKAB reference T²+Q\'s post-processing); 1 = off'),
   pcaForgetting: z.number().min(0.9).max(1).default(1).describe('forgetting factor of the PCA monitor (1 = no forgetting)'),
+  shape: z.boolean().default(true).describe('add the per-channel shape members on raw values: forecasting residual and streaming discord (see shape-members.ts)'),
+  shapeMargin: z.number().min(0.1).default(1.5).describe('a shape member reaches the threshold at shapeMargin × its learned q-quantile'),
+  adaptEvery: z.number().int().min(0).default(16).describe('learn every n-th flagged row (0 = never): a benign lasting change is absorbed slowly, a long anomaly stays high for about n × the baseline window'),
+  discordHistory: z.number().int().min(16).default(2048).describe('past windows searched per channel by the discord member (divided among channels beyond 8)'),
+  rankFlagged: z.boolean().default(true).describe('order flagged rows by the members\' tail surprise (rank fusion, see tail-surprise.ts) instead of the largest calibrated score; which rows are flagged is unchanged'),
+  dampingRows: z.number().int().min(0).default(1000).describe('each member is divided by the median of its last n scores when that median is above the threshold (0 = off; see level-damping.ts)'),
+  discordExclusion: z.number().int().min(1).default(1).describe('nearest lag, in windows, at which the discord member looks for a neighbour'),
+  periodRows: z.number().int().min(64).default(1024).describe('rows buffered per channel to estimate the period of the shape members'),
 });
 export type DetectorStackConfig = z.input<typeof DetectorStackConfig>;
 
@@ -111,6 +127,12 @@ export function createDetectorStack(config: DetectorStackConfig = {}): DetectorS
     return sorted.length % 2 ? sorted[h]! : (sorted[h - 1]! + sorted[h]!) / 2;
   };
 
+  let shape: ShapeMembers | undefined;
+  const damp = [0, 1, 2].map(() => (cfg.dampingRows > 0 ? new LevelDamping(cfg.dampingRows) : undefined));
+  const damped = (i: number, v: number) => damp[i]?.apply(v) ?? v;
+  const surprise = [0, 1, 2].map(() => new TailSurprise());
+  let learned = false; // whether the last row was learned (set by finish)
+  let flaggedRun = 0;
   return {
     get rows() {
       return rows;
@@ -119,22 +141,55 @@ export function createDetectorStack(config: DetectorStackConfig = {}): DetectorS
       const training = rows < cfg.trainRows;
       const x = smooth(raw);
       const fused = median(ensemble.scoreOne(x));
-      let score = 0;
-      if (fusedScale !== undefined) score = toUnitScore((Z_99 * fused) / fusedScale, threshold);
-      else if (!training) score = toUnitScore(fused, threshold); // too few rows to calibrate: ensemble units
-      const flagged = score >= 0.5;
-      if (training && rows >= cfg.trainRows / 2 && Number.isFinite(fused)) fusedTrain.push(fused);
-      if (training || !flagged) ensemble.learnOne(x);
-      rows++;
-      if (rows === cfg.trainRows) {
-        ensemble.freezeCalibration();
-        if (fusedTrain.length > 0) {
-          const sorted = fusedTrain.sort((a, b) => a - b);
-          const q = sorted[Math.min(sorted.length - 1, Math.ceil(cfg.quantile * (sorted.length - 1)))]!;
-          fusedScale = Math.max(q, 1e-9);
+      // Core score in threshold units (1 = the calibrated threshold).
+      let core = 0;
+      if (fusedScale !== undefined) core = fused / fusedScale / cfg.margin;
+      else if (!training) core = fused / threshold; // too few rows to calibrate: ensemble units
+      if (!Number.isFinite(core)) core = 1e6;
+      let total = core;
+      if (cfg.shape) {
+        if (!shape) {
+          const channels = Math.max(1, Object.keys(raw).length);
+          shape = new ShapeMembers({ quantile: cfg.quantile, history: Math.max(128, Math.min(cfg.discordHistory, Math.floor((cfg.discordHistory * 8) / channels))), estimateRows: cfg.periodRows, exclusion: cfg.discordExclusion });
         }
+        const sm = shape.score(raw);
+        core = damped(0, core);
+        const member = [core, damped(1, (sm.residual ?? 0) / cfg.shapeMargin), damped(2, (sm.discord ?? 0) / cfg.shapeMargin)];
+        total = Math.max(...member);
+        let score = total / (1 + total);
+        if (cfg.rankFlagged && total >= 1) {
+          // Above the threshold, order by the largest tail surprise (a member that is above its
+          // threshold on thousands of rows no longer outranks one at a value it has never seen),
+          // the calibrated magnitude breaking ties between members at their maxima.
+          const rank = Math.max(...member.map((v, i) => surprise[i]!.surprise(v))) + 0.01 * Math.log1p(total);
+          score = 0.5 + (0.5 * rank) / (1 + rank);
+        }
+        const step = finish(x, fused, score, training);
+        if (learned) member.forEach((v, i) => surprise[i]!.learn(v));
+        return step;
       }
-      return { score, flagged, training };
+      return finish(x, fused, total > 0 ? total / (1 + total) : 0, training);
     },
   };
+
+  /** Flags, learns (all of the prefix, then normal rows and one flagged row in adaptEvery) and counts the row. */
+  function finish(x: Record<string, number>, fused: number, score: number, training: boolean): StackStep {
+    const flagged = score >= 0.5;
+    flaggedRun = flagged ? flaggedRun + 1 : 0;
+    if (training && rows >= cfg.trainRows / 2 && Number.isFinite(fused)) fusedTrain.push(fused);
+    const learn = training || !flagged || (cfg.adaptEvery > 0 && flaggedRun % cfg.adaptEvery === 0);
+    learned = learn;
+    if (learn) ensemble.learnOne(x);
+    shape?.learn(learn);
+    rows++;
+    if (rows === cfg.trainRows) {
+      ensemble.freezeCalibration();
+      if (fusedTrain.length > 0) {
+        const sorted = fusedTrain.sort((a, b) => a - b);
+        const q = sorted[Math.min(sorted.length - 1, Math.ceil(cfg.quantile * (sorted.length - 1)))]!;
+        fusedScale = Math.max(q, 1e-9);
+      }
+    }
+    return { score, flagged, training };
+  }
 }

@@ -17,12 +17,15 @@ export interface SeriesOptions {
 
 /** Rows of one recorded file: the time cell as written, and values by channel name. */
 export interface Series {
+  /** The time column's name; '' when the file has none (times are then row numbers from 0). */
   timeColumn: string;
   channels: string[];
   times: string[];
   rows: Record<string, number>[];
   /** Rows in which at least one channel was missing or not a number (before carrying forward). */
   rowsWithMissing: number;
+  /** True when the first line held numbers, not names: it was read as data and columns named value, value2, … */
+  headerless: boolean;
 }
 
 /** Parses a numeric cell; accepts a decimal comma when the file is ';'-separated. */
@@ -37,8 +40,15 @@ export function parseNumber(cell: string | undefined, separator: string): number
 
 /** Picks the time column and channels and reads every row; a malformed table is a failure value naming the problem. */
 export function toSeries(table: CsvTable, options: SeriesOptions = {}): Result<Series> {
-  const { header, rows, separator } = table;
+  let { header, rows } = table;
+  const { separator } = table;
   if (header.length === 0 || header.every((h) => h === '')) return fail('the header row is empty');
+  // A file of bare numbers (the UCR archive's format) has no header: its first line is data.
+  const headerless = header.every((h) => !Number.isNaN(parseNumber(h, separator)));
+  if (headerless) {
+    rows = [header, ...rows];
+    header = header.map((_, i) => (i === 0 ? 'value' : `value${i + 1}`));
+  }
   if (rows.length === 0) return fail('the file has a header but no data rows');
   const index = (name: string) => header.indexOf(name);
   let timeIdx: number;
@@ -47,7 +57,9 @@ export function toSeries(table: CsvTable, options: SeriesOptions = {}): Result<S
     if (timeIdx < 0) return fail(`--time-column: no column named "${options.timeColumn}" (columns: ${header.join(', ')})`);
   } else {
     timeIdx = header.findIndex((h) => TIME_NAMES.test(h));
-    if (timeIdx < 0) timeIdx = 0;
+    // Else the first column, unless it is a measurement: numeric and not in increasing order
+    // (an index or epoch seconds increase; a sensor value does not). Then there is no time column.
+    if (timeIdx < 0) timeIdx = headerless || isMeasurement(rows, 0, separator) ? -1 : 0;
   }
   let channelIdx: number[];
   if (options.columns && options.columns.length > 0) {
@@ -74,7 +86,7 @@ export function toSeries(table: CsvTable, options: SeriesOptions = {}): Result<S
         }
         return present > 0 && numeric >= 0.5 * present;
       });
-    if (channelIdx.length === 0) return fail(`no numeric columns besides the time column "${header[timeIdx]}" (columns: ${header.join(', ')})`);
+    if (channelIdx.length === 0) return fail(`no numeric columns${timeIdx >= 0 ? ` besides the time column "${header[timeIdx]}"` : ''} (columns: ${header.join(', ')})`);
   }
   const channels = channelIdx.map((i) => header[i]!);
   const lastSeen: (number | undefined)[] = channels.map(() => undefined);
@@ -98,5 +110,25 @@ export function toSeries(table: CsvTable, options: SeriesOptions = {}): Result<S
     if (missing) rowsWithMissing++;
     out.push(x);
   }
-  return ok({ timeColumn: header[timeIdx]!, channels, times: rows.map((r) => r[timeIdx] ?? ''), rows: out, rowsWithMissing });
+  const times = timeIdx >= 0 ? rows.map((r) => r[timeIdx] ?? '') : rows.map((_, i) => String(i));
+  return ok({ timeColumn: timeIdx >= 0 ? header[timeIdx]! : '', channels, times, rows: out, rowsWithMissing, headerless });
+}
+
+/** True when column `i` is mostly numeric and its numbers are not non-decreasing (so not a time or index column). */
+function isMeasurement(rows: string[][], i: number, separator: string): boolean {
+  let numeric = 0;
+  let present = 0;
+  let decreases = 0;
+  let prev = -Infinity;
+  for (const r of rows) {
+    const cell = r[i];
+    if (cell === undefined || cell.trim() === '') continue;
+    present++;
+    const v = parseNumber(cell, separator);
+    if (Number.isNaN(v)) continue;
+    numeric++;
+    if (v < prev) decreases++;
+    prev = v;
+  }
+  return present > 0 && numeric >= 0.5 * present && decreases > 0;
 }
