@@ -32,7 +32,8 @@ lasting benign change fades slowly while an anomaly of a few hundred rows stays 
                         label-like columns such as anomaly, label, changepoint)
   --separator C         field separator (default: auto-detect "," or ";")
   --train N             rows learned unconditionally before the stack stops learning rows it
-                        flags (default: min(400, 10% of the rows), at least 20)
+                        flags (default: 300, whatever the file's length, so a row's score never
+                        depends on the rows after it)
   --detectors a,b       subset of ${DETECTOR_NAMES.join(', ')} (default: all)
 
 Missing or non-numeric cells carry the channel's last value forward and are counted; a column
