@@ -19,11 +19,19 @@ export interface RulReport {
   medianErrorHours: number | null;
   /** Mean |error| as a share of the true remaining life at prediction time. */
   meanRelativeError: number | null;
+  /** Median |error| as a share of the true remaining life (the target: within 20 % at first detection). */
+  medianRelativeError?: number | null;
   /** PHM08 score Σ (exp(−d/13) − 1) early, (exp(d/10) − 1) late, with d in hours (the challenge used cycles); lower is better. */
   phm08Score: number | null;
 }
 
 const HOUR_MS = 3_600_000;
+
+const medianOf = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 
 /** Scores RUL predictions against the truth. */
 export function scoreRul(samples: readonly RulSample[]): RulReport {
@@ -38,6 +46,7 @@ export function scoreRul(samples: readonly RulSample[]): RulReport {
     meanAbsErrorHours: errs.reduce((s, e) => s + Math.abs(e), 0) / errs.length,
     medianErrorHours: sorted.length % 2 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2,
     meanRelativeError: rel.length ? rel.reduce((s, e) => s + e, 0) / rel.length : null,
+    medianRelativeError: rel.length ? medianOf(rel) : null,
     phm08Score: errs.reduce((s, d) => s + (d < 0 ? Math.exp(-d / 13) - 1 : Math.exp(d / 10) - 1), 0),
   };
 }

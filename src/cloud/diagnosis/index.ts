@@ -5,3 +5,4 @@ export * from './pattern-rules.ts';
 export * from './process-rules.ts';
 export * from './trend-rules.ts';
 export * from './drive-rules.ts';
+export * from './bearing-rules.ts';

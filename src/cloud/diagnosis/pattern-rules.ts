@@ -16,7 +16,7 @@ export const VERDICT_FAULT: Partial<Record<Verdict, FaultType>> = {
 };
 
 /** A rule scoring one verdict's pattern fit from the recording-level evidence. */
-function patternRule(verdict: 'inner_race' | 'rolling_element' | 'imbalance' | 'looseness'): Rule {
+function patternRule(verdict: 'outer_race' | 'inner_race' | 'rolling_element' | 'imbalance' | 'looseness'): Rule {
   const faultType = VERDICT_FAULT[verdict]!;
   return (ev: Evidence): RuleResult => {
     const fits = [...bearingFits(ev), ...shaftFits(ev)];
@@ -29,6 +29,12 @@ function patternRule(verdict: 'inner_race' | 'rolling_element' | 'imbalance' | '
   };
 }
 
+/**
+ * Outer-race defect from the segment-averaged envelope spectrum: BPFO and its harmonics. It
+ * complements outerRaceRule (one window's envelope ratios), which misses a line the window's short
+ * envelope spectrum cannot resolve, e.g. at high shaft speeds where BPFO sits far up in its bins.
+ */
+export const outerRacePatternRule: Rule = patternRule('outer_race');
 /** Inner-race defect: BPFI with ±1x sidebands in the envelope spectrum. */
 export const innerRaceRule: Rule = patternRule('inner_race');
 /** Rolling-element defect: 2×BSF with ±FTF sidebands in the envelope spectrum. */

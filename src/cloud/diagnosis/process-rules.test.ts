@@ -54,3 +54,37 @@ test('process rules - early starvation: broadband vibration up and temperature t
   // Broadband vibration with the temperature falling is not lubrication loss.
   assert.equal(lubricationRule({ ...h, features: { ...h.features, 'accel.rmsMs2': 1.4, 'scalar.temp_bearing': 38 } }).score, 0);
 });
+
+test('process rules - a smooth broadband rise with the bearing temperature flat or unmeasured is early lubrication loss', () => {
+  const h = healthyEvidence();
+  const smooth = { ...h, features: { ...h.features, 'accel.rmsMs2': 1.3, 'scalar.temp_bearing': 39.5 } };
+  const r = lubricationRule(smooth);
+  assert.ok(r.score >= 0.5 && r.score <= 0.6, r.explanation);
+  assert.match(r.explanation, /without impacts/);
+  const { 'scalar.temp_bearing': _t, ...noTemp } = smooth.features;
+  const { 'scalar.temp_bearing': _b, ...noTempBase } = smooth.baseline;
+  const r2 = lubricationRule({ ...smooth, features: noTemp, baseline: noTempBase });
+  assert.ok(r2.score >= 0.5, r2.explanation);
+  assert.match(r2.explanation, /no bearing temperature/);
+});
+
+test('process rules - a broadband rise with impacts or a grown shaft line is not lubrication loss', () => {
+  const h = healthyEvidence();
+  const base = { ...h.features, 'accel.rmsMs2': 1.3, 'scalar.temp_bearing': 39.5 };
+  assert.equal(lubricationRule({ ...h, features: { ...base, 'accel.kurtosis': 4.5 } }).score, 0, 'impulsive: a spall or rub');
+  assert.equal(lubricationRule({ ...h, features: { ...base, 'vel.x2MmS': 0.6 } }).score, 0, '2x grown: a shaft fault');
+  assert.equal(lubricationRule({ ...h, features: { ...base, 'accel.rmsMs2': 1.05 } }).score, 0, 'within the healthy scatter');
+});
+
+test('process rules - the thermal-model residual decides: excess heat is lubrication loss, none vetoes the broadband-only call', () => {
+  const h = healthyEvidence();
+  const withResidual = (residual: number) => ({
+    ...h,
+    features: { ...h.features, 'accel.rmsMs2': 1.3, 'scalar.temp_bearing': 39.5, 'scalar.temp_bearing.residual': residual },
+    baseline: { ...h.baseline, 'scalar.temp_bearing.residual': { median: 0.1, mad: 0.1 } },
+  });
+  const hot = lubricationRule(withResidual(3.2));
+  assert.ok(hot.score >= 0.7, hot.explanation);
+  assert.match(hot.explanation, /above what its load and the ambient explain/);
+  assert.equal(lubricationRule(withResidual(0.05)).score, 0, 'broadband up but no excess heat: not starvation');
+});

@@ -78,37 +78,71 @@ function defectLine(ev: Evidence): number {
 }
 
 /**
+ * Impacts (spalls, rubs) raise the crest factor and kurtosis of the acceleration; contact noise from
+ * a breaking lubricant film raises its whole level and leaves them near their healthy values
+ * (Randall & Antoni 2011, sec. 3.1: kurtosis grows with impulsiveness, not with Gaussian noise).
+ */
+function impulsive(ev: Evidence): boolean {
+  return (zOf(ev, 'accel.crest') ?? 0) >= Z_CHANGE || (zOf(ev, 'accel.kurtosis') ?? 0) >= Z_CHANGE;
+}
+
+/** Any running-speed line (1x, 2x, 3x) grown against its healthy level: a shaft fault, not the film. */
+function shaftLinesGrown(ev: Evidence): boolean {
+  return (['vel.x1MmS', 'vel.x2MmS', 'vel.x3MmS'] as const).some((k) => (zOf(ev, k) ?? 0) >= Z_CHANGE);
+}
+
+/**
  * Loss of lubrication: metal contact raises friction, so the bearing runs hot well beyond its
  * daily and load swings, and the broadband vibration floor rises before any discrete defect line
  * appears (Harris & Kotzalas, Rolling Bearing Analysis, 5th ed., ch. 9). A clear defect line means
  * a spall, which the bearing rules name instead.
  */
 export const lubricationRule: Rule = (ev) => {
-  const zt = tempZ(ev, 'scalar.temp_bearing');
-  if (zt === undefined) return { faultType: 'lubrication-loss', score: 0, explanation: 'lubrication loss: no bearing temperature measured' };
+  // The residual against the edge's thermal model (measured minus predicted from load and ambient,
+  // K) is the better witness of friction heat where the edge sends it: the ambient and load swings
+  // that hide the first degrees in the raw temperature are taken out.
+  const residualZ = tempZ(ev, 'scalar.temp_bearing.residual');
+  const zt = residualZ ?? tempZ(ev, 'scalar.temp_bearing');
   const line = defectLine(ev);
   const zv = zOf(ev, 'accel.rmsMs2') ?? 0;
-  if (line >= DEFECT_LINE_RATIO && zt >= Z_CHANGE) {
+  if (line >= DEFECT_LINE_RATIO && zt !== undefined && zt >= Z_CHANGE) {
     return { faultType: 'lubrication-loss', score: 0.2, explanation: `lubrication loss: bearing hot (${fmtZ(zt)}) but a defect line stands ${line.toFixed(1)}x above the envelope median` };
   }
   if (line >= DEFECT_LINE_RATIO) return { faultType: 'lubrication-loss', score: 0, explanation: 'lubrication loss: not indicated (a bearing defect line is present)' };
-  if (zt < Z_CHANGE) {
-    // Early starvation: metal contact lifts the broadband floor before the bearing heats up much
-    // (Harris & Kotzalas ch. 9); suspected when the temperature at least trends up.
-    const zHf = Math.max(zv, zOf(ev, 'accel.peakMs2') ?? 0);
-    if (zHf >= Z_CHANGE && zt >= EARLY_TEMP_Z) {
-      return {
-        faultType: 'lubrication-loss',
-        score: clamp01(0.5 + 0.1 * strength(zHf)),
-        explanation: `lubrication loss (early): broadband vibration ${fmtZ(zHf)} above its healthy level, bearing temperature rising (${fmtZ(zt)}), no bearing defect line`,
-      };
-    }
-    return { faultType: 'lubrication-loss', score: 0, explanation: `lubrication loss: not indicated (bearing temperature ${fmtZ(zt)})` };
+  if (zt !== undefined && zt >= Z_CHANGE) {
+    const score = clamp01(0.5 + 0.3 * strength(zt) + 0.15 * strength(zv));
+    return {
+      faultType: 'lubrication-loss',
+      score,
+      explanation: `lubrication loss: bearing temperature ${fmtZ(zt)} above ${residualZ !== undefined ? 'what its load and the ambient explain' : 'its healthy level'}${zv >= Z_CHANGE ? `, broadband vibration ${fmtZ(zv)}` : ''}, no bearing defect line`,
+    };
   }
-  const score = clamp01(0.5 + 0.3 * strength(zt) + 0.15 * strength(zv));
-  return {
-    faultType: 'lubrication-loss',
-    score,
-    explanation: `lubrication loss: bearing temperature ${fmtZ(zt)} above its healthy level${zv >= Z_CHANGE ? `, broadband vibration ${fmtZ(zv)}` : ''}, no bearing defect line`,
-  };
+  // Early starvation: metal contact lifts the broadband floor before the bearing heats up much
+  // (Harris & Kotzalas ch. 9); suspected when the temperature at least trends up.
+  const zHf = Math.max(zv, zOf(ev, 'accel.peakMs2') ?? 0);
+  if (zt !== undefined && zHf >= Z_CHANGE && zt >= EARLY_TEMP_Z) {
+    return {
+      faultType: 'lubrication-loss',
+      score: clamp01(0.5 + 0.1 * strength(zHf)),
+      explanation: `lubrication loss (early): broadband vibration ${fmtZ(zHf)} above its healthy level, bearing temperature rising (${fmtZ(zt)}), no bearing defect line`,
+    };
+  }
+  // A clearly falling temperature (beyond its healthy scatter) means less load or speed, not friction.
+  const notCooling = zt === undefined || zt > -EARLY_TEMP_Z;
+  // With a thermal-model residual the temperature is informative: no excess heat, no starvation call.
+  if (residualZ === undefined && zHf >= Z_CHANGE && notCooling && !impulsive(ev) && !shaftLinesGrown(ev)) {
+    // A bearing's temperature follows the ambient and the load by several kelvin, which can hide
+    // the first degrees of friction heat (or its sensor is out): a smooth (non-impulsive) rise of
+    // the broadband floor with no defect line and no grown shaft line is then still the
+    // film-breakdown signature (Harris & Kotzalas ch. 9), named just over the bar so that any
+    // specific pattern outranks it.
+    const temp = zt === undefined ? 'no bearing temperature to confirm it' : `bearing temperature not up (${fmtZ(zt)}): check it against the ambient`;
+    return {
+      faultType: 'lubrication-loss',
+      score: clamp01(0.5 + 0.05 * strength(zHf)),
+      explanation: `lubrication loss (early): broadband vibration ${fmtZ(zHf)} above its healthy level without impacts, shaft lines or a bearing defect line; ${temp}`,
+    };
+  }
+  if (zt === undefined) return { faultType: 'lubrication-loss', score: 0, explanation: 'lubrication loss: no bearing temperature measured and no broadband rise' };
+  return { faultType: 'lubrication-loss', score: 0, explanation: `lubrication loss: not indicated (bearing temperature ${fmtZ(zt)})` };
 };

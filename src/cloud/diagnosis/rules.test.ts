@@ -121,3 +121,22 @@ test('rules - a grown 2x inside a harmonic series (3x nearly as high) is not cal
   const series = { ...h, features: { ...h.features, 'vel.x2MmS': 0.9 }, orderAmplitudes: { x1: 3.0, x2: 0.9, x3: 0.75 } };
   assert.notEqual(diagnose(sampleEscalation(series)).faultType, 'misalignment');
 });
+
+test('rules - an outer-race line the window ratio misses is named from the segment-averaged envelope spectrum', () => {
+  const h = healthyEvidence();
+  const quiet = (freqHz: number) => ({ freqHz, harmonicsDb: [2, 1.5, 1], shaftSidebandsDb: 1, cageSidebandsDb: 1 });
+  const fs = h.shaftHz;
+  const ev = {
+    ...h,
+    envelopeDefectRatios: { bpfo: 2.3, bpfi: 1.1, bsf: 2.0, ftf: 1.5 },
+    envelopeDiagnostics: {
+      bandHz: [2000, 5000] as [number, number], bandSk: 0.3, method: 'kurtogram' as const, segments: 12,
+      lines: { bpfo: { ...quiet(3.585 * fs), harmonicsDb: [26, 22, 16] }, bpfi: quiet(5.415 * fs), bsf: quiet(2.357 * fs), bsf2: quiet(4.714 * fs), ftf: quiet(0.398 * fs), shaft: quiet(fs) },
+    },
+  };
+  assert.equal(outerRaceRule(ev).score, 0, 'the window ratio alone sees nothing');
+  const d = diagnose(sampleEscalation(ev));
+  assert.equal(d.faultType, 'bearing-outer-race', d.explanation);
+  assert.match(d.explanation, /BPFO at \d+(\.\d)? Hz/);
+  assert.doesNotMatch(d.explanation, /Also possible: bearing-outer-race/, 'the runner-up names another fault');
+});

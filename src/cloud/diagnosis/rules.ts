@@ -4,9 +4,10 @@
 // maintenance planner understands. Every threshold below is a first cut, to be calibrated against
 // the simulator's ground truth in the evaluation issue.
 import { FAULT_COMPONENT, type Diagnosis, type Escalation, type Evidence, type FaultType } from '../../core/index.ts';
-import { imbalanceRule, innerRaceRule, loosenessRule, rollingElementRule } from './pattern-rules.ts';
+import { imbalanceRule, innerRaceRule, loosenessRule, outerRacePatternRule, rollingElementRule } from './pattern-rules.ts';
 import { cavitationRule, lubricationRule } from './process-rules.ts';
-import { imbalanceTrendRule } from './trend-rules.ts';
+import { hasHarmonicSeries, imbalanceTrendRule, loosenessTrendRule } from './trend-rules.ts';
+import { innerRaceLineRule, rollingElementLineRule } from './bearing-rules.ts';
 import { brokenRotorBarRule, gearToothWearRule, toolWearRule } from './drive-rules.ts';
 import { robustZ } from './robust-z.ts';
 
@@ -178,13 +179,18 @@ export const misalignmentRule: Rule = (ev) => {
   }
   const change = clamp01((z - BASELINE_Z_MIN) / (3 * BASELINE_Z_MIN));
   const healthy = `up ${fmt(growth, 1)}x from ${fmt(b.median, 2)} mm/s when healthy`;
+  if (hasHarmonicSeries(ev)) {
+    // 2x is one member of a harmonic series beyond 3x, or comes with half orders: the looseness
+    // pattern (trend-rules.ts), not misalignment's lone 2x.
+    return { faultType: 'misalignment', score: clamp01(0.2 + 0.2 * strength), explanation: `misalignment: ${level}, ${healthy}, but with harmonics beyond 3x or half orders (looseness pattern)` };
+  }
   return { faultType: 'misalignment', score: clamp01(0.5 + 0.3 * strength + 0.15 * change), explanation: `misalignment: ${level}, ${healthy}` };
 };
 
 /** The rule set, in the order they are reported. */
 export const RULES: readonly Rule[] = [
-  outerRaceRule, misalignmentRule, innerRaceRule, rollingElementRule, imbalanceRule, loosenessRule, cavitationRule, lubricationRule, imbalanceTrendRule,
-  brokenRotorBarRule, gearToothWearRule, toolWearRule,
+  outerRaceRule, outerRacePatternRule, misalignmentRule, innerRaceRule, innerRaceLineRule, rollingElementRule, rollingElementLineRule, imbalanceRule, loosenessRule, cavitationRule, lubricationRule,
+  imbalanceTrendRule, loosenessTrendRule, brokenRotorBarRule, gearToothWearRule, toolWearRule,
 ];
 
 /** The features furthest from this machine's healthy baseline, for an 'unknown' explanation. */
@@ -205,7 +211,8 @@ export function diagnose(esc: Escalation): Diagnosis {
   const results = RULES.map((rule) => rule(esc.evidence)).sort((a, b) => b.score - a.score);
   const best = results[0];
   if (best && best.score >= DIAGNOSIS_MIN_SCORE) {
-    const runnerUp = results[1];
+    // Several rules can read one fault (window lines and recording patterns): the runner-up is another fault.
+    const runnerUp = results.find((r) => r.faultType !== best.faultType);
     const also = runnerUp && runnerUp.score >= DIAGNOSIS_MIN_SCORE ? ` Also possible: ${runnerUp.explanation}.` : '';
     return {
       v: 1,

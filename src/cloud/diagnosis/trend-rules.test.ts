@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { healthyEvidence, sampleEscalation } from '../fixtures.ts';
-import { diagnose } from './rules.ts';
-import { imbalanceTrendRule } from './trend-rules.ts';
+import { diagnose, DIAGNOSIS_MIN_SCORE, misalignmentRule } from './rules.ts';
+import { imbalanceTrendRule, loosenessTrendRule } from './trend-rules.ts';
 
 const withX1 = (x1: number, x2 = 0.3) => {
   const h = healthyEvidence();
@@ -26,4 +26,78 @@ test('trend rules - a small 1x change, or 1x with a grown 2x, is not imbalance',
   assert.equal(imbalanceTrendRule(withX1(1.6, 0.9)).score, 0, '2x grew too: misalignment or looseness, not imbalance');
   const h = healthyEvidence();
   assert.equal(imbalanceTrendRule(h).score, 0, 'no 1x baseline');
+});
+
+/** Evidence with healthy levels for 1x/2x/3x and a shaft analysis (velocities relative to 1x). */
+function shaftEvidence(x: { x1: number; x2: number; x3: number }, velocityHarmonics?: number[], velocityHalfOrders?: number[]) {
+  const h = healthyEvidence();
+  const ev = {
+    ...h,
+    features: { ...h.features, 'vel.x1MmS': x.x1, 'vel.x2MmS': x.x2, 'vel.x3MmS': x.x3 },
+    baseline: { ...h.baseline, 'vel.x1MmS': { median: 2.0, mad: 0.03 }, 'vel.x2MmS': { median: 0.4, mad: 0.02 }, 'vel.x3MmS': { median: 0.12, mad: 0.01 } },
+    orderAmplitudes: x,
+  };
+  if (!velocityHarmonics) return ev;
+  return {
+    ...ev,
+    shaftDiagnostics: {
+      shaftHz: 24.75, speedFromSignal: true, harmonicsDb: velocityHarmonics.map((v) => (v >= 0.1 ? 25 : 5)), halfOrdersDb: [0, 0, 0, 0, 0],
+      velocityHarmonics, velocityHalfOrders: velocityHalfOrders ?? [0.05, 0.03, 0.02, 0.01, 0.01],
+      velocityRatios: { x2ToX1: velocityHarmonics[1]!, x3ToX1: velocityHarmonics[2]! }, x1VelocityShare: 0.5, x2AtMains: false, kurtosis: 3,
+    },
+  };
+}
+const HEALTHY_SERIES = [1, 0.2, 0.06, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01];
+
+test('trend rules - a modest but clear pure 1x growth (17 %) is imbalance; under 15 % it is not', () => {
+  const r = imbalanceTrendRule(shaftEvidence({ x1: 2.34, x2: 0.41, x3: 0.12 }, HEALTHY_SERIES));
+  assert.ok(r.score >= 0.5, r.explanation);
+  assert.equal(imbalanceTrendRule(shaftEvidence({ x1: 2.2, x2: 0.4, x3: 0.12 })).score, 0, '10 % is within repeatability');
+});
+
+test('trend rules - 1x grown with a harmonic series beside it is not imbalance', () => {
+  const loose = [1, 0.8, 0.65, 0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1];
+  assert.equal(imbalanceTrendRule(shaftEvidence({ x1: 3, x2: 0.45, x3: 0.15 }, loose)).score, 0);
+});
+
+test('trend rules - a harmonic series beyond 3x is looseness, and misalignment yields to it', () => {
+  const loose = [1, 0.9, 0.76, 0.63, 0.52, 0.41, 0.35, 0.27, 0.24, 0.19];
+  const ev = shaftEvidence({ x1: 2.2, x2: 2.0, x3: 1.67 }, loose, [0.4, 0.3, 0.3, 0.2, 0.17]);
+  assert.ok(loosenessTrendRule(ev).score >= 0.6, loosenessTrendRule(ev).explanation);
+  assert.ok(misalignmentRule(ev).score < DIAGNOSIS_MIN_SCORE, misalignmentRule(ev).explanation);
+  const d = diagnose(sampleEscalation(ev));
+  assert.equal(d.faultType, 'looseness', d.explanation);
+  assert.equal(d.component, null, 're-tightening needs no part');
+});
+
+test('trend rules - half orders beside a grown 2x are looseness; a grown lone 2x stays misalignment', () => {
+  const halfOrders = shaftEvidence({ x1: 2.0, x2: 0.62, x3: 0.1 }, [1, 0.31, 0.04, 0.08, 0.06, 0.05, 0.04, 0.03, 0.02, 0.02], [2, 0.6, 0.24, 0.09, 0.07]);
+  assert.equal(diagnose(sampleEscalation(halfOrders)).faultType, 'looseness');
+  const lone2x = shaftEvidence({ x1: 2.4, x2: 2.6, x3: 0.5 }, [1, 1.08, 0.2, 0.02, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01]);
+  assert.equal(loosenessTrendRule(lone2x).score, 0, loosenessTrendRule(lone2x).explanation);
+  assert.equal(diagnose(sampleEscalation(lone2x)).faultType, 'misalignment');
+});
+
+test('trend rules - 2x and 3x grown together without a shaft analysis are looseness only just', () => {
+  const r = loosenessTrendRule(shaftEvidence({ x1: 2.0, x2: 1.0, x3: 0.6 }));
+  assert.ok(r.score >= 0.5 && r.score < 0.55, r.explanation);
+  assert.equal(loosenessTrendRule(shaftEvidence({ x1: 2.0, x2: 1.0, x3: 0.15 })).score, 0, '3x kept out of the growth: not a series');
+});
+
+test('trend rules - a comb of 4x-10x lines standing clear of the floor is early looseness; one or two process lines are not', () => {
+  const ev = shaftEvidence({ x1: 2.0, x2: 0.4, x3: 0.05 }, [1, 0.19, 0.01, 0.05, 0.045, 0.036, 0.033, 0.025, 0.017, 0.017]);
+  const comb = { ...ev, shaftDiagnostics: { ...ev.shaftDiagnostics!, harmonicsDb: [31, 27, 2, 22, 17, 16, 18, 13, 12.3, 17] } };
+  const r = loosenessTrendRule(comb);
+  assert.ok(r.score >= 0.55, r.explanation);
+  assert.match(r.explanation, /7 of 4x-10x stand 12 dB above the floor/);
+  // A spindle's tooth-pass line at 4x and its harmonic at 8x: process lines, not a comb.
+  const toothPass = { ...ev, shaftDiagnostics: { ...ev.shaftDiagnostics!, harmonicsDb: [38, 26, 20, 41, 4, 5, 3.5, 25, 1, 1] } };
+  assert.equal(loosenessTrendRule(toothPass).score, 0, loosenessTrendRule(toothPass).explanation);
+});
+
+test('trend rules - 3x grown while 2x fell (no shaft analysis) is looseness, not misalignment or imbalance', () => {
+  const ev = shaftEvidence({ x1: 2.05, x2: 0.2, x3: 0.52 });
+  const d = diagnose(sampleEscalation(ev));
+  assert.equal(d.faultType, 'looseness', d.explanation);
+  assert.equal(imbalanceTrendRule(ev).score, 0);
 });

@@ -1,38 +1,139 @@
-// Trend rules: a running-speed line judged against this machine's own healthy level (the edge
-// sends its learned median/MAD per feature), which a single recording cannot give. Analysts trend
-// 1x against its history for imbalance (ISO 13373-3 trend analysis; ISO 21940-11 for why 1x).
+// Trend rules: the running-speed lines judged against this machine's own healthy levels (the edge
+// sends its learned median/MAD per feature), which a single recording cannot give. An analyst
+// compares today's spectrum with the machine's baseline spectrum and asks which lines grew, and by
+// how much in mm/s (ISO 13373-3 trend analysis): unbalance is a force at 1x, so 1x alone grows
+// (ISO 21940-11); misalignment grows 2x (and some 3x); mechanical looseness grows a whole series of
+// harmonics, often with half orders (Mitchell, Introduction to Machinery Analysis and Monitoring,
+// 2nd ed., ch. 10; Randall, Vibration-based Condition Monitoring, 2011, sec. 2.2).
 import type { Evidence } from '../../core/index.ts';
 import type { Rule } from './rules.ts';
 import { robustZ } from './robust-z.ts';
 
-/** Robust z of the 1x line against its healthy level from which imbalance is suspected (twice the usual 3). */
-export const IMBALANCE_1X_Z_MIN = 6;
-/** 1x must also have grown by this factor: a large z on a very steady line can be a small change. */
-export const IMBALANCE_1X_GROWTH_MIN = 1.25;
-/** The 2x and 3x lines must stay near their healthy levels (robust z below this): imbalance is a pure 1x force. */
-export const IMBALANCE_HARMONIC_Z_MAX = 3;
+/** Robust z (Leys et al. 2013's conservative cut is 3) from which a line has changed against its healthy level. */
+export const LINE_CHANGE_Z = 3;
+/**
+ * 1x must also have grown by this factor: window-to-window repeatability of an order amplitude is
+ * about ±10 % (ISO 20816-1 treats changes of 25 % as significant for trending; we take 15 % with
+ * the z-cut as the second guard).
+ */
+export const IMBALANCE_1X_GROWTH_MIN = 1.15;
+/** Robust z of 1x at which the imbalance score saturates. */
+export const IMBALANCE_1X_Z_STRONG = 15;
+/**
+ * Largest growth of 2x or 3x (mm/s) as a fraction of the growth of 1x that still reads as a pure
+ * 1x force: a real rotor's unbalance adds a little 2x through bearing non-linearity, misalignment
+ * and looseness add more at 2x than at 1x.
+ */
+export const IMBALANCE_HARMONIC_SHARE_MAX = 0.3;
+/**
+ * A running-speed harmonic (3x..10x) or half order (2.5x..4.5x) counts towards looseness from this
+ * velocity relative to 1x: a healthy machine's harmonics above 2x sit at a few percent of 1x, a loose
+ * foot or bearing fit raises a slowly decaying series (Mitchell ch. 10). Half orders below 2.5x are
+ * left out: 0.5x and 1.5x pick up low-frequency process noise and integration drift in velocity.
+ */
+export const LOOSENESS_HARMONIC_REL = 0.15;
+/** Harmonics from 3x up (or 2.5x..4.5x half orders) above LOOSENESS_HARMONIC_REL needed to call looseness. */
+export const LOOSENESS_MIN_HARMONICS = 3;
+/** In a grown series 3x grows by at least this share of the growth of 2x (misalignment's 3x stays well under it). */
+export const LOOSENESS_3X_SHARE_MIN = 0.5;
 
-const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
+const ramp = (x: number, lo: number, hi: number) => clamp01((x - lo) / (hi - lo));
 
-function z(ev: Evidence, feature: string): number | undefined {
-  const v = ev.features[feature];
-  const b = ev.baseline[feature];
-  return v === undefined || b === undefined ? undefined : robustZ(v, b);
+/** How one line moved against this machine's healthy level. */
+export interface LineChange {
+  value: number;
+  healthy: number;
+  /** value − healthy (mm/s). */
+  delta: number;
+  growth: number;
+  z: number;
 }
 
-/** Imbalance: 1x has grown well past this machine's healthy level while 2x and 3x have not. */
+/** Change of one order line (vel.x1MmS etc.) against the machine's baseline; undefined without one. */
+export function lineChange(ev: Evidence, key: 'vel.x1MmS' | 'vel.x2MmS' | 'vel.x3MmS'): LineChange | undefined {
+  const field = { 'vel.x1MmS': ev.orderAmplitudes.x1, 'vel.x2MmS': ev.orderAmplitudes.x2, 'vel.x3MmS': ev.orderAmplitudes.x3 }[key];
+  const value = ev.features[key] ?? field;
+  const b = ev.baseline[key];
+  if (!b || value === undefined || !Number.isFinite(value)) return undefined;
+  return { value, healthy: b.median, delta: value - b.median, growth: b.median > 0 ? value / b.median : 1, z: robustZ(value, b) };
+}
+
+/**
+ * A line this far above its local floor (dB) is no noise bin: a periodogram bin's power ratio to
+ * its neighbours' median is about exponentially distributed, so 12 dB (×15.8) has a chance near
+ * e^-15.8 ≈ 1e-7 per bin. A comb of such lines at 4x..10x, where a healthy rotor has next to no
+ * energy, is early looseness even while each line is still small in mm/s.
+ */
+export const COMB_LINE_DB = 12;
+/** Lines of 4x..10x (seven) at COMB_LINE_DB needed for a comb: a gear mesh or tooth-pass line and its harmonic make one or two. */
+export const COMB_MIN_LINES = 5;
+
+/** Harmonics 3x..10x and half orders 2.5x..4.5x standing out in the shaft analysis (velocity relative to 1x), and the 4x..10x comb. */
+export function harmonicSeries(ev: Evidence): { harmonics: number; halfOrders: number; comb: number } | undefined {
+  const s = ev.shaftDiagnostics;
+  if (!s?.velocityHarmonics) return undefined;
+  const harmonics = s.velocityHarmonics.slice(2).filter((v) => v >= LOOSENESS_HARMONIC_REL).length;
+  const halfOrders = (s.velocityHalfOrders ?? []).slice(2).filter((v) => v >= LOOSENESS_HARMONIC_REL).length;
+  const comb = s.harmonicsDb.slice(3, 10).filter((d) => d >= COMB_LINE_DB).length;
+  return { harmonics, halfOrders, comb };
+}
+
+/**
+ * True when the shaft analysis shows looseness's signature rather than a lone 2x or 1x: a series of
+ * harmonics beyond 2x, or any half order from 2.5x up (sub-harmonics come from the non-linear,
+ * rattling contact of a loose part; neither unbalance nor misalignment makes them, Mitchell ch. 10).
+ */
+export function hasHarmonicSeries(ev: Evidence): boolean {
+  const h = harmonicSeries(ev);
+  return h !== undefined && (h.harmonics + h.halfOrders >= LOOSENESS_MIN_HARMONICS || h.halfOrders > 0 || h.comb >= COMB_MIN_LINES);
+}
+
+/** Imbalance: 1x has grown past this machine's healthy level while 2x and 3x have grown little in mm/s. */
 export const imbalanceTrendRule: Rule = (ev) => {
-  const z1 = z(ev, 'vel.x1MmS');
-  const b1 = ev.baseline['vel.x1MmS'];
-  if (z1 === undefined || !b1) return { faultType: 'imbalance', score: 0, explanation: 'imbalance (trend): no healthy 1x level for this machine' };
-  const growth = b1.median > 0 ? (ev.features['vel.x1MmS'] ?? 0) / b1.median : 1;
-  const harmonics = Math.max(z(ev, 'vel.x2MmS') ?? 0, z(ev, 'vel.x3MmS') ?? 0);
-  if (z1 < IMBALANCE_1X_Z_MIN || growth < IMBALANCE_1X_GROWTH_MIN || harmonics >= IMBALANCE_HARMONIC_Z_MAX) {
-    return { faultType: 'imbalance', score: 0, explanation: `imbalance (trend): not indicated (1x ${growth.toFixed(2)}x its healthy level, z ${z1.toFixed(1)}; 2x/3x z ${harmonics.toFixed(1)})` };
+  const c1 = lineChange(ev, 'vel.x1MmS');
+  if (!c1) return { faultType: 'imbalance', score: 0, explanation: 'imbalance (trend): no healthy 1x level for this machine' };
+  const c2 = lineChange(ev, 'vel.x2MmS');
+  const c3 = lineChange(ev, 'vel.x3MmS');
+  // Harmonic growth in mm/s next to the 1x growth; a harmonic without a baseline counts as grown only if its z says so.
+  const harmonicGrowth = Math.max(c2 ? Math.max(0, c2.delta) : 0, c3 ? Math.max(0, c3.delta) : 0);
+  const pure = harmonicGrowth <= IMBALANCE_HARMONIC_SHARE_MAX * Math.max(c1.delta, 0) && !hasHarmonicSeries(ev);
+  const level = `1x ${c1.value.toFixed(2)} mm/s, ${c1.growth.toFixed(2)}x its healthy ${c1.healthy.toFixed(2)} mm/s (z ${c1.z.toFixed(1)})`;
+  if (c1.z < LINE_CHANGE_Z || c1.growth < IMBALANCE_1X_GROWTH_MIN || !pure) {
+    return { faultType: 'imbalance', score: 0, explanation: `imbalance (trend): not indicated (${level}; 2x/3x grew ${harmonicGrowth.toFixed(2)} mm/s)` };
   }
   return {
     faultType: 'imbalance',
-    score: clamp01(0.5 + 0.3 * clamp01((z1 - IMBALANCE_1X_Z_MIN) / 12) + 0.1 * clamp01((growth - IMBALANCE_1X_GROWTH_MIN) / 1)),
-    explanation: `imbalance: 1x running-speed vibration ${(ev.features['vel.x1MmS'] ?? 0).toFixed(2)} mm/s, up ${growth.toFixed(1)}x from ${b1.median.toFixed(2)} mm/s when healthy, while 2x and 3x stay at their healthy levels`,
+    score: clamp01(0.5 + 0.3 * ramp(c1.z, LINE_CHANGE_Z, IMBALANCE_1X_Z_STRONG) + 0.1 * ramp(c1.growth, IMBALANCE_1X_GROWTH_MIN, 2)),
+    explanation: `imbalance: 1x running-speed vibration ${c1.value.toFixed(2)} mm/s, up ${c1.growth.toFixed(1)}x from ${c1.healthy.toFixed(2)} mm/s when healthy, while 2x and 3x stay near their healthy levels`,
   };
+};
+
+/**
+ * Looseness: a series of running-speed harmonics (3x..10x, half orders, a comb of clear lines) in
+ * the shaft analysis, or 3x grown against its healthy level at least half as much as 2x (a slowly
+ * decaying series, not misalignment's lone 2x).
+ */
+export const loosenessTrendRule: Rule = (ev) => {
+  const series = harmonicSeries(ev);
+  const c2 = lineChange(ev, 'vel.x2MmS');
+  const c3 = lineChange(ev, 'vel.x3MmS');
+  // 3x grown, and by at least half as much as 2x (which may even fall: a loose part's harmonics add
+  // to the healthy 2x with whatever phase they have), is a series; misalignment's 3x lags its 2x.
+  const grownTogether = c3 !== undefined && c3.z >= LINE_CHANGE_Z && c3.delta > 0 && c3.delta >= LOOSENESS_3X_SHARE_MIN * Math.max(0, c2?.delta ?? 0);
+  const count = series ? series.harmonics + series.halfOrders : 0;
+  // Half orders need a grown running-speed line beside them: alone they may be a process line.
+  const grown2x = c2 !== undefined && c2.z >= LINE_CHANGE_Z && c2.delta > 0;
+  const comb = series !== undefined && series.comb >= COMB_MIN_LINES;
+  const inSeries = count >= LOOSENESS_MIN_HARMONICS || (series !== undefined && series.halfOrders > 0 && grown2x) || comb;
+  const seriesText = series
+    ? `${series.harmonics} harmonics from 3x up and ${series.halfOrders} half orders above ${LOOSENESS_HARMONIC_REL * 100} % of 1x; ${series.comb} of 4x-10x stand ${COMB_LINE_DB} dB above the floor`
+    : 'no shaft analysis';
+  const trendText = c2 && c3 ? `2x ${c2.growth.toFixed(1)}x and 3x ${c3.growth.toFixed(1)}x their healthy levels` : 'no healthy 2x/3x levels';
+  if (!inSeries && !grownTogether) return { faultType: 'looseness', score: 0, explanation: `looseness: not indicated (${seriesText}; ${trendText})` };
+  // Without the series a grown 2x+3x pair alone is weaker evidence: 3x can also come with misalignment.
+  const score = inSeries
+    ? 0.55 + 0.05 * Math.min(Math.max(0, count - LOOSENESS_MIN_HARMONICS), 4) + (series!.halfOrders > 0 ? 0.05 : 0) + (grownTogether ? 0.1 : 0)
+    : 0.5;
+  return { faultType: 'looseness', score: clamp01(score), explanation: `looseness: ${inSeries ? seriesText : trendText}${inSeries && grownTogether ? `; ${trendText}` : ''}` };
 };

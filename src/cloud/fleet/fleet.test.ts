@@ -151,6 +151,10 @@ test('fleet - updates refit the remaining life; confirmed curves become the flee
   const truth = Math.log(1 / 0.43) / 0.15;
   assert.ok(first.details.rul!.p10Days <= truth && truth <= first.details.rul!.p90Days, JSON.stringify(first.details.rul));
   assert.equal(first.request.dueBy, Math.max(esc.openedAt + 4 * 3_600_000, first.details.rul!.failureAtMs.p10));
+  // The estimate travels with the diagnosis itself (what the dashboard and the evaluation read), with the similar cases.
+  assert.deepEqual(first.diagnosis.rul, first.details.rul);
+  assert.ok(Diagnosis.safeParse(first.diagnosis).success);
+  assert.equal(first.diagnosis.similarCases, first.details.neighbours.filter((n) => n.faultType === first.diagnosis.faultType).length);
   await commit(esc, first);
   const later = await updateRul(store, esc.id, pumpEvidence(line(2)), T0 + 2 * DAY);
   assert.ok(later.ok);

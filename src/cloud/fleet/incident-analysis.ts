@@ -10,7 +10,8 @@ import type { DecisionEconomics, EconomicsConfig } from '../economics.ts';
 import { weighOptions } from '../economics.ts';
 import { FAULT_COMPONENT } from '../../core/index.ts';
 import { DEFAULT_DEGRADATION, type HiPoint } from '../rul/degradation.ts';
-import { healthIndicator } from '../rul/health-indicator.ts';
+import { healthIndicator, type HealthReading } from '../rul/health-indicator.ts';
+import { trendRate, withTrend, type TrendRate } from '../rul/trend-rate.ts';
 import { DAY_MS, describeRul, estimateRul, priorFor, type RulSummary } from '../rul/rul.ts';
 import { HEALTH_SPECS } from '../rul/health-indicator.ts';
 import { caseVector, fleetDeviations } from './fleet-compare.ts';
@@ -34,11 +35,20 @@ function curvesOf(cases: StoredCase[], faultType: FaultType): HiPoint[][] {
   return cases.filter((c) => c.faultType === faultType && c.hiHistory.length >= 3).map((c) => c.hiHistory);
 }
 
-/** RUL from an incident's readings, with the prior of its fault from the library. */
-function rulFor(faultType: FaultType, readings: { atMs: number; hi: number; sd: number }[], cases: StoredCase[], asOfMs: number, feature: string) {
+/**
+ * RUL from an incident's readings, with the prior of its fault from the library, sharpened by the
+ * rate the evidence's own trend implies where its key feature carries one (trend-rate.ts).
+ */
+function rulFor(faultType: FaultType, readings: { atMs: number; hi: number; sd: number }[], cases: StoredCase[], asOfMs: number, reading: HealthReading, ev: Evidence) {
   const spec = HEALTH_SPECS[faultType];
-  return estimateRul(readings, priorFor(faultType, curvesOf(cases, faultType), DEFAULT_DEGRADATION), asOfMs, { feature, failureLevel: spec.why });
+  const prior = priorFor(faultType, curvesOf(cases, faultType), DEFAULT_DEGRADATION);
+  const trend = trendRate(faultType, ev, reading);
+  const r = estimateRul(readings, trend ? withTrend(prior, trend) : prior, asOfMs, { feature: reading.feature, failureLevel: spec.why });
+  return r && { ...r, trend };
 }
+
+/** "rate from the machine's own trend (scalar.tool_wear.slopePerH)", for the explanation. */
+const trendClause = (t: TrendRate | undefined): string[] => (t ? [`degradation rate also read from this machine's own trend (${t.slopeFeature})`] : []);
 
 /**
  * Analyses an escalation: records the machine's baseline in the fleet table, diagnoses against the
@@ -56,25 +66,30 @@ export async function analyseIncident(
 
   let rul: RulSummary | null = null;
   let probWithin: ((tMs: number) => number) | null = null;
+  let trendNote: string[] = [];
   if (diagnosis.faultType !== 'unknown') {
     const reading = healthIndicator(diagnosis.faultType, esc.evidence);
     if (reading) {
       await recordHealth(db, esc.id, esc.openedAt, reading.hi, reading.sd);
       const readings = await healthReadings(db, esc.id);
-      const r = rulFor(diagnosis.faultType, readings, cases, esc.openedAt, reading.feature);
+      const r = rulFor(diagnosis.faultType, readings, cases, esc.openedAt, reading, esc.evidence);
       if (r) {
         rul = r.summary;
+        trendNote = trendClause(r.trend);
         probWithin = (tMs) => r.estimate.failureProbWithin(tMs / DAY_MS);
         await storeRul(db, esc.id, esc.openedAt, rul);
       }
     }
   }
   const { request, economics } = decideWithRul(esc, diagnosis, rul && probWithin ? { failureAtMs: rul.failureAtMs, failureProbWithinMs: probWithin } : null, esc.openedAt, opts.economics);
-  const more = rul ? [describeRul(rul)] : diagnosis.faultType === 'unknown' ? [] : ['remaining life unknown (no healthy level of the key feature)'];
+  const more = rul ? [describeRul(rul), ...trendNote] : diagnosis.faultType === 'unknown' ? [] : ['remaining life unknown (no healthy level of the key feature)'];
   const closing = economics ? `Decision: ${economics.summary}; plan the repair before ${new Date(request.dueBy).toISOString().slice(0, 16)}Z (predicted failure, 10 % quantile).` : '';
   const explanation = explain(more, closing);
+  // The estimate travels with the diagnosis (Diagnosis.rul), so every reader of the incident sees the
+  // remaining life it was decided on, not only the sentence; likewise the count of similar cases.
+  const similarCases = details.neighbours.filter((n) => n.faultType === diagnosis.faultType).length;
   return {
-    diagnosis: { ...diagnosis, explanation },
+    diagnosis: { ...diagnosis, explanation, rul, similarCases },
     request: { ...request, explanation },
     details: { ...details, rul, economics },
   };
@@ -129,7 +144,7 @@ export async function updateRul(db: SqlExecutor, incidentId: string, evidence: E
   if (!reading) return { ok: false, reason: `no ${HEALTH_SPECS[faultType].feature} with a healthy level in the evidence` };
   await recordHealth(db, incidentId, atMs, reading.hi, reading.sd);
   const cases = await libraryCases(db, esc.data.machineType);
-  const r = rulFor(faultType, await healthReadings(db, incidentId), cases, atMs, reading.feature);
+  const r = rulFor(faultType, await healthReadings(db, incidentId), cases, atMs, reading, merged);
   if (!r) return { ok: false, reason: 'health indicator too close to healthy to fit' };
   await storeRul(db, incidentId, atMs, r.summary);
   const econ = weighOptions(FAULT_COMPONENT[faultType], (tMs) => r.estimate.failureProbWithin(tMs / DAY_MS), atMs, economics);

@@ -2,3 +2,4 @@
 export * from './health-indicator.ts';
 export * from './degradation.ts';
 export * from './rul.ts';
+export * from './trend-rate.ts';
