@@ -26,8 +26,12 @@ export interface QueueMessage {
   deliveryCount: number;
 }
 
-/** What a queue consumer's handler decided: `ack` removes the message, `nak` redelivers it later. */
-export type QueueVerdict = 'ack' | 'nak';
+/**
+ * What a queue consumer's handler decided: `ack` removes the message, `nak` redelivers it at once,
+ * `{ nakDelayMs }` redelivers it after that long (JetStream's delayed nak) while the consumer goes
+ * on with other messages: the way to wait for a lease or a service without blocking the consumer.
+ */
+export type QueueVerdict = 'ack' | 'nak' | { nakDelayMs: number };
 
 /**
  * A durable, at-least-once work queue with competing consumers: the edge-to-cloud link.

@@ -5,11 +5,13 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { MAX_MESSAGE_BYTES } from '../core/codec.ts';
 import { Counters } from '../core/counters.ts';
 import { ConfigError, ServiceUnavailableError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { silentLogger } from '../core/logger.ts';
 import { brokerUserSchema, grantsFor, mayPublish, maySubscribe, type BrokerUser, type TopicGrants } from './broker-acl.ts';
+import { guardConnection } from './mqtt-size-guard.ts';
 import { secretsEqual, verifyPassword } from './password-hash.ts';
 
 /** TLS listener options: PEM contents (read the files in the caller). */
@@ -33,7 +35,20 @@ export interface EmbeddedBrokerConfig {
   users?: BrokerUser[];
   tls?: BrokerTlsConfig;
   logger?: Logger;
+  /**
+   * Largest MQTT packet a client may send, bytes (default DEFAULT_MAX_PACKET_BYTES; 0: no limit).
+   * Checked on the fixed header, before the packet is buffered (mqtt-size-guard.ts): an oversized
+   * QoS 0/1 PUBLISH is acknowledged and dropped, anything else oversized closes the connection.
+   */
+  maxPacketBytes?: number;
 }
+
+/**
+ * The decoders' own limit (MAX_MESSAGE_BYTES, 4 MiB) plus room for the largest topic (65,535
+ * bytes and its 2-byte length, MQTT 3.1.1 §1.5.3) and a packet id: no message a decoder would
+ * accept is refused at the socket, and nothing larger is ever buffered.
+ */
+export const DEFAULT_MAX_PACKET_BYTES = MAX_MESSAGE_BYTES + 65_539;
 
 /** A running embedded MQTT broker. */
 export interface EmbeddedBroker {
@@ -43,7 +58,7 @@ export interface EmbeddedBroker {
   /** `mqtts://host:port` of the TLS listener, when configured. */
   tlsUrl?: string;
   tlsPort?: number;
-  /** `broker.auth_refused`, `broker.publish_denied`, `broker.subscribe_denied`. */
+  /** `broker.auth_refused`, `broker.publish_denied`, `broker.subscribe_denied`, `broker.oversized_dropped`, `broker.oversized_closed`. */
   counters: Counters;
   /** Closes every client connection, the listeners and the broker. */
   close(): Promise<void>;
@@ -70,6 +85,7 @@ export async function startEmbeddedBroker(cfg: EmbeddedBrokerConfig = {}): Promi
     users.set(u.username, parsed.data);
   }
   const secured = users.size > 0;
+  const maxPacketBytes = cfg.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
   const grants = new WeakMap<Client, { username: string; grants: TopicGrants }>();
   const logged = new Set<string>();
   const refuse = (counter: string, fields: Record<string, unknown>, msg: string) => {
@@ -138,7 +154,20 @@ export async function startEmbeddedBroker(cfg: EmbeddedBrokerConfig = {}): Promi
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy()); // e.g. a failed TLS handshake: drop, do not crash
-    broker.handle(socket);
+    if (maxPacketBytes === 0) return broker.handle(socket);
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    let warned = false; // once per connection: a flooding client must not flood the log too
+    broker.handle(guardConnection(socket, maxPacketBytes, {
+      onDropped: (n) => {
+        counters.inc('broker.oversized_dropped', n);
+        if (!warned) log.warn({ peer, maxPacketBytes }, 'oversized mqtt publish dropped before buffering (counted in broker.oversized_dropped)');
+        warned = true;
+      },
+      onClosed: (reason) => {
+        counters.inc('broker.oversized_closed');
+        log.warn({ peer, reason }, 'mqtt connection closed: oversized packet');
+      },
+    }));
   };
   const servers: Server[] = [];
   const listen = async (server: Server, port: number, what: string) => {

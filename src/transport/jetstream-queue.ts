@@ -132,6 +132,10 @@ export async function createJetStreamQueue(cfg: JetStreamQueueConfig): Promise<J
       try {
         await js.publish(subject, data); // resolves on the PubAck: the stream stored it
       } catch (err) {
+        // nats.js refuses a payload over the server's max_payload (nats-server default 1 MiB)
+        // before sending it; the server would close the connection on one. Counted, and no retry
+        // can help, so the caller gets the reason.
+        if (/max_payload/.test((err as Error).message)) counters.inc('queue.publish_oversized');
         throw new TransportError(`jetstream publish to ${subject} failed: ${(err as Error).message}`, { cause: err });
       }
     },
@@ -158,7 +162,7 @@ export async function createJetStreamQueue(cfg: JetStreamQueueConfig): Promise<J
             const acked = await m.ackAck().catch(() => false);
             if (!acked) counters.inc('queue.ack_failed');
           } else {
-            m.nak();
+            m.nak(verdict === 'nak' ? undefined : Math.max(0, verdict.nakDelayMs));
             counters.inc('queue.nak');
           }
         }

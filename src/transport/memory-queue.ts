@@ -65,6 +65,8 @@ export function createMemoryQueue(cfg: MemoryQueueConfig = {}): MemoryQueue {
   let lastSeq = 0;
   const durables = new Map<string, Durable>();
   let closed = false;
+  /** Timers of delayed naks, cleared on close. */
+  const delayed = new Set<ReturnType<typeof setTimeout>>();
 
   const get = (seq: number): Stored | undefined => stream[seq - firstSeq];
 
@@ -128,7 +130,7 @@ export function createMemoryQueue(cfg: MemoryQueueConfig = {}): MemoryQueue {
     c.current = Promise.resolve()
       .then(() => c.handler(msg))
       .then(
-        (verdict) => settle(verdict === 'ack' ? 'ack' : 'nak'),
+        (verdict) => settle(verdict === 'ack' || verdict === 'nak' ? verdict : typeof verdict?.nakDelayMs === 'number' ? verdict : 'nak'),
         () => {
           counters.inc('queue.handler_error');
           settle('nak');
@@ -151,6 +153,15 @@ export function createMemoryQueue(cfg: MemoryQueueConfig = {}): MemoryQueue {
           clearTimeout(other.timer);
           d.inflight.delete(m.seq);
         }
+      } else if (current && verdict !== 'nak' && verdict.nakDelayMs > 0) {
+        // A delayed nak: the message stays unacked but is offered again only after the delay.
+        const t = setTimeout(() => {
+          delayed.delete(t);
+          if (closed || !d.unacked.has(m.seq)) return;
+          d.redeliver.push(m.seq);
+          pump(d);
+        }, verdict.nakDelayMs);
+        delayed.add(t);
       } else if (current) {
         d.redeliver.push(m.seq);
       }
@@ -204,6 +215,8 @@ export function createMemoryQueue(cfg: MemoryQueueConfig = {}): MemoryQueue {
     },
     async close() {
       closed = true;
+      for (const t of delayed) clearTimeout(t);
+      delayed.clear();
       for (const d of durables.values()) {
         for (const del of d.inflight.values()) clearTimeout(del.timer);
         d.inflight.clear();

@@ -91,6 +91,28 @@ export function queueContract(name: string, factory: () => Promise<QueueUnderTes
       assert.deepEqual(seen.filter(([t]) => t === 'throw').map(([, c]) => c), [1, 2]);
     });
 
+    run('a delayed nak redelivers after the delay, and the consumer handles other messages meanwhile', async (q, p) => {
+      const delayMs = 400;
+      const seen: Array<[string, number, number]> = [];
+      const t0 = Date.now();
+      await q.consume(`${p}.>`, durable(), async (m) => {
+        const text = dec(m.data);
+        seen.push([text, m.deliveryCount, Date.now() - t0]);
+        return m.deliveryCount === 1 && text === 'later' ? { nakDelayMs: delayMs } : 'ack';
+      });
+      await q.publish(`${p}.l`, enc('later'));
+      for (let i = 0; i < 3; i++) await q.publish(`${p}.n`, enc(`now${i}`));
+      await waitUntil(() => seen.some(([t, c]) => t === 'later' && c === 2), 'the delayed redelivery', 10_000);
+      const first = seen.findIndex(([t]) => t === 'later');
+      const again = seen.findIndex(([t, c]) => t === 'later' && c === 2);
+      // Every other message went through while the naked one waited.
+      for (let i = 0; i < 3; i++) {
+        const k = seen.findIndex(([t]) => t === `now${i}`);
+        assert.ok(k > first && k < again, `now${i} handled between the nak and the redelivery: ${JSON.stringify(seen)}`);
+      }
+      assert.ok(seen[again]![2] - seen[first]![2] >= delayMs * 0.9, `redelivered after ${seen[again]![2] - seen[first]![2]} ms, asked ${delayMs}`);
+    });
+
     run('consumers sharing a durable name share the work, no message handled by both', async (q, p) => {
       const name = durable();
       const byConsumer: string[][] = [[], []];

@@ -93,11 +93,12 @@ test('fault injection - NATS unreachable for a simulated day (blackhole, then re
   });
 });
 
-// KNOWN FAILURE (issue 9, found 2026-11-23): since the plant floor syncs with the MES every step,
-// in 2 of 3 runs one of ~9 escalations stays stored but undecided after the PostgreSQL crash (no
-// error logged after recovery). The test still runs and prints its table; `todo` keeps it from
-// failing CI until the cause is found. It must become a plain test again.
-test('fault injection - PostgreSQL crashed and restarted mid-run loses nothing', { ...opts, todo: 'intermittent: one escalation left undecided after the crash (issue 9)' }, async () => {
+// Was intermittent (issue 9): the crash could cut the enterprise between reserving the incident's
+// Idempotency-Key and finishing, leaving a reservation nothing released; the cloud's retry then
+// got 422 forever, as it recomputed a different request body. Fixed by the reservation's lease
+// (src/enterprise/idempotency.ts) and the request pinned per escalation (src/cloud/repository.ts
+// pinPending); the deterministic tests are idempotency.test.ts and intake-db-failure.test.ts.
+test('fault injection - PostgreSQL crashed and restarted mid-run loses nothing', opts, async () => {
   await check({
     fault: 'PostgreSQL crash + restart',
     async inject(ctx) {

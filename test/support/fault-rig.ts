@@ -1,7 +1,7 @@
 // The rig of the fault-injection tests: our own NATS, Mosquitto and PostgreSQL; per scenario the
 // enterprise, one or more cloud workers, one edge per site (to NATS through our TCP proxy) and the
 // simulator as child processes; a fault injected mid-run; then a settle and the reconciliation.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -121,6 +121,8 @@ export async function runScenario(rig: Rig, sc: Scenario): Promise<Reconciliatio
   let entUrl = '';
   const skewArgs = (i: number): { env: Record<string, string>; node: string[] } => (sc.skewMs?.[i] ? { env: { PDM_CLOCK_SKEW_MS: String(sc.skewMs[i]) }, node: ['--import', CLOCK_SKEW] } : { env: {}, node: [] });
 
+  // PDM_FAULT_LOG_DIR: every child's stderr is kept there per run (and the cloud logs at info).
+  const logDir = process.env.PDM_FAULT_LOG_DIR;
   const sims: Child[] = [];
   const simHours = () => (sims.length === 0 ? 0 : Math.min(...sims.map((c) => {
     if (c.proc.exitCode !== null) return Infinity;
@@ -157,7 +159,7 @@ export async function runScenario(rig: Rig, sc: Scenario): Promise<Reconciliatio
     },
     async killCloud(i) { await kill(clouds[i]!); },
     async startCloud(i) {
-      const c = group.cli(`cloud ${i}`, ['cloud', '--port', '0'], { ...common, NATS_URL: rig.nats.url, ENTERPRISE_URL: entUrl });
+      const c = group.cli(`cloud ${i}`, ['cloud', '--port', '0'], { ...common, NATS_URL: rig.nats.url, ENTERPRISE_URL: entUrl, ...(logDir ? { LOG_LEVEL: 'info' } : {}) });
       clouds[i] = c;
       await waitFor(`cloud ${i} ready`, () => printed(c, 'dashboard:'), 60_000, [c]);
       return c;
@@ -248,6 +250,11 @@ export async function runScenario(rig: Rig, sc: Scenario): Promise<Reconciliatio
     return { ...result, notes, wallMs: Date.now() - t0 };
   } finally {
     await group.killAll();
+    if (logDir) {
+      const runDir = join(logDir, ns);
+      mkdirSync(runDir, { recursive: true });
+      group.children.forEach((c, i) => writeFileSync(join(runDir, `${i}-${c.name.replace(/[^a-z0-9-]+/gi, '_')}.log`), c.err.join('')));
+    }
     await natsProxy.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
