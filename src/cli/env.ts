@@ -23,6 +23,8 @@ export const Env = z.object({
   DASHBOARD_TOKENS: z.string().optional().describe('who may sign in to the dashboard, "role:token,..." (roles viewer, planner); generated when unset; never logged'),
   DASHBOARD_TOKENS_FILE: z.string().optional().describe('a file with dashboard tokens in the DASHBOARD_TOKENS format (one a line), e.g. a container secret'),
   PDM_DATA_DIR: z.string().default('data').describe('where PGlite files and edge outboxes live'),
+  PDM_MODEL_SIGNING_KEY_FILE: z.string().optional().describe('the cloud\'s Ed25519 key (PKCS#8 PEM) that signs edge-model releases; default: PDM_DATA_DIR/cloud/model-signing.pem, generated on first start'),
+  PDM_MODEL_TRUST: z.string().optional().describe('a file with the public keys (SPKI PEM, one or more) whose signed edge-model releases this edge accepts; none = every release is refused'),
 });
 export type Env = z.infer<typeof Env>;
 

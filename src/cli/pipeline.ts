@@ -10,8 +10,11 @@ import {
   createPlantFloor, createSimulator, defaultPlant, planFaults, planSensorFaults, runPublisher,
   type FaultInjection, type PlantConfig, type PlantFloor, type SensorFaultInjection, type Simulator,
 } from '../simulator/index.ts';
-import { createEdgeAgent, type EdgeAgent } from '../edge/index.ts';
-import { CLOUD_MIGRATIONS_TABLE, cloudMigrations, createDiagnosisService, type DiagnosisService } from '../cloud/index.ts';
+import { createEdgeAgent, type EdgeAgent, type EdgeAgentOptions } from '../edge/index.ts';
+import {
+  CLOUD_MIGRATIONS_TABLE, cloudMigrations, createDiagnosisService, createFleetPriorPublisher, createModelRollout, generateSigningKey,
+  type DiagnosisService, type FleetPriorConfig, type FleetPriorPublisher, type ModelRollout, type ModelRolloutConfig,
+} from '../cloud/index.ts';
 import { startEnterprise, type CatalogueSeed } from '../enterprise/index.ts';
 import { generateDashboardTokens, readDashboardTokens, startDashboard } from '../dashboard/index.ts';
 import { createEnterpriseHttpClient, generateBrokerUsers } from '../transport/index.ts';
@@ -55,7 +58,18 @@ export interface PipelineOptions {
   catalogue?: CatalogueSeed;
   /** Sites whose edge-to-cloud link is cut for a while, event time. */
   linkOutages?: LinkOutage[];
+  /** Edge models trained by the cloud and fleet priors: the cloud's rollout and prior settings, and the edges' model slots. */
+  models?: { rollout?: ModelRolloutConfig; prior?: FleetPriorConfig; edge?: EdgeAgentOptions['models'] };
+  /** A machine status on the cloud link every N windows of a machine (the edge's default: 10). */
+  statusEveryWindows?: number;
 }
+
+/**
+ * The demo's rollout: the fleet's types have a few machines each and a run lasts hours to days of
+ * event time, so a type's first model is trained on 200 healthy statuses (one every 10 windows,
+ * about 2 days of one machine) from at least two machines.
+ */
+const DEMO_ROLLOUT: ModelRolloutConfig = { minRows: 200, minMachines: 2, retrainEvery: 2000 };
 
 /**
  * The demo's operating regime: two shifts 06:00–22:00 UTC every day (so a demo started on a
@@ -84,6 +98,9 @@ export interface Pipeline {
   confirmed: Map<string, FaultType>;
   /** Key service, grants, guards and audit log of the run (revoke a site's grant here). */
   sovereignty: DemoSovereignty;
+  /** The cloud's edge-model rollout (signed with a key made for this run) and fleet-prior publisher. */
+  rollout: ModelRollout;
+  priors: FleetPriorPublisher;
   startMs: number;
   /** Publishes the simulation until its duration ends or `signal` aborts, then waits for the pipeline to settle. */
   run(opts?: { signal?: AbortSignal; onProgress?: (p: { nowMs: number; windows: number }) => void; settleMs?: number }): Promise<{ windows: number; wallMs: number }>;
@@ -148,6 +165,14 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
     await migrate(store, cloudMigrations, { table: CLOUD_MIGRATIONS_TABLE });
     const cloud = await createDiagnosisService({ store, queue, enterprise, logger: logger.child({ part: 'cloud' }), counters, inboundGuard: sov.inboundGuard, audit: sov.audit });
     res.add('cloud', cloud, () => cloud.close());
+    // Edge models and fleet priors from the cloud's status events; the run's signing key lives only
+    // in memory, and its public half is the one key every edge trusts.
+    const signingKey = generateSigningKey();
+    const siteTypes = sim.births.map((b) => ({ site: b.site, machineType: b.machineType }));
+    const rollout = createModelRollout({ queue, signingKey, sites: siteTypes, source: cloud, logger: logger.child({ part: 'model-rollout' }), counters, config: { ...DEMO_ROLLOUT, ...opts.models?.rollout } });
+    res.add('model rollout', rollout, () => rollout.close());
+    const priors = createFleetPriorPublisher({ queue, sites: siteTypes, source: cloud, logger: logger.child({ part: 'fleet-prior' }), counters, config: opts.models?.prior });
+    res.add('fleet priors', priors, () => priors.close());
     let dashboardUrl: string | null = null;
     let dashboardLoginUrl: (() => string) | null = null;
     let dashboardTokensFile: string | null = null;
@@ -195,6 +220,9 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
         counters,
         guard: sov.guardFor(site),
         destination: sov.destination,
+        modelKeys: { [signingKey.keyId]: signingKey.publicKeyPem },
+        ...(opts.models?.edge ? { models: opts.models.edge } : {}),
+        ...(opts.statusEveryWindows ? { statusEveryWindows: opts.statusEveryWindows } : {}),
       });
       sov.attachEdge(site, agent);
       edges.set(site, res.add(`edge ${site}`, agent, () => agent.close()));
@@ -222,7 +250,7 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
     const floor = createPlantFloor({ sim, api: floorApi, logger: logger.child({ part: 'plant-floor' }) });
 
     return {
-      plant, sim, faults, edges, cloud, enterprise, enterpriseUrl: ent.url, dashboardUrl, dashboardLoginUrl, dashboardTokensFile, counters, floor, confirmed, sovereignty: sov, startMs,
+      plant, sim, faults, edges, cloud, enterprise, enterpriseUrl: ent.url, dashboardUrl, dashboardLoginUrl, dashboardTokensFile, counters, floor, confirmed, sovereignty: sov, rollout, priors, startMs,
       async run(runOpts = {}) {
         const t0 = performance.now();
         const r = await runPublisher({

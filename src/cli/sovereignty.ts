@@ -93,8 +93,8 @@ export async function createDemoSovereignty(opts: DemoSovereigntyOptions): Promi
     // The same guard, counting per site what left (by data class) and what the policy held back.
     const guard: OutboundGuard = {
       counters: inner.counters,
-      async prepare(message, dest, object) {
-        const r = await inner.prepare(message, dest, object);
+      async prepare(message, dest, object, bind) {
+        const r = await inner.prepare(message, dest, object, bind);
         const f = flowOf(site);
         if (!r.ok) {
           if (r.code === 'policy-blocked') f.blocked++;

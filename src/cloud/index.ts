@@ -4,6 +4,7 @@ export * from './diagnosis/index.ts';
 export * from './decision.ts';
 export * from './economics.ts';
 export * from './fleet/index.ts';
+export * from './models/index.ts';
 export * from './rul/index.ts';
 export { cloudMigrations, CLOUD_MIGRATIONS_TABLE } from './migrations.ts';
 export { createDiagnosisService, DiagnosisServiceOptions, CLOUD_COUNTERS, type DiagnosisService, type DiagnosisServiceConfig } from './intake.ts';

@@ -35,8 +35,9 @@ import type { AuditSink, InboundGuard } from '../sovereignty/index.ts';
 import type { EconomicsConfig } from './economics.ts';
 import { analyseIncident, confirmCase, updateRul, type ConfirmResult, type RulUpdate } from './fleet/incident-analysis.ts';
 import { FleetView } from './fleet-view.ts';
-import { claimIncident, commitDecision, findDecision, recentIncidents, recordEscalation, releaseIncident } from './repository.ts';
-import { unsealEscalation, type Unsealed } from './sealed-intake.ts';
+import { claimIncident, commitDecision, findDecision, leaseLeftMs, pinPending, recentIncidents, recordEscalation, releaseIncident } from './repository.ts';
+import { createEvidenceKeeper, type EvidenceKeeper } from './sealed-evidence.ts';
+import { createStatusUnsealer, unsealEscalation, type Unsealed } from './sealed-intake.ts';
 
 /** Options of the diagnosis service (its collaborators are passed beside them). */
 export const DiagnosisServiceOptions = z.object({
@@ -47,9 +48,21 @@ export const DiagnosisServiceOptions = z.object({
     .default('fleet-status')
     .describe('durable consumer of machine statuses; give each instance its own name if every one must see all statuses'),
   claimLeaseMs: z.number().int().positive().default(30_000).describe('how long a worker may take to decide one incident before another may'),
-  busyRetryMs: z.number().int().nonnegative().default(250).describe('wait before redelivering an incident another worker is deciding'),
+  busyRetryMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(250)
+    .describe('first wait before redelivering an incident another worker is deciding or that failed; doubles per delivery'),
+  retryMaxMs: z.number().int().positive().default(5000).describe('longest wait before redelivering an incident whose attempt failed (e.g. the database is down)'),
   incidentCacheSize: z.number().int().positive().default(500).describe('incidents kept in memory for the dashboard'),
   workerId: z.string().min(1).optional().describe('this worker in the lease column; random by default'),
+  evidenceCheckMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(60_000)
+    .describe('with a guard: how often a site whose evidence is shown is asked for again at its key service, so a revocation is seen even when the site sends nothing (0 = never)'),
 });
 export type DiagnosisServiceOptions = z.input<typeof DiagnosisServiceOptions>;
 
@@ -71,6 +84,9 @@ export interface DiagnosisServiceConfig extends DiagnosisServiceOptions {
   audit?: AuditSink;
 }
 
+/** Redelivery after a lease runs out comes this long (ms) after its end: the claim then succeeds. */
+const LEASE_MARGIN_MS = 50;
+
 /** Counter names of the service (all under `cloud.`). */
 export const CLOUD_COUNTERS = [
   'cloud.intake.received',
@@ -86,6 +102,11 @@ export const CLOUD_COUNTERS = [
   'cloud.intake.unavailable',
   'cloud.status.received',
   'cloud.status.invalid',
+  'cloud.evidence.read',
+  'cloud.evidence.refused',
+  'cloud.evidence.revoked_sites',
+  'cloud.evidence.unavailable',
+  'cloud.evidence.details_unsealed',
 ] as const;
 
 /** The running diagnosis service; it is also a DashboardSource (snapshot + subscribe). */
@@ -108,6 +129,13 @@ export interface DiagnosisService {
   confirmCase(incidentId: string, faultType: FaultType, atMs?: number): Promise<ConfirmResult>;
   /** New evidence for an incident at event time `atMs`: refits and stores its remaining life. */
   updateRul(incidentId: string, evidence: Evidence, atMs: number): Promise<RulUpdate>;
+  /**
+   * A site revoked the cloud's grant (a notice, e.g. from the plant's tooling): its stored evidence
+   * leaves memory now (cached keys and opened incidents) instead of at the next refused read.
+   */
+  evidenceRevoked(site: string, reason?: string): void;
+  /** Asks the key service, per site with evidence in memory, whether it is still readable; site → 'readable' or the refusal. */
+  checkEvidence(): Promise<Record<string, string>>;
   /** Stops consuming (in-flight messages finish or are redelivered); does not close the store or queue. */
   close(): Promise<void>;
 }
@@ -124,7 +152,20 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
   const listeners = new Set<(e: DashboardEvent) => void>();
   let closing = false;
 
-  for (const inc of await recentIncidents(store, opts.incidentCacheSize)) view.upsertIncident(inc);
+  // With a guard evidence is stored sealed and read back through it (sealed-evidence.ts).
+  const keeper: EvidenceKeeper | undefined = cfg.inboundGuard
+    ? createEvidenceKeeper({
+        store,
+        guard: cfg.inboundGuard,
+        counters,
+        log,
+        incidentLimit: opts.incidentCacheSize,
+        view: { incidents: () => view.incidents(), replace: (inc) => emitIncident('escalation', inc) },
+      })
+    : undefined;
+  const onGrantRefused = keeper ? (site: string, code: string, reason: string) => keeper.refused(site, code, reason) : undefined;
+
+  for (const inc of await recentIncidents(store, opts.incidentCacheSize, keeper?.read)) view.upsertIncident(inc);
 
   const emit = (e: DashboardEvent): void => {
     for (const l of listeners) {
@@ -152,7 +193,7 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
   /** The escalation in a message: opened under the guard when there is one, else read as plain JSON. */
   async function readEscalation(m: QueueMessage): Promise<Unsealed> {
     if (cfg.inboundGuard) {
-      return unsealEscalation(m, { guard: cfg.inboundGuard, counters, deadLetters, log, sendAck: publishAck });
+      return unsealEscalation(m, { guard: cfg.inboundGuard, counters, deadLetters, log, sendAck: publishAck, onGrantRefused });
     }
     const decoded = decodeJson(Escalation, m.data);
     if (!decoded.ok) {
@@ -162,7 +203,7 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
       log.warn({ subject: m.subject, reason: decoded.reason }, 'invalid escalation dead-lettered');
       return { ok: false, verdict: 'ack' };
     }
-    return { ok: true, escalation: decoded.value, jurisdiction: null };
+    return { ok: true, escalation: decoded.value, jurisdiction: null, sealed: null };
   }
 
   async function handleEscalation(m: QueueMessage): Promise<QueueVerdict> {
@@ -183,7 +224,9 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
     let claimed = false;
     try {
       const now = Date.now();
-      const { deliveryCount, receivedAtMs } = await recordEscalation(store, esc, now, read.jurisdiction);
+      // Sealed: the envelope as it arrived is stored, never the decrypted evidence (crypto-shredding).
+      const { deliveryCount, receivedAtMs } = await recordEscalation(store, esc, now, read.jurisdiction, read.sealed);
+      keeper?.readable(esc.site);
       const known = view.incident(esc.id);
       if (deliveryCount === 1 || !known) {
         emitIncident('escalation', known ?? { escalation: esc, receivedAtMs, diagnosis: null, request: null, outcome: null, decidedAtMs: null });
@@ -193,15 +236,22 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
       claimed = await claimIncident(store, esc.id, workerId, opts.claimLeaseMs);
       if (!claimed) {
         if (await answerIfDecided(esc)) return 'ack';
-        // Another worker is deciding it right now: come back once it has committed.
+        // Another worker holds the lease: it commits soon, or it died and the lease runs out.
+        // Come back with backoff, never later than the lease's end (the database's clock), and
+        // without holding up this consumer's other messages meanwhile.
         counters.inc('cloud.intake.busy');
-        if (opts.busyRetryMs > 0) await sleep(opts.busyRetryMs);
-        return 'nak';
+        const leftMs = await leaseLeftMs(store, esc.id);
+        return { nakDelayMs: Math.min(backoffMs(m.deliveryCount, opts.claimLeaseMs), leftMs + LEASE_MARGIN_MS) };
       }
 
       // Diagnosis against the fleet and the library, remaining life and the costed decision; its
-      // writes are keyed, so a retry after a failure below repeats them harmlessly.
-      const { diagnosis, request, details } = await analyseIncident(store, esc, { economics: cfg.economics });
+      // writes are keyed, so a retry after a failure below repeats them harmlessly. What the first
+      // attempt sends the enterprise is pinned: a retry sends the same request (same body under
+      // the same Idempotency-Key), not one recomputed from a fleet that has moved on.
+      const analysed = await analyseIncident(store, esc, { economics: cfg.economics });
+      // The details carry the evidence's feature values: sealed beside the envelope, never in clear.
+      const mine = keeper && read.sealed != null ? { ...analysed, details: await keeper.sealDetails(esc.id, read.sealed, analysed.details) } : analysed;
+      const { diagnosis, request, details } = await pinPending(store, esc.id, mine);
       const pending: Incident = { ...(view.incident(esc.id) ?? { escalation: esc, receivedAtMs, outcome: null, decidedAtMs: null, request: null }), diagnosis };
       emitIncident('diagnosis', pending);
       const outcome = await enterprise.requestMaintenance(request);
@@ -232,8 +282,14 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
       counters.inc('cloud.intake.failed');
       log.error({ err, incidentId: esc.id, deliveryCount: m.deliveryCount }, 'escalation not decided; will be redelivered');
       if (claimed) await releaseIncident(store, esc.id, workerId).catch(() => undefined);
-      return 'nak';
+      // Backoff, so a database or enterprise that is down is not hammered by a redelivery loop.
+      return { nakDelayMs: backoffMs(m.deliveryCount, opts.retryMaxMs) };
     }
+  }
+
+  /** busyRetryMs doubled per earlier delivery, at most `capMs`. */
+  function backoffMs(deliveryCount: number, capMs: number): number {
+    return Math.min(capMs, opts.busyRetryMs * 2 ** Math.min(16, Math.max(0, deliveryCount - 1)));
   }
 
   /** If a decision is committed, acks it to the edge as a duplicate and returns true. */
@@ -257,14 +313,17 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
     return true;
   }
 
+  // With a guard statuses arrive sealed like escalations; a refusal counts as an invalid status.
+  const unsealStatus = cfg.inboundGuard ? createStatusUnsealer({ guard: cfg.inboundGuard, counters, log, onGrantRefused }) : undefined;
   async function handleStatus(m: QueueMessage): Promise<QueueVerdict> {
-    const decoded = decodeJson(MachineStatus, m.data);
+    const decoded = unsealStatus ? await unsealStatus(m) : decodeJson(MachineStatus, m.data);
     if (!decoded.ok) {
       counters.inc('cloud.status.invalid');
       deadLetters.add('cloud.status', decoded.reason, m.subject, m.data);
       return 'ack';
     }
     counters.inc('cloud.status.received');
+    keeper?.readable(decoded.value.site);
     emit({ type: 'status', machine: view.applyStatus(decoded.value, Date.now()) });
     return 'ack';
   }
@@ -273,6 +332,13 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
     closing ? Promise.resolve('nak' as const) : handleEscalation(m),
   );
   const statuses = await queue.consume(subjects.statusAll, opts.statusDurable, handleStatus);
+
+  // A site that sends nothing is still asked now and then, so its revocation reaches memory too.
+  const checkTimer =
+    keeper && opts.evidenceCheckMs > 0
+      ? setInterval(() => void keeper.check().catch((err: unknown) => log.warn({ err }, 'checking stored evidence failed')), opts.evidenceCheckMs)
+      : undefined;
+  checkTimer?.unref();
 
   const stats = (): Record<string, number> => {
     const all = counters.snapshot();
@@ -293,12 +359,25 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
     incidents: () => view.incidents(),
     onEvent,
     subscribe: onEvent,
-    confirmCase: (incidentId, faultType, atMs) => confirmCase(store, incidentId, faultType, atMs),
-    updateRul: (incidentId, evidence, atMs) => updateRul(store, incidentId, evidence, atMs, cfg.economics),
+    async confirmCase(incidentId, faultType, atMs) {
+      const opened = await keeper?.escalation(incidentId);
+      if (opened && !opened.ok) return { ok: false, reason: opened.refusal.reason };
+      return confirmCase(store, incidentId, faultType, atMs, opened?.escalation);
+    },
+    async updateRul(incidentId, evidence, atMs) {
+      const opened = await keeper?.escalation(incidentId);
+      if (opened && !opened.ok) return { ok: false, reason: opened.refusal.reason };
+      return updateRul(store, incidentId, evidence, atMs, cfg.economics, opened?.escalation);
+    },
+    evidenceRevoked(site, reason) {
+      keeper?.refused(site, 'grant-revoked', reason ?? `site ${site} revoked the cloud's grant at ${new Date().toISOString()}: evidence from ${site} cannot be decrypted`);
+    },
+    checkEvidence: () => keeper?.check() ?? Promise.resolve({}),
     snapshot: () => ({ generatedAtMs: Date.now(), machines: view.machines(), incidents: view.incidents(), stats: stats() }),
     async close() {
       if (closing) return;
       closing = true;
+      if (checkTimer) clearInterval(checkTimer);
       await escalations.stop();
       await statuses.stop();
       listeners.clear();

@@ -106,4 +106,32 @@ ALTER TABLE diagnoses ADD COLUMN IF NOT EXISTS details jsonb;
 ALTER TABLE escalations ADD COLUMN IF NOT EXISTS jurisdiction text;
 `,
   },
+  {
+    version: 4,
+    name: 'the request sent to the enterprise, pinned per escalation',
+    sql: `
+-- The diagnosis, request and details of the first attempt to decide, written before the
+-- enterprise is called: a retry (after the decision's commit failed, e.g. PostgreSQL crashed)
+-- sends the same body under the same Idempotency-Key instead of a recomputed one the enterprise
+-- would refuse with 422 (the fleet and the case library move on between attempts).
+ALTER TABLE escalations ADD COLUMN IF NOT EXISTS pending jsonb;
+`,
+  },
+  {
+    version: 5,
+    name: 'evidence at rest stays sealed under the plant key',
+    sql: `
+-- With sovereignty on, the escalation's envelope as it arrived (still encrypted under a data key
+-- the site's key service wrapped): the evidence is read by unwrapping under the plant's grant, so
+-- a revocation makes it unreadable here too (crypto-shredding). payload then holds only the
+-- escalation's header (ids, times, severity, score), and diagnoses.details / escalations.pending
+-- hold their details sealed beside it under the same data key. NULL for escalations received
+-- unsealed (no guard), whose payload is the whole escalation as before.
+-- Kept in clear, by policy: the cloud's own conclusions (diagnoses, decisions, HI readings, RUL),
+-- fleet_baselines (each machine's healthy median/MAD per feature: the policy's "aggregate" class,
+-- which may leave a site) and case_library vectors (bounded robust z-scores of confirmed cases).
+-- Rows written in clear before this version stay so: no key is at hand in SQL to seal them.
+ALTER TABLE escalations ADD COLUMN IF NOT EXISTS sealed jsonb;
+`,
+  },
 ];

@@ -22,16 +22,50 @@ export interface StoredDecision {
  * Stores an escalation once (first receipt wins) and counts every copy; returns the copy count.
  * `jurisdiction` is the residency tag the escalation arrived with (its sealed envelope's), null for plain ones.
  */
-export async function recordEscalation(db: SqlExecutor, esc: Escalation, nowMs: number, jurisdiction: string | null = null): Promise<{ deliveryCount: number; receivedAtMs: number }> {
+export async function recordEscalation(
+  db: SqlExecutor,
+  esc: Escalation,
+  nowMs: number,
+  jurisdiction: string | null = null,
+  sealed: unknown = null,
+): Promise<{ deliveryCount: number; receivedAtMs: number }> {
+  // Sealed: the envelope as it arrived holds the evidence; in clear only the header (migrations v5).
+  const payload = sealed == null ? esc : escalationHeader(esc);
   const { rows } = await db.query<{ delivery_count: number; received_at_ms: number }>(
-    `INSERT INTO escalations (id, site, machine, received_at_ms, payload, delivery_count, jurisdiction)
-     VALUES ($1, $2, $3, $4, $5::text::jsonb, 1, $6)
+    `INSERT INTO escalations (id, site, machine, received_at_ms, payload, delivery_count, jurisdiction, sealed)
+     VALUES ($1, $2, $3, $4, $5::text::jsonb, 1, $6, $7::text::jsonb)
      ON CONFLICT (id) DO UPDATE SET delivery_count = escalations.delivery_count + 1
      RETURNING delivery_count, received_at_ms`,
-    [esc.id, esc.site, esc.machine, nowMs, JSON.stringify(esc), jurisdiction],
+    [esc.id, esc.site, esc.machine, nowMs, JSON.stringify(payload), jurisdiction, sealed == null ? null : JSON.stringify(sealed)],
   );
   const r = rows[0];
   return { deliveryCount: Number(r?.delivery_count ?? 1), receivedAtMs: Number(r?.received_at_ms ?? nowMs) };
+}
+
+/** An escalation without its evidence: what the cloud keeps in clear of a sealed one. */
+export type EscalationHeader = Omit<Escalation, 'evidence'>;
+
+/** The header of an escalation (ids, times, severity, score); the evidence stays sealed. */
+export function escalationHeader(esc: Escalation): EscalationHeader {
+  const { evidence: _sealed, ...header } = esc;
+  return header;
+}
+
+/** An escalation as stored: the whole of it (unsealed), or its header and its envelope (sealed). */
+export interface StoredEscalation {
+  id: string;
+  site: string;
+  /** The whole escalation (sealed = null) or its header. */
+  payload: unknown;
+  /** The envelope as it arrived, or null for an escalation received unsealed. */
+  sealed: unknown;
+}
+
+/** The stored escalation of an incident, or null. */
+export async function findEscalation(db: SqlExecutor, id: string): Promise<StoredEscalation | null> {
+  const { rows } = await db.query<{ id: string; site: string; payload: unknown; sealed: unknown }>(`SELECT id, site, payload, sealed FROM escalations WHERE id = $1`, [id]);
+  const r = rows[0];
+  return r ? { id: r.id, site: r.site, payload: json(r.payload), sealed: r.sealed == null ? null : json(r.sealed) } : null;
 }
 
 interface DecisionRow {
@@ -91,6 +125,40 @@ export async function claimIncident(db: SqlExecutor, id: string, workerId: strin
   return rows.length === 1;
 }
 
+/** What a worker is about to send the enterprise for an incident (see pinPending). */
+export interface PendingDecision {
+  diagnosis: Diagnosis;
+  request: MaintenanceRequest;
+  details: unknown;
+}
+
+/**
+ * Pins the first attempt's diagnosis and request for an incident and returns the pinned one: the
+ * one given, or an earlier attempt's (which then wins, so every enterprise call for an incident
+ * carries one body under its Idempotency-Key). An unreadable earlier pin is replaced.
+ */
+export async function pinPending(db: SqlExecutor, id: string, mine: PendingDecision): Promise<PendingDecision> {
+  const { rows } = await db.query<{ pending: unknown }>(
+    `UPDATE escalations SET pending = COALESCE(pending, $2::text::jsonb) WHERE id = $1 RETURNING pending`,
+    [id, JSON.stringify(mine)],
+  );
+  const p = json(rows[0]?.pending) as { diagnosis?: unknown; request?: unknown; details?: unknown } | null | undefined;
+  const diagnosis = Diagnosis.safeParse(p?.diagnosis);
+  const request = MaintenanceRequest.safeParse(p?.request);
+  if (diagnosis.success && request.success && request.data.incidentId === id) return { diagnosis: diagnosis.data, request: request.data, details: p?.details ?? null };
+  if (rows.length === 1) await db.query(`UPDATE escalations SET pending = $2::text::jsonb WHERE id = $1`, [id, JSON.stringify(mine)]);
+  return mine;
+}
+
+/** Milliseconds until the incident's lease runs out by the database's clock (0 when none is held). */
+export async function leaseLeftMs(db: SqlExecutor, id: string): Promise<number> {
+  const { rows } = await db.query<{ ms: number | null }>(
+    `SELECT GREATEST(0, EXTRACT(EPOCH FROM (claimed_until - now())) * 1000)::double precision AS ms FROM escalations WHERE id = $1`,
+    [id],
+  );
+  return Math.ceil(Number(rows[0]?.ms ?? 0));
+}
+
 /** Gives the lease back after a failure, so a redelivery can decide at once. */
 export async function releaseIncident(db: SqlExecutor, id: string, workerId: string): Promise<void> {
   await db.query(`UPDATE escalations SET claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND claimed_by = $2`, [id, workerId]);
@@ -121,10 +189,42 @@ export async function commitDecision(
   });
 }
 
-/** The newest incidents with whatever is decided about them, newest first. */
-export async function recentIncidents(db: SqlExecutor, limit: number): Promise<Incident[]> {
-  const { rows } = await db.query<DecisionRow & { id: string; payload: unknown; received_at_ms: number }>(
-    `SELECT e.id, e.payload, e.received_at_ms, ${DECISION_COLUMNS}
+/** Reads a stored escalation: the whole of it, or a refusal that the incident carries instead of its evidence. */
+export type EscalationReader = (stored: StoredEscalation) => Promise<{ ok: true; escalation: Escalation } | { ok: false; refusal: NonNullable<Incident['evidenceRefusal']>; header: unknown }>;
+
+/** Reads unsealed rows only (no guard): a sealed row cannot be opened without the plant's grant. */
+const plainReader: EscalationReader = async (s) =>
+  s.sealed == null
+    ? (() => {
+        const esc = Escalation.safeParse(s.payload);
+        return esc.success ? { ok: true as const, escalation: esc.data } : { ok: false as const, refusal: { code: 'invalid', site: s.site, reason: 'stored escalation no longer parses' }, header: s.payload };
+      })()
+    : { ok: false, refusal: { code: 'no-guard', site: s.site, reason: `the evidence of site ${s.site} is stored sealed and this cloud has no key access configured` }, header: s.payload };
+
+/** No evidence: what an incident shows when its stored evidence cannot be decrypted. */
+export const NO_EVIDENCE: Escalation['evidence'] = {
+  features: {},
+  baseline: {},
+  shaftHz: 0,
+  envelopeDefectRatios: { bpfo: 0, bpfi: 0, bsf: 0, ftf: 0 },
+  orderAmplitudes: { x1: 0, x2: 0, x3: 0 },
+  topEnvelopePeaks: [],
+};
+
+/** The header of a stored escalation as an escalation with no evidence, or null when it does not parse. */
+export function withoutEvidence(header: unknown): Escalation | null {
+  const esc = Escalation.safeParse({ ...(header as object), evidence: NO_EVIDENCE });
+  return esc.success ? esc.data : null;
+}
+
+/**
+ * The newest incidents with whatever is decided about them, newest first. Sealed evidence is
+ * opened by `read`; an incident whose evidence is refused keeps its header, diagnosis and decision
+ * (the cloud's own conclusions) with no evidence and the refusal beside it.
+ */
+export async function recentIncidents(db: SqlExecutor, limit: number, read: EscalationReader = plainReader): Promise<Incident[]> {
+  const { rows } = await db.query<DecisionRow & { id: string; site: string; payload: unknown; sealed: unknown; received_at_ms: number }>(
+    `SELECT e.id, e.site, e.payload, e.sealed, e.received_at_ms, ${DECISION_COLUMNS}
      FROM escalations e
      LEFT JOIN decisions dec ON dec.escalation_id = e.id
      LEFT JOIN diagnoses d ON d.escalation_id = e.id
@@ -134,11 +234,14 @@ export async function recentIncidents(db: SqlExecutor, limit: number): Promise<I
   );
   const out: Incident[] = [];
   for (const r of rows) {
-    const esc = Escalation.safeParse(json(r.payload));
-    if (!esc.success) continue;
+    const opened = await read({ id: r.id, site: r.site, payload: json(r.payload), sealed: r.sealed == null ? null : json(r.sealed) });
+    if (!opened.ok && opened.refusal.code === 'invalid') continue;
+    const esc = opened.ok ? opened.escalation : withoutEvidence(opened.header);
+    if (!esc) continue;
     const dec = r.request == null ? null : toDecision(r.id, r);
     out.push({
-      escalation: esc.data,
+      ...(opened.ok ? {} : { evidenceRefusal: opened.refusal }),
+      escalation: esc,
       receivedAtMs: Number(r.received_at_ms),
       diagnosis: dec?.diagnosis ?? null,
       request: dec?.request ?? null,

@@ -49,6 +49,8 @@ export const subjects = {
   statusAll: 'pdm.status.>',
   /** Edge model releases (signed ONNX models) from the cloud to one site. */
   model: (site: string) => `pdm.model.${site}`,
+  /** Fleet priors (healthy baselines per machine type) from the cloud to one site. */
+  prior: (site: string) => `pdm.prior.${site}`,
 } as const;
 
 /**

@@ -9,7 +9,7 @@ import { verifyAudit } from './audit/verify.ts';
 import { openKeyService } from './keys/service.ts';
 import { localKeys } from './keys/local.ts';
 import { DEFAULT_POLICY } from './policy/default-policy.ts';
-import { createInboundGuard, createOutboundGuard } from './boundary.ts';
+import { createInboundGuard, createOutboundGuard, sealedBinding } from './boundary.ts';
 
 const sample = JSON.parse(readFileSync(new URL('../../examples/escalation.sample.json', import.meta.url), 'utf8')) as { evidence: { rawWaveform: { values: number[] } } };
 const CLOUD = { name: 'cloud-diagnosis', jurisdiction: 'DE' };
@@ -62,4 +62,31 @@ test('boundary - edge seals only what the policy lets leave; a DE cloud worker o
   for (const action of ['transfer.policy', 'transfer.blocked', 'transfer.seal', 'keys.wrap', 'keys.unwrap', 'evidence.open', 'keys.revoke']) {
     assert.ok(rows.some((r) => r.action === action), `${action} not audited`);
   }
+});
+
+test('boundary - the id beside an envelope is bound into its AAD: swapping ids between two envelopes is refused as tampered', async (t) => {
+  const store = await createPgliteStore();
+  t.after(() => store.close());
+  const svc = await openKeyService({ store });
+  const keys = localKeys(svc, { edge: 'edge-site-a', cloud: 'cloud-de' });
+  await svc.createGrant({ grantee: 'cloud-de', site: 'site-a', purpose: 'diagnosis', expiresAtMs: Date.now() + 60_000 }, { principal: 'site-a-admin' });
+  const edge = createOutboundGuard({ policy: DEFAULT_POLICY, keys, site: 'site-a', jurisdiction: 'DE' });
+  const worker = createInboundGuard({ keys, workerJurisdiction: 'DE', purpose: 'diagnosis' });
+  const a = await edge.prepare({ ...sample, id: 'inc-a' }, CLOUD, 'escalation:inc-a', { bind: sealedBinding.escalation('inc-a') });
+  const b = await edge.prepare({ ...sample, id: 'inc-b' }, CLOUD, 'escalation:inc-b', { bind: sealedBinding.escalation('inc-b') });
+  assert.ok(a.ok && b.ok);
+  // Each opens with its own id beside it...
+  for (const [env, id] of [[a.value.envelope, 'inc-a'], [b.value.envelope, 'inc-b']] as const) {
+    const r = await worker.open(JSON.parse(JSON.stringify(env)), `escalation:${id}`, { bind: sealedBinding.escalation(id) });
+    assert.ok(r.ok, !r.ok ? r.reason : '');
+    assert.equal(JSON.parse(r.value.payload.toString('utf8')).id, id);
+  }
+  // ...and neither opens with the other's id, with no id, or as a status.
+  for (const [env, bind] of [[a.value.envelope, sealedBinding.escalation('inc-b')], [b.value.envelope, sealedBinding.escalation('inc-a')], [a.value.envelope, undefined], [a.value.envelope, sealedBinding.status()]] as const) {
+    const r = await worker.open(JSON.parse(JSON.stringify(env)), 'escalation:swapped', bind === undefined ? {} : { bind });
+    assert.ok(!r.ok, `opened under ${bind}`);
+    assert.equal(r.code, 'tampered');
+    assert.match(r.reason, /failed authentication/);
+  }
+  assert.equal(worker.counters.get('open.refused.tampered'), 4);
 });

@@ -24,3 +24,4 @@ export * from './keys/client.ts';
 export * from './keys/server.ts';
 export * from './keys/local.ts';
 export * from './boundary.ts';
+export * from './stored-evidence.ts';

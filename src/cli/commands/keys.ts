@@ -35,7 +35,11 @@ serve:
                         volume (default: $PDM_KEYS_MASTER_KEY; without either, KEKs are stored in clear)
 
 grant, revoke, grants, rotate talk to --url (default $PDM_KEYS_URL or http://127.0.0.1:8443) with the
-token in $PDM_KEYS_TOKEN or --token-file FILE.`,
+token in $PDM_KEYS_TOKEN or --token-file FILE.
+
+\`edge-pdm edge\` and \`edge-pdm cloud\` use the service with KEY_SERVICE_URL and an edge or cloud token
+(KEY_SERVICE_TOKEN or KEY_SERVICE_TOKEN_FILE); the cloud unwraps only for the sites that granted its
+principal, e.g. \`edge-pdm keys grant --site site-a --grantee cloud\`.`,
   options: {
     host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, database: { type: 'string' },
     tokens: { type: 'string' }, 'audit-key': { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'master-key': { type: 'string' },

@@ -6,13 +6,15 @@ import { join } from 'node:path';
 import { ConfigError, FaultType } from '../../core/index.ts';
 import { createPlantFloor, createRecorder, createSimulator, defaultPlant, faultCountForRate, loadPlantYaml, planFaults, planSensorFaults, runPublisher, selectMachines, type FaultInjection, type PlantConfig, type PlantFloor } from '../../simulator/index.ts';
 import { createEdgeAgent, createEdgeMetrics, startMetricsServer } from '../../edge/index.ts';
-import { CLOUD_MIGRATIONS_TABLE, cloudMigrations, createDiagnosisService } from '../../cloud/index.ts';
+import { CLOUD_MIGRATIONS_TABLE, cloudMigrations, createDiagnosisService, createFleetPriorPublisher, createModelRollout, fileVersionLedger } from '../../cloud/index.ts';
+import { loadModelSigningKey, loadTrustedModelKeys } from '../model-keys.ts';
 import { startEnterprise } from '../../enterprise/index.ts';
-import { startDashboard } from '../../dashboard/index.ts';
+import { readDashboardTokens, startDashboard } from '../../dashboard/index.ts';
 import { createEnterpriseHttpClient } from '../../transport/index.ts';
 import { migrate } from '../../store/index.ts';
 import { durationOption, numberOption } from '../args.ts';
 import { openLink, openMqtt, openSqlStore, Resources, siteBrokerUrl } from '../wiring.ts';
+import { createCloudSealing, createEdgeSealing, readKeyServiceAccess, SEALING_OPTIONS } from '../sealing.ts';
 import type { Env } from '../env.ts';
 import { say, untilSignal, type Command } from './command.ts';
 
@@ -150,12 +152,23 @@ Subscribes to the site broker (MQTT_URL; without it an embedded aedes broker is 
 --mqtt-port, default 0 = a free port, and its URL printed) and escalates to the cloud over
 NATS JetStream (NATS_URL, required). The outbox lives in PDM_DATA_DIR/edge/<site>.
 With --metrics-port, Prometheus metrics are served at http://0.0.0.0:N/metrics.
---outbox-max-bytes bounds the outbox on disk (alarms are dropped last; every drop is counted).`,
-  options: { site: { type: 'string' }, 'mqtt-port': { type: 'string' }, 'metrics-port': { type: 'string' }, 'outbox-max-bytes': { type: 'string' } },
+--outbox-max-bytes bounds the outbox on disk (alarms are dropped last; every drop is counted).
+
+Sealing (src/cli/sealing.ts): with KEY_SERVICE_URL (or --key-service URL) every escalation and
+status passes the data policy (--policy FILE, default examples/policy.yaml) and is sealed with
+the site's key at the plant's key service (\`edge-pdm keys serve\`), presenting an edge token from
+KEY_SERVICE_TOKEN, KEY_SERVICE_TOKEN_FILE or --key-token-file (never argv, never logged).
+--jurisdiction J (or PDM_JURISDICTION, default DE) tags what leaves. Without a key service
+everything leaves unsealed, and the edge says so at start.
+Edge models: releases from the cloud are accepted only when signed by a key in PDM_MODEL_TRUST (a
+file of public keys, e.g. the cloud's PDM_DATA_DIR/cloud/model-signing.pub.pem); without it only
+the shipped models run.`,
+  options: { site: { type: 'string' }, 'mqtt-port': { type: 'string' }, 'metrics-port': { type: 'string' }, 'outbox-max-bytes': { type: 'string' }, policy: { type: 'string' }, ...SEALING_OPTIONS },
   async run({ values, env, logger }) {
     const site = values.site as string | undefined;
     if (!site || !/^[A-Za-z0-9_-]{1,64}$/.test(site)) throw new ConfigError('--site: required, 1-64 of A-Z a-z 0-9 _ -');
     if (!env.NATS_URL) throw new ConfigError('NATS_URL: required for a separate edge process (the in-process bus exists only inside `edge-pdm demo`)');
+    const access = readKeyServiceAccess(values);
     const res = new Resources(logger);
     try {
       const broker = await siteBrokerUrl(env, res, numberOption('mqtt-port', values['mqtt-port'] as string | undefined, 0, { integer: true }));
@@ -163,7 +176,11 @@ With --metrics-port, Prometheus metrics are served at http://0.0.0.0:N/metrics.
       const transport = await openMqtt(broker.url, `edge-${site}`, res, logger);
       const { queue } = await openLink(env, res, logger);
       const outboxMaxBytes = values['outbox-max-bytes'] === undefined ? undefined : numberOption('outbox-max-bytes', values['outbox-max-bytes'] as string, 0, { min: 1024, integer: true });
-      const agent = await createEdgeAgent({ site, transport, link: queue, dataDir: join(env.PDM_DATA_DIR, 'edge', site), logger, ...(outboxMaxBytes ? { outboxMaxBytes } : {}) });
+      const sealing = access ? await createEdgeSealing({ site, access, policyFile: values.policy as string | undefined, logger }) : undefined;
+      if (sealing) say(`edge ${site}: sealing with the site's key at ${access!.url} (jurisdiction ${access!.jurisdiction})`);
+      else say(`edge ${site}: KEY_SERVICE_URL not set: escalations and statuses leave the site UNSEALED`);
+      const modelKeys = await loadTrustedModelKeys(env, logger);
+      const agent = await createEdgeAgent({ site, transport, link: queue, dataDir: join(env.PDM_DATA_DIR, 'edge', site), logger, modelKeys, ...(outboxMaxBytes ? { outboxMaxBytes } : {}), ...(sealing ?? {}) });
       res.add('edge agent', agent, () => agent.close());
       if (values['metrics-port'] !== undefined) {
         const metrics = createEdgeMetrics({ labels: { site } });
@@ -188,22 +205,51 @@ export const cloud: Command = {
 Consumes escalations from NATS JetStream (NATS_URL, required) with the durable consumer
 "diagnosis" (run several for a consumer group), decides through the enterprise API
 (ENTERPRISE_URL, required), keeps its records in DATABASE_URL (default PGlite under
-PDM_DATA_DIR/cloud) and serves the dashboard on --port (default 8080; 0 = free port).`,
-  options: { port: { type: 'string' } },
+PDM_DATA_DIR/cloud) and serves the dashboard on --port (default 8080; 0 = free port).
+
+Sealing (src/cli/sealing.ts): with KEY_SERVICE_URL (or --key-service URL) the cloud accepts only
+sealed escalations and statuses, refuses data tagged for another jurisdiction than --jurisdiction
+J (or PDM_JURISDICTION, default DE), and asks the plant's key service to unwrap under the grant
+of its cloud token (KEY_SERVICE_TOKEN, KEY_SERVICE_TOKEN_FILE or --key-token-file; never argv,
+never logged). Once the plant revokes the grant, new and stored evidence of that site is refused
+with "site S revoked the cloud's grant at T: evidence from S cannot be decrypted". Every open is
+audited in the cloud's store (checkpoints signed by PDM_DATA_DIR/cloud/audit-key.pem).
+
+Edge models (src/cloud/models): from healthy machine statuses the cloud trains each machine
+type's edge model, signs it with PDM_MODEL_SIGNING_KEY_FILE (default
+PDM_DATA_DIR/cloud/model-signing.pem, generated on first start with its public half beside it as
+model-signing.pub.pem, for the edges' PDM_MODEL_TRUST) and publishes it to every site running that
+type; versions are kept in PDM_DATA_DIR/cloud/model-versions.json. It also publishes fleet priors
+(healthy medians per type and speed band). Several cloud instances share the status consumer, so
+run the rollout in one of them: --rollout off turns it off in the others.`,
+  options: { port: { type: 'string' }, rollout: { type: 'string' }, ...SEALING_OPTIONS },
   async run({ values, env, logger }) {
     if (!env.NATS_URL) throw new ConfigError('NATS_URL: required for a separate cloud process');
     if (!env.ENTERPRISE_URL) throw new ConfigError('ENTERPRISE_URL: required (the URL `edge-pdm enterprise` printed)');
+    const access = readKeyServiceAccess(values);
     const res = new Resources(logger);
     try {
       const { queue } = await openLink(env, res, logger);
       const store = await openSqlStore(env, 'cloud', res);
       await migrate(store, cloudMigrations, { table: CLOUD_MIGRATIONS_TABLE });
       const enterprise = createEnterpriseHttpClient({ baseUrl: env.ENTERPRISE_URL, token: enterpriseToken(env) });
-      const service = await createDiagnosisService({ store, queue, enterprise, logger });
+      const sealing = access ? await createCloudSealing({ access, store, dataDir: env.PDM_DATA_DIR, logger }) : undefined;
+      if (sealing) say(`cloud: opening sealed evidence under this cloud's grants at ${access!.url} (jurisdiction ${access!.jurisdiction})`);
+      else say('cloud: KEY_SERVICE_URL not set: accepting UNSEALED escalations and statuses');
+      const service = await createDiagnosisService({ store, queue, enterprise, logger, ...(sealing ?? {}) });
       res.add('diagnosis', service, () => service.close());
-      const dash = await startDashboard({ host: '127.0.0.1', port: numberOption('port', values.port as string | undefined, 8080, { integer: true }), source: service, logger });
+      const rolloutOn = (values.rollout as string | undefined ?? 'on') !== 'off';
+      if (rolloutOn) {
+        const signingKey = await loadModelSigningKey(env, logger);
+        const rollout = createModelRollout({ queue, signingKey, source: service, logger: logger.child({ part: 'model-rollout' }), versions: fileVersionLedger(join(env.PDM_DATA_DIR, 'cloud', 'model-versions.json')) });
+        res.add('model rollout', rollout, () => rollout.close());
+        const priors = createFleetPriorPublisher({ queue, source: service, logger: logger.child({ part: 'fleet-prior' }) });
+        res.add('fleet priors', priors, () => priors.close());
+      }
+      const dash = await startDashboard({ host: '127.0.0.1', port: numberOption('port', values.port as string | undefined, 8080, { integer: true }), source: service, logger, tokens: readDashboardTokens({ spec: env.DASHBOARD_TOKENS, file: env.DASHBOARD_TOKENS_FILE }) });
       res.add('dashboard', dash, () => dash.close());
-      process.stdout.write(`dashboard: ${dash.url}\n`);
+      // A one-time login link (spent on first use); later logins use a DASHBOARD_TOKENS token.
+      process.stdout.write(`dashboard: ${dash.loginUrl()}\n`);
       await untilSignal();
       return 0;
     } finally {

@@ -103,10 +103,11 @@ export type ConfirmResult = { ok: true; cases: number } | { ok: false; reason: s
  * a work order completes). Its deviation vector and its HI history become a labelled case and a
  * run-to-failure curve for later incidents of its machine type. Idempotent; a relabel replaces.
  */
-export async function confirmCase(db: SqlExecutor, incidentId: string, faultType: FaultType, atMs: number = Date.now()): Promise<ConfirmResult> {
+export async function confirmCase(db: SqlExecutor, incidentId: string, faultType: FaultType, atMs: number = Date.now(), opened?: Escalation): Promise<ConfirmResult> {
   const rec = await incidentRecord(db, incidentId);
   if (!rec) return { ok: false, reason: `no incident ${incidentId}` };
-  const esc = Escalation.safeParse(rec.payload);
+  // `opened`: the escalation read through the guard when its evidence is stored sealed (rec.payload is then its header).
+  const esc = Escalation.safeParse(opened ?? rec.payload);
   if (!esc.success) return { ok: false, reason: 'stored escalation no longer parses' };
   const e = esc.data;
   const baselines = await fleetBaselines(db, e.machineType);
@@ -132,10 +133,10 @@ export type RulUpdate = { ok: true; rul: RulSummary; economics: DecisionEconomic
  * at event time `atMs`, refits the degradation model on all readings and stores the new estimate.
  * The evidence's own baseline is used when it carries the key feature's, else the first escalation's.
  */
-export async function updateRul(db: SqlExecutor, incidentId: string, evidence: Evidence, atMs: number, economics: EconomicsConfig = {}): Promise<RulUpdate> {
+export async function updateRul(db: SqlExecutor, incidentId: string, evidence: Evidence, atMs: number, economics: EconomicsConfig = {}, opened?: Escalation): Promise<RulUpdate> {
   const rec = await incidentRecord(db, incidentId);
   if (!rec) return { ok: false, reason: `no incident ${incidentId}` };
-  const esc = Escalation.safeParse(rec.payload);
+  const esc = Escalation.safeParse(opened ?? rec.payload);
   if (!esc.success) return { ok: false, reason: 'stored escalation no longer parses' };
   if (rec.faultType === null || rec.faultType === 'unknown') return { ok: false, reason: 'incident not diagnosed with a known fault' };
   const faultType = rec.faultType as FaultType;

@@ -3,3 +3,5 @@ export * from './fleet-compare.ts';
 export * from './fleet-diagnosis.ts';
 export * from './fleet-store.ts';
 export * from './incident-analysis.ts';
+export { HealthyFeed, HealthyFeedConfig, type HealthyObservation, type StatusSource } from './healthy-feed.ts';
+export { createFleetPriorPublisher, FleetPriorConfig, materiallyChanged, medianMad, type FleetPriorOptions, type FleetPriorPublisher } from './fleet-prior.ts';

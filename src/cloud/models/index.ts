@@ -7,3 +7,7 @@ export { ModelManifest, ModelRelease, ShippedModels, MAX_MODEL_BYTES, canonicalJ
 export { generateSigningKey, signingKeyFromPem, signRelease, keyIdOf, type SigningKey } from './signing.ts';
 export { buildEdgeModel, chooseFeatures, EdgeModelConfig, type EdgeModel, type HealthyRow } from './edge-model.ts';
 export { publishRelease } from './publish.ts';
+export { createModelRollout, ModelRolloutConfig, type ModelRollout, type ModelRolloutOptions, type RolloutRecord } from './rollout.ts';
+export { inlineTrainer, workerTrainer, type EdgeModelTrainer, type TrainedEdgeModel } from './trainer.ts';
+export { fileVersionLedger, memoryVersionLedger, FIRST_CLOUD_VERSION, type VersionLedger } from './version-ledger.ts';
+export { RowReservoir } from './row-reservoir.ts';

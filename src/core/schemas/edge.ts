@@ -163,6 +163,8 @@ export const MachineStatus = z.object({
   baseline: z.record(z.string(), z.object({ median: z.number(), mad: z.number() })).optional(),
   /** A few aggregate features of the latest window (e.g. rms, velocity_rms, temp_bearing) for live charts; derived, never raw. */
   features: z.record(z.string(), z.number()).optional(),
+  /** Operating regime of that window (the edge's key: b<k> speed band, or fixed), so the cloud can pool healthy features per regime (fleet prior). */
+  regime: z.string().max(16).optional(),
 });
 export type MachineStatus = z.infer<typeof MachineStatus>;
 

@@ -25,6 +25,11 @@ export const Incident = z.object({
   request: MaintenanceRequest.nullable(),
   outcome: MaintenanceOutcome.nullable(),
   decidedAtMs: z.number().nullable().describe('wall clock when the decision was committed, epoch ms'),
+  /**
+   * Set when the incident's stored evidence cannot be read, e.g. the site revoked the cloud's key
+   * grant (crypto-shredding): the escalation's evidence is then empty, the rest still stands.
+   */
+  evidenceRefusal: z.object({ code: z.string(), site: z.string(), reason: z.string() }).optional(),
 });
 export type Incident = z.infer<typeof Incident>;
 

@@ -5,3 +5,4 @@ export * from './fleet.ts';
 export * from './truth.ts';
 export * from './enterprise.ts';
 export * from './model-release.ts';
+export * from './fleet-prior.ts';

@@ -16,15 +16,22 @@ export interface KeyUnwrapper {
   unwrap(req: { site: string; jurisdiction: string; purpose: string } & WrappedKey): Promise<Outcome<Uint8Array>>;
 }
 
-/** The AAD of a payload: canonical JSON of the header fields it binds. */
-export function envelopeAad(h: EnvelopeHeader): Buffer {
-  return Buffer.from(canonicalJson({ v: h.v, id: h.id, site: h.site, jurisdiction: h.jurisdiction, keyId: h.keyId, keyVersion: h.keyVersion, contentType: h.contentType }), 'utf8');
+/**
+ * The AAD of a payload: canonical JSON of the header fields it binds, plus `bound`, a value that
+ * travels beside the envelope rather than in it (e.g. "escalation:ID", the id the edge's outbox and
+ * the cloud's ack use). Bound, it cannot be swapped between envelopes: the opener must present the
+ * same value or the payload fails authentication (RFC 5116 sec. 2.1, associated data). Without one
+ * the AAD is the header alone.
+ */
+export function envelopeAad(h: EnvelopeHeader, bound?: string): Buffer {
+  const fields = { v: h.v, id: h.id, site: h.site, jurisdiction: h.jurisdiction, keyId: h.keyId, keyVersion: h.keyVersion, contentType: h.contentType };
+  return Buffer.from(canonicalJson(bound === undefined ? fields : { ...fields, bound }), 'utf8');
 }
 
 /** Seals `payload` for `site` in `jurisdiction` with a fresh data key wrapped by the key service. */
 export async function sealEnvelope(
   payload: Uint8Array | string,
-  ctx: { site: string; jurisdiction: string; contentType?: string; id?: string },
+  ctx: { site: string; jurisdiction: string; contentType?: string; id?: string; bind?: string },
   keys: KeyWrapper,
 ): Promise<Outcome<SealedEnvelope>> {
   const dataKey = randomBytes(KEY_BYTES);
@@ -41,7 +48,7 @@ export async function sealEnvelope(
       contentType: ctx.contentType ?? 'application/json',
     };
     const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
-    const { iv, ciphertext, tag } = gcmEncrypt(dataKey, bytes, envelopeAad(header));
+    const { iv, ciphertext, tag } = gcmEncrypt(dataKey, bytes, envelopeAad(header, ctx.bind));
     const env = { ...header, kind: 'edge-pdm.sealed' as const, alg: 'A256GCM' as const, iv: iv.toString('base64'), tag: tag.toString('base64'), ciphertext: ciphertext.toString('base64'), wrap: wrapped.value };
     const checked = SealedEnvelope.safeParse(env);
     return checked.success ? accept(checked.data) : refuse('bad-request', `sealed envelope invalid: ${checked.error.issues[0]?.message}`);
@@ -60,17 +67,21 @@ export function parseEnvelope(raw: unknown): Outcome<SealedEnvelope> {
 /**
  * Opens an envelope: asks the key service to unwrap its data key for `purpose` (refused with
  * `grant-revoked`, `no-grant`, ... when the plant says no), then decrypts and authenticates the
- * payload. Any change to ciphertext, IV, tag or a bound header field is refused as `tampered`.
+ * payload. Any change to ciphertext, IV, tag or a bound header field, or a `bind` other than the
+ * one it was sealed with, is refused as `tampered`.
  */
-export async function openEnvelope(raw: unknown, purpose: string, keys: KeyUnwrapper): Promise<Outcome<Buffer>> {
+export async function openEnvelope(raw: unknown, purpose: string, keys: KeyUnwrapper, opts: { bind?: string } = {}): Promise<Outcome<Buffer>> {
   const parsed = parseEnvelope(raw);
   if (!parsed.ok) return parsed;
   const env = parsed.value;
   const dataKey = await keys.unwrap({ site: env.site, jurisdiction: env.jurisdiction, purpose, ...env.wrap });
   if (!dataKey.ok) return dataKey;
   try {
-    const plain = gcmDecrypt(dataKey.value, Buffer.from(env.iv, 'base64'), Buffer.from(env.ciphertext, 'base64'), Buffer.from(env.tag, 'base64'), envelopeAad(env));
-    if (!plain) return refuse('tampered', `envelope ${env.id} from site ${env.site}: the payload failed authentication (ciphertext, IV, tag or header altered); refused`);
+    const plain = gcmDecrypt(dataKey.value, Buffer.from(env.iv, 'base64'), Buffer.from(env.ciphertext, 'base64'), Buffer.from(env.tag, 'base64'), envelopeAad(env, opts.bind));
+    if (!plain) {
+      const beside = opts.bind === undefined ? '' : ` or it was not sealed for "${opts.bind}"`;
+      return refuse('tampered', `envelope ${env.id} from site ${env.site}: the payload failed authentication (ciphertext, IV, tag or header altered${beside}); refused`);
+    }
     return accept(plain);
   } finally {
     if (dataKey.value instanceof Buffer || dataKey.value instanceof Uint8Array) dataKey.value.fill(0);

@@ -18,7 +18,7 @@ export const DEFAULT_POLICY: Policy = parsePolicy(
     fields: [
       { path: 'v', class: 'metadata' },
       { path: '{id,site,line,machine,machineType,incidentId,escalationId}', class: 'identifier' },
-      { path: '{openedAt,sentAtMs,ts,severity,score,state}', class: 'metadata' },
+      { path: '{openedAt,sentAtMs,ts,severity,score,state,windows,modelVersion,regime}', class: 'metadata' },
       { path: '**.{recipe,recipes,production,productionOrder,setpoints,batch}.**', class: 'process-secret' },
       { path: '**.{recipe,recipes,production,productionOrder,setpoints,batch}', class: 'process-secret' },
       { path: '**.{values,samples,waveform,raw,rawSamples}', class: 'raw-signal' },
@@ -27,6 +27,9 @@ export const DEFAULT_POLICY: Policy = parsePolicy(
       { path: 'evidence.features.*', class: 'derived-feature' },
       { path: 'evidence.baseline.**', class: 'aggregate' },
       { path: 'evidence.**', class: 'derived-feature' },
+      // A machine status (MachineStatus): its healthy baseline and a few features of the latest window.
+      { path: 'baseline.**', class: 'aggregate' },
+      { path: 'features.*', class: 'derived-feature' },
     ],
     rules: [
       {
