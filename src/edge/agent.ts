@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import {
-  AlarmEvent, ConfigError, Counters, DataQualityEvent, DeadLetterQueue, decodeJson, decodeWindow, encodeJson, Escalation, EscalationAck, incidentId,
+  AlarmEvent, ConfigError, Counters, DataQualityEvent, FleetPrior, DeadLetterQueue, decodeJson, decodeWindow, encodeJson, Escalation, EscalationAck, incidentId,
   MachineBirth, machineTopic, OutboxFullError, parseMachineTopic, siteFilter, silentLogger, subjects,
   type Logger, type MachineCommand, type MachineStatus, type TelemetryWindow, type Transport, type WorkQueue,
 } from '../core/index.ts';
@@ -15,7 +15,11 @@ import { createMachineMonitor, MonitorConfig, type MachineMonitor, type Observat
 import type { AlarmTransition } from './alarm.ts';
 import type { QualityTransition } from './quality/checker.ts';
 import type { Destination, OutboundGuard } from '../sovereignty/index.ts';
-import { createSealedOutbound } from './sealed-outbound.ts';
+import { createSealedOutbound, createSealedStatus } from './sealed-outbound.ts';
+import { createSiteModels, SiteModelsConfig, type SiteModels } from './models/site-models.ts';
+import type { ModelSlot } from './models/model-slot.ts';
+import type { TrustedKeys } from './models/verify.ts';
+import { createIngestShedder, IngestConfig, type IngestPriority, type IngestStats } from './ingest-shedder.ts';
 
 export const EdgeAgentConfig = MonitorConfig.extend({
   site: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
@@ -23,6 +27,10 @@ export const EdgeAgentConfig = MonitorConfig.extend({
   resendAfterMs: z.number().int().positive().default(10_000).describe('resend an unacked escalation after this long (wall clock)'),
   statusEveryWindows: z.number().int().positive().default(10).describe('MachineStatus on the link every N windows of a machine'),
   outboxMaxBytes: z.number().int().positive().default(64 * 1024 * 1024),
+  models: SiteModelsConfig.prefault({}),
+  ingest: IngestConfig.prefault({}).describe('the bounded ingest queue and its shedding rules (ingest-shedder.ts)'),
+  preAlarmHoldWindows: z.number().int().min(0).default(20).describe('windows a machine stays protected from shedding after one scored at or above alarm.low'),
+  modelInflightBatches: z.number().int().min(1).default(4).describe('edge-model batches (of models.maxBatch windows) awaiting onnxruntime; beyond, a window is not model-scored (edge.model.skipped_busy)'),
 });
 
 export type EdgeAgentOptions = z.input<typeof EdgeAgentConfig> & {
@@ -37,6 +45,8 @@ export type EdgeAgentOptions = z.input<typeof EdgeAgentConfig> & {
   guard?: OutboundGuard;
   /** Where escalations go, as the policy sees it (required with `guard`), e.g. { name: 'cloud-diagnosis', jurisdiction: 'DE' }. */
   destination?: Destination;
+  /** Public keys (by keyId) that signed edge-model releases must verify against; none = every release is rejected and counted. */
+  modelKeys?: TrustedKeys;
 };
 
 export type EdgeAgentEvent =
@@ -73,6 +83,16 @@ export interface EdgeAgentStats {
   /** Local commands handed to the broker. */
   commands: number;
   deadLetters: number;
+  /** Windows the edge model scored (asynchronously, in batches). */
+  modelScored: number;
+  /** Windows not model-scored because modelInflightBatches were already waiting (the fusion goes on without). */
+  modelSkippedBusy: number;
+  /** Telemetry windows shed under pressure (all reasons; by reason in `ingest.shed` and counters `edge.shed.<reason>`). */
+  shed: number;
+  /** The ingest queue: its depth, its peak, and what it shed by reason. */
+  ingest: IngestStats;
+  /** Fleet priors accepted (machine types). */
+  priors: number;
   /** Wall time from a window's arrival to its command being handed to the broker (ms). */
   commandLatencyMsP50: number;
   commandLatencyMsP99: number;
@@ -85,6 +105,8 @@ export interface EdgeAgent {
   outboxStats(): OutboxStats;
   readonly counters: Counters;
   readonly deadLetters: DeadLetterQueue;
+  /** The edge-model slot of a machine type (an operator's promote / rollback), if the type has one. */
+  modelSlot(machineType: string): ModelSlot | undefined;
   /** Calls `listener` on alarms, escalations, acks and status; returns an unsubscribe. */
   onEvent(listener: (e: EdgeAgentEvent) => void): () => void;
   close(): Promise<void>;
@@ -93,6 +115,15 @@ export interface EdgeAgent {
 interface MachineEntry {
   monitor: MachineMonitor;
   lastSeq?: number;
+  /** Protected from shedding until the monitor has seen this many windows (a recent pre-alarm score). */
+  hotUntil?: number;
+}
+
+/** A telemetry message waiting in the ingest queue, still undecoded (a shed one costs no decode). */
+interface IngestItem {
+  topic: string;
+  payload: Uint8Array;
+  arrivedMs: number;
 }
 
 const LATENCY_SAMPLES = 1024;
@@ -131,11 +162,17 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
   const machines = new Map<string, MachineEntry>();
   const listeners = new Set<(e: EdgeAgentEvent) => void>();
   const latencies: number[] = [];
-  const n = { windows: 0, alarms: 0, reopened: 0, cleared: 0, qualityRaised: 0, qualityCleared: 0, stoppedWindows: 0, escalations: 0, escalationsBlocked: 0, linkBytesOut: 0, linkMessagesOut: 0, acked: 0, resent: 0, commands: 0, deadLetters: 0 };
+  const n = { modelScored: 0, modelSkippedBusy: 0, priors: 0, windows: 0, alarms: 0, reopened: 0, cleared: 0, qualityRaised: 0, qualityCleared: 0, stoppedWindows: 0, escalations: 0, escalationsBlocked: 0, linkBytesOut: 0, linkMessagesOut: 0, acked: 0, resent: 0, commands: 0, deadLetters: 0 };
   if (options.guard && !options.destination) throw new ConfigError('edge agent: a guard needs a destination ({ name, jurisdiction }) for its policy');
   const outbound = createSealedOutbound({ guard: options.guard, destination: options.destination, counters, log });
+  const sealStatus = createSealedStatus({ guard: options.guard, destination: options.destination, counters, log });
   const inflight = new Set<Promise<void>>();
   let closed = false;
+  const priors = new Map<string, FleetPrior>();
+  let models: SiteModels | undefined;
+  let modelInflight = 0; // windows handed to the model scorer, not yet scored
+  const modelInflightMax = cfg.modelInflightBatches * (cfg.models.maxBatch ?? 64);
+  const preAlarmScore = cfg.alarm.low ?? 4;
 
   const emit = (e: EdgeAgentEvent) => {
     for (const l of listeners) {
@@ -183,14 +220,52 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
       known.monitor.birth = b.value;
       known.lastSeq = undefined;
     } else {
-      machines.set(key, { monitor: createMachineMonitor(b.value, cfg) });
+      const monitor = createMachineMonitor(b.value, cfg);
+      // A new machine of a type the fleet knows starts from the fleet's healthy baseline.
+      monitor.setPrior(priors.get(b.value.machineType)?.regimes);
+      machines.set(key, { monitor });
     }
     counters.inc('edge.births');
   }
 
+  /**
+   * How a machine's windows rank when the agent is behind (README, "What we promise"): an open
+   * incident or a recent pre-alarm score carries evidence and is never shed; a machine scoring
+   * steadily normal is thinned first; learning, stopped and unknown machines are coalesced.
+   */
+  function classify(key: string): IngestPriority {
+    const m = machines.get(key);
+    if (!m) return 'other';
+    const state = m.monitor.state();
+    if (state === 'alarm' || (m.hotUntil !== undefined && m.monitor.windows <= m.hotUntil)) return 'protected';
+    return state === 'normal' ? 'steady' : 'other';
+  }
+
+  const ingest = createIngestShedder<IngestItem>({
+    config: cfg.ingest,
+    classify,
+    process: (it) => processTelemetry(it.topic, it.payload, it.arrivedMs),
+    onShed: (reason) => counters.inc(`edge.shed.${reason}`),
+    onShedding: (on, st) => {
+      if (on) log.warn({ queued: st.queued, queuedBytes: st.queuedBytes, shed: st.shed }, 'ingest: behind, shedding telemetry by priority');
+      else log.info({ queued: st.queued, shed: st.shed }, 'ingest: caught up, shedding stopped');
+    },
+    onError: (err) => {
+      counters.inc('edge.error.ingest');
+      log.error({ err }, 'edge: processing a window failed');
+    },
+  });
+
+  /** The broker's handler: only the topic is read here; the window waits, is processed or is shed by the ingest stage. */
   function onTelemetry(topic: string, payload: Uint8Array): void {
     const arrivedMs = performance.now();
     if (closed) return;
+    const addr = parseMachineTopic(topic);
+    if (!addr.ok) return dead('edge.topic', addr.reason, topic, payload);
+    ingest.offer(`${addr.value.line}/${addr.value.machine}`, { topic, payload, arrivedMs }, payload.byteLength);
+  }
+
+  function processTelemetry(topic: string, payload: Uint8Array, arrivedMs: number): void {
     const addr = parseMachineTopic(topic);
     if (!addr.ok) return dead('edge.topic', addr.reason, topic, payload);
     const w = decodeWindow(payload);
@@ -210,11 +285,30 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
     if (!r.ok) return dead('edge.features', r.reason, topic, payload);
     n.windows++;
     counters.inc('edge.windows');
+    if (r.value.state === 'alarm' || r.value.score >= preAlarmScore) m.hotUntil = m.monitor.windows + cfg.preAlarmHoldWindows;
     if (r.value.state === 'stopped') {
       n.stoppedWindows++;
       counters.inc('edge.windows_stopped');
     }
     for (const q of r.value.quality) track('quality', sendQuality(m, q));
+    // The edge model scores the window off the hot path: its score joins the next windows' fusion.
+    // Bounded: when the scorer is behind, this window goes without a model score (the fusion
+    // already takes the latest recent one, or none) rather than queueing without bound.
+    const mr = r.value.modelRow;
+    const busy = mr !== undefined && models !== undefined && modelInflight >= modelInflightMax;
+    if (busy) {
+      n.modelSkippedBusy++;
+      counters.inc('edge.model.skipped_busy');
+    }
+    const pending = mr && !busy ? models?.score(m.monitor.birth.machineType, mr.row) : undefined;
+    if (mr && pending) {
+      modelInflight++;
+      track('model', pending.then((ws) => {
+        n.modelScored++;
+        m.monitor.noteModelScore(mr.ticket, ws.score);
+        ws.judge(mr.ticket.learned);
+      }).finally(() => modelInflight--));
+    }
     const t = r.value.transition;
     if (t?.kind === 'raised') track('raise', raise(m, w.value, r.value, t, arrivedMs));
     else if (t?.kind === 'cleared') track('clear', clear(m, w.value, t));
@@ -338,11 +432,22 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
     const status: MachineStatus = { v: 1, site, line: b.line, machine: b.machine, machineType: b.machineType, ts: w.ts,
       // The core enum has no 'stopped' yet: a stopped machine with no open incident reports 'normal'.
       state: obs.state, score: obs.score, windows: m.monitor.windows };
+    const modelVersion = models?.version(b.machineType);
+    if (modelVersion) status.modelVersion = modelVersion;
+    // The window's model features (derived, never raw) and its regime: the cloud trains the next
+    // edge model and the fleet prior on the healthy ones.
+    if (obs.modelRow) {
+      status.features = obs.modelRow.row;
+      status.regime = obs.regime.key;
+    }
     try {
-      const bytes = encodeJson(status);
-      await link.publish(subjects.status(site), bytes);
-      countOut('status', bytes);
-      counters.inc('edge.status_sent');
+      // Sealed like an escalation when the site has a guard; undefined when the policy keeps it on site.
+      const bytes = await sealStatus(status);
+      if (bytes) {
+        await link.publish(subjects.status(site), bytes);
+        countOut('status', bytes);
+        counters.inc('edge.status_sent');
+      }
     } catch {
       counters.inc('edge.status_failed'); // status is periodic and superseded by the next: count, do not retry
     }
@@ -391,15 +496,34 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
     return 'ack';
   }
 
+  /** A fleet prior for a machine type: kept for machines born later, and given to those still learning. */
+  async function onPrior(data: Uint8Array, subject: string): Promise<'ack'> {
+    const r = decodeJson(FleetPrior, data);
+    if (!r.ok) {
+      dead('edge.prior', r.reason, subject, data);
+      return 'ack';
+    }
+    priors.set(r.value.machineType, r.value);
+    n.priors++;
+    counters.inc('edge.prior.accepted');
+    for (const m of machines.values()) if (m.monitor.birth.machineType === r.value.machineType) m.monitor.setPrior(r.value.regimes);
+    log.info({ machineType: r.value.machineType, machines: r.value.machines }, 'fleet prior accepted');
+    return 'ack';
+  }
+
   const unsubs: (() => Promise<void>)[] = [];
-  let consumer: { stop(): Promise<void> } | undefined;
+  const consumers: { stop(): Promise<void> }[] = [];
   try {
+    models = await createSiteModels({ site, link, trusted: options.modelKeys, config: cfg.models, counters, logger: log });
+    consumers.push(await link.consume(subjects.prior(site), `priors-${site}`, (msg) => onPrior(msg.data, msg.subject)));
     unsubs.push(await transport.subscribe(siteFilter(site, 'birth'), onBirth, { qos: 1 }));
     unsubs.push(await transport.subscribe(siteFilter(site, 'telemetry'), onTelemetry, { qos: 1 }));
-    consumer = await link.consume(subjects.ack(site), `edge-${site}`, (msg) => onAck(msg.data, msg.subject));
+    consumers.push(await link.consume(subjects.ack(site), `edge-${site}`, (msg) => onAck(msg.data, msg.subject)));
   } catch (err) {
     clearInterval(timer);
     for (const u of unsubs) await u().catch(() => undefined);
+    for (const c of consumers) await c.stop().catch(() => undefined);
+    await models?.close();
     await outbox.close();
     throw err;
   }
@@ -412,10 +536,13 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
       return () => listeners.delete(listener);
     },
     outboxStats: () => outbox.stats(),
+    modelSlot: (machineType) => models?.slot(machineType),
     stats() {
       return {
         machines: machines.size,
         ...n,
+        shed: ingest.stats().shedTotal,
+        ingest: ingest.stats(),
         pendingOutbox: outbox.size,
         outboxBytes: outbox.bytes,
         commandLatencyMsP50: percentile(latencies, 0.5),
@@ -428,8 +555,10 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
       closed = true;
       clearInterval(timer);
       for (const u of unsubs) await u().catch(() => undefined);
-      await consumer?.stop().catch(() => undefined);
+      for (const c of consumers) await c.stop().catch(() => undefined);
+      ingest.close(); // queued evidence is processed; the rest is counted as shed (closed)
       while (inflight.size > 0) await Promise.all([...inflight]);
+      await models?.close();
       await outbox.close();
     },
   };

@@ -2,15 +2,16 @@
 // robust baseline of the regime (behind a threshold filter) → alarm hysteresis. No I/O, so the
 // agent's wiring and this logic are tested apart.
 import { z } from 'zod';
-import { EVIDENCE_FEATURE, fail, ok, type MachineBirth, type Result, type TelemetryWindow } from '../core/index.ts';
+import { EVIDENCE_FEATURE, fail, ok, type FleetPrior, type MachineBirth, type Result, type TelemetryWindow } from '../core/index.ts';
 import { createFeatureExtractor, FeatureConfig, type WindowFeatures } from './features/window-features.ts';
 import { scalarOnlyFeatures } from './features/scalar-only.ts';
 import { currentSignature } from './features/current-signature.ts';
 import { gearMesh } from './features/gear-mesh.ts';
 import { createScalarTrends } from './features/scalar-trends.ts';
+import { createThermalResiduals, ThermalResidualConfig } from './features/thermal-residuals.ts';
 import { createRobustBaseline, MAD_TO_SIGMA, RobustBaselineConfig, type RobustBaseline } from './detectors/robust-baseline.ts';
 import { RollingMedianMad } from './detectors/rolling-median.ts';
-import { createScoreCalibration, ScoreCalibrationConfig } from './detectors/score-calibration.ts';
+import { createScoreCalibration, ScoreCalibrationConfig, type ScoreCalibration } from './detectors/score-calibration.ts';
 import { AlarmConfig, createAlarm, type Alarm, type AlarmTransition } from './alarm.ts';
 import { createRegimeTracker, RegimeConfig, type RegimeState } from './regime.ts';
 import { createQualityChecker, QualityConfig, type QualityTransition } from './quality/checker.ts';
@@ -26,6 +27,11 @@ export const DriftConfig = z.object({
   corroborateZ: z.number().positive().default(4).describe('any other feature this far out corroborates the scalar: a machine change, not a sensor drift'),
 });
 
+export const ModelMemberConfig = z.object({
+  maxLagWindows: z.number().int().min(1).default(2).describe('an edge-model score older than this many windows (or from another regime) is not fused'),
+  memory: z.number().int().min(16).default(200).describe('healthy model scores kept per regime for its calibration'),
+});
+
 export const MonitorConfig = z.object({
   features: FeatureConfig.prefault({}),
   detector: DetectorConfig.prefault({}),
@@ -34,6 +40,8 @@ export const MonitorConfig = z.object({
   regime: RegimeConfig.prefault({}),
   quality: QualityConfig.prefault({}),
   drift: DriftConfig.prefault({}),
+  model: ModelMemberConfig.prefault({}),
+  thermal: ThermalResidualConfig.prefault({}),
 });
 export type MonitorConfig = z.input<typeof MonitorConfig>;
 
@@ -55,6 +63,19 @@ export interface Observation {
   quality: QualityTransition[];
   /** Channels left out of scoring in this window (judged faulty). */
   excluded: string[];
+  /** The edge model's fused score in alarm units (0 while it has no calibrated score for this regime). */
+  modelScore: number;
+  /** True when the window was learned as healthy: the verdict the edge model's shadow is judged by. */
+  learned: boolean;
+  /** The features the edge model should score for this window (running, not transient), and where its score goes back. */
+  modelRow?: { row: Record<string, number>; ticket: ModelTicket };
+}
+
+/** Which window an edge-model score belongs to (handed back with the score). */
+export interface ModelTicket {
+  window: number;
+  regime: string;
+  learned: boolean;
 }
 
 export interface MachineMonitor {
@@ -66,6 +87,14 @@ export interface MachineMonitor {
   /** Score of the last observed window (0 before any). */
   readonly lastScore: number;
   state(): MonitorState;
+  /**
+   * The edge model's raw score of the window `ticket` names, arriving asynchronously: it takes part
+   * in the next windows' score (the latest available one, while it is recent and of the same
+   * regime) and, for a window learned as healthy, calibrates the model member of that regime.
+   */
+  noteModelScore(ticket: ModelTicket, raw: number): void;
+  /** Healthy statistics per regime key from the fleet (a fleet prior): scoring starts without a warm-up. */
+  setPrior(regimes: FleetPrior['regimes'] | undefined): void;
 }
 
 /**
@@ -78,13 +107,22 @@ const SHAPE_FEATURES = [
   EVIDENCE_FEATURE.currentSidebandDb, EVIDENCE_FEATURE.gearSidebandDb,
 ];
 
+/** Scalar levels by channel name (features `scalar.<ch>`, not derived ones like `scalar.<ch>.residual`). */
+function levelsOf(features: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(features)) if (k.startsWith('scalar.') && !k.includes('.', 7)) out[k.slice(7)] = v;
+  return out;
+}
+
 const pick = (x: Record<string, number>, keep: (k: string) => boolean) => Object.fromEntries(Object.entries(x).filter(([k]) => keep(k)));
 
 /** Least σ of a temperature difference, K: two class-B RTDs (IEC 60751, ±0.3 K each) plus lag mismatch. */
 const TEMPERATURE_FLOOR_K = 0.5;
 
-/** Temperatures follow their drive with a thermal lag: not scored until a new regime has settled. */
+/** Temperatures follow their drive with a thermal lag: a level is not scored until a new regime has settled. */
 const isTemperature = (feature: string) => feature.startsWith('scalar.temp');
+/** The scored feature of a temperature with a trusted thermal model: measured − predicted, K. */
+const residualName = (channel: string) => `scalar.${channel}.residual`;
 
 /** Creates the monitor of one machine from its birth certificate. */
 export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig = {}): MachineMonitor {
@@ -98,12 +136,25 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
   const calShape = createScoreCalibration(high, cfg.calibration);
   const trends = createScalarTrends();
   const driftRuns = new Map<string, number>();
-  // Per regime and temperature channel: the learned difference to its peer temperatures.
-  const residuals = new Map<string, RollingMedianMad>();
-  const pendingResiduals = new Map<string, number>();
+  // Per temperature channel a first-order thermal model of its operating point (speed band, load
+  // proxies, daily ambient): the residual is scored instead of the level, so a transient after a
+  // start or a setpoint change is explained and a heat source the operating point does not
+  // explain stands out.
+  const thermal = createThermalResiduals(() => monitor.birth, cfg.thermal);
+  // Per regime and temperature channel: the learned difference to its peer temperatures (sensor drift).
+  const peerResiduals = new Map<string, RollingMedianMad>();
+  const pendingPeer = new Map<string, number>();
   // Learning above the raise threshold would let a slowly growing fault teach the baseline itself
   // (the threshold-filter rule, applied here in calibrated units).
   const learnBelow = Math.min(cfg.detector.learnBelow, high);
+  // The edge model member: per regime its own calibration (an autoencoder's error depends on the
+  // operating point as the features do), and the latest score the model has returned.
+  const modelCals = new Map<string, ScoreCalibration>();
+  let latestModel: { raw: number; window: number; regime: string } | undefined;
+  let prior: FleetPrior['regimes'] | undefined;
+  // Event-time interval between windows (ms), for a calibration to a target rate per month.
+  const intervals = new RollingMedianMad(32);
+  let lastTs: number | undefined;
   let windows = 0;
   let lastScore = 0;
   let lastState: MonitorState = 'learning';
@@ -112,8 +163,16 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
 
   const regimeOf = (key: string) => {
     let r = regimes.get(key);
-    if (!r) regimes.set(key, (r = createRobustBaseline(cfg.detector)));
+    if (!r) {
+      regimes.set(key, (r = createRobustBaseline(cfg.detector)));
+      if (prior?.[key]) r.setPrior(prior[key]);
+    }
     return r;
+  };
+  const modelCalOf = (key: string) => {
+    let c = modelCals.get(key);
+    if (!c) modelCals.set(key, (c = createScoreCalibration(high, { ...cfg.calibration, memory: cfg.model.memory })));
+    return c;
   };
 
   /** Features of the (repaired) window, without faulty channels, plus the new evidence features. */
@@ -159,6 +218,20 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
       return lastScore;
     },
     state: () => lastState,
+    noteModelScore(ticket, raw) {
+      if (!Number.isFinite(raw) || raw < 0) return;
+      if (!latestModel || ticket.window >= latestModel.window) latestModel = { raw, window: ticket.window, regime: ticket.regime };
+      if (ticket.learned) modelCalOf(ticket.regime).update(raw);
+    },
+    setPrior(regimesPrior) {
+      prior = regimesPrior && Object.keys(regimesPrior).length > 0 ? regimesPrior : undefined;
+      // Baselines already warm on their own data keep them; the others score by the prior meanwhile.
+      for (const [key, r] of regimes) if (r.learned < cfg.detector.warmup) r.setPrior(prior?.[key]);
+      if (prior) {
+        calRegime.prime();
+        calShape.prime();
+      }
+    },
     observe(w) {
       const faultyNow = checker.faulty();
       const speedOk = !(faultyNow.has('speed') && faultyNow.get('speed') !== 'spike');
@@ -172,79 +245,112 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
       const excluded = new Set([...q.faulty].filter(([ch, k]) => k !== 'spike' && (k !== 'dropout' || !present.has(ch))).map(([ch]) => ch));
 
       if (!regime.running) {
-        // Standstill: nothing to learn or score; an open incident stays open until the machine runs again.
+        // Standstill: nothing to learn or score; an open incident stays open until the machine runs
+        // again. The thermal models follow the cooling (their standstill level is learned too).
         windows++;
         lastScore = 0;
         lastState = alarm.incident() ? 'alarm' : 'stopped';
-        return ok({ score: 0, rawScore: 0, state: lastState, transition: null, features: scalarOnlyFeatures(q.window, monitor.birth), regime, quality, excluded: [...excluded] });
+        const still = scalarOnlyFeatures(q.window, monitor.birth);
+        thermal.update({ tsMs: w.ts, levels: levelsOf(still.features), running: false, regimeKey: regime.key, rpm: undefined, excluded });
+        if (!suspect) thermal.learn();
+        return ok({ score: 0, rawScore: 0, state: lastState, transition: null, features: still, regime, quality, excluded: [...excluded], modelScore: 0, learned: false });
       }
 
-      pendingResiduals.clear();
+      pendingPeer.clear();
       const f = featuresOf(q.window, excluded, regime.rpm);
       if (!f.ok) return fail(f.reason);
       const all = f.value.features;
+      const levels = levelsOf(all);
+      const residuals = thermal.update({ tsMs: w.ts, levels, running: true, regimeKey: regime.key, rpm: speedOk && levels[cfg.features.speedChannel ?? 'speed'] !== undefined ? regime.rpm : undefined, excluded });
+      const thermalF: Record<string, number> = {};
+      for (const [ch, r] of Object.entries(residuals)) thermalF[residualName(ch)] = r;
       const reg = regimeOf(regime.key);
-      const regWarm = reg.learned >= cfg.detector.warmup;
+      const learnedBaseline = reg.baseline();
+
+      const regWarm = reg.warm;
+      if (lastTs !== undefined && w.ts > lastTs) {
+        intervals.update(w.ts - lastTs);
+        const ms = intervals.get().median;
+        calRegime.setWindowMs(ms);
+        calShape.setWindowMs(ms);
+        modelCalOf(regime.key).setWindowMs(ms);
+      }
+      lastTs = w.ts;
 
       // Drift: one scalar walks away from what it physically follows while nothing else moves.
-      if (regWarm && !regime.settling && !regime.transient) {
-        const zs = reg.zScores(all);
+      if (regWarm && !regime.transient) {
+        const zs = reg.zScores({ ...all, ...thermalF });
         const temps = monitor.birth.sensors.filter((s) => s.kind === 'scalar' && isTemperature(`scalar.${s.channel}`) && !excluded.has(s.channel) && all[`scalar.${s.channel}`] !== undefined);
         for (const s of monitor.birth.sensors) {
           const name = `scalar.${s.channel}`;
           if (s.kind !== 'scalar' || s.channel === cfg.features.speedChannel || all[name] === undefined) continue;
           let z: number | undefined;
           if (isTemperature(name)) {
-            // Temperatures all follow the ambient (and its daily cycle): a temperature is compared
-            // with its peers on the same machine, whose common ambient part cancels. Without a peer
-            // an ambient swing and a drift look alike, so no drift is judged.
+            // Sensor drift of a temperature is judged as before the thermal models: against its
+            // peers on the same machine (their common ambient and load part cancels), once settled.
+            // A residual against the thermal model cannot tell one channel's heat source from its
+            // sensor's offset, and the model's RLS follows a slow offset in steady running.
+            if (regime.settling) continue;
             const peers = temps.filter((p) => p.channel !== s.channel);
             if (peers.length === 0) continue;
-            const residual = all[name]! - peers.reduce((a, p) => a + all[`scalar.${p.channel}`]!, 0) / peers.length;
+            const residual = all[name]! - peers.reduce((acc, p) => acc + all[`scalar.${p.channel}`]!, 0) / peers.length;
             const key = `${regime.key}/${s.channel}`;
-            let r = residuals.get(key);
-            if (!r) residuals.set(key, (r = new RollingMedianMad(cfg.detector.windowSize)));
+            let r = peerResiduals.get(key);
+            if (!r) peerResiduals.set(key, (r = new RollingMedianMad(cfg.detector.windowSize)));
             const st = r.get();
-            // Two temperatures parting ways: the one whose own level left its regime baseline is blamed.
-            const ownZ = zs[name] ?? 0;
-            const blamed = peers.every((p) => ownZ > (zs[`scalar.${p.channel}`] ?? 0));
+            const levelZ = (ch: string) => zs[`scalar.${ch}`] ?? 0;
+            const blamed = peers.every((p) => levelZ(s.channel) > levelZ(p.channel));
             if (st.n >= cfg.detector.warmup) z = blamed ? Math.abs(residual - st.median) / Math.max(MAD_TO_SIGMA * st.mad, TEMPERATURE_FLOOR_K) : 0;
-            pendingResiduals.set(key, residual);
+            pendingPeer.set(key, residual);
           } else {
+            if (regime.settling) continue;
             z = zs[name];
           }
           if (z === undefined) continue;
           let others = 0;
           for (const [k, v] of Object.entries(zs)) if (k !== name && !isTemperature(k) && !(k.startsWith('scalar.') && excluded.has(k.slice(7)))) others = Math.max(others, v);
-          const drifting = checker.faulty().get(s.channel) === 'drift';
+          const isDrifting = checker.faulty().get(s.channel) === 'drift';
           const run = z >= cfg.drift.z && others < cfg.drift.corroborateZ ? (driftRuns.get(s.channel) ?? 0) + 1 : 0;
           driftRuns.set(s.channel, run);
-          const stillOff = drifting ? z >= cfg.drift.z / 2 : run >= cfg.drift.windows;
-          const t = checker.noteDrift(s.channel, stillOff, w.ts, `${s.channel} is ${z.toFixed(1)} robust σ from what its regime and peers lead one to expect, while the channels it follows are not`);
+          const stillOff = isDrifting ? z >= cfg.drift.z / 2 : run >= cfg.drift.windows;
+          const t = checker.noteDrift(s.channel, stillOff, w.ts, `${s.channel} is ${z.toFixed(1)} robust σ from what its regime${isTemperature(name) ? '\'s thermal model' : ''} leads one to expect, while the channels it follows are not`);
           if (t) quality.push(t);
           if (checker.faulty().get(s.channel) === 'drift') {
             excluded.add(s.channel);
-            pendingResiduals.delete(`${regime.key}/${s.channel}`);
+            pendingPeer.delete(`${regime.key}/${s.channel}`);
+            delete thermalF[residualName(s.channel)];
           } else excluded.delete(s.channel);
         }
       }
 
-      const scored = pick(all, (k) => !(k.startsWith('scalar.') && excluded.has(k.slice(7))) && !(regime.settling && isTemperature(k)));
+      // The edge model reads levels as it was trained on them (temperatures only once settled).
+      const rowFeatures = pick(all, (k) => !(k.startsWith('scalar.') && excluded.has(k.slice(7))) && !(regime.settling && isTemperature(k)));
+      // The baseline scores a temperature's thermal residual where its model is trusted, else its
+      // level once settled.
+      const scored = { ...pick(rowFeatures, (k) => !(isTemperature(k) && thermalF[`${k}.residual`] !== undefined)), ...thermalF };
+      for (const k of Object.keys(thermalF)) if (excluded.has(k.slice(7, -9))) delete scored[k];
       const shapeF = pick(scored, (k) => SHAPE_FEATURES.includes(k));
       const rawRegime = reg.scoreOne(scored);
       const rawShape = shape.scoreOne(shapeF);
       const useRegime = regWarm || shape.learned < cfg.detector.warmup;
       const cal = useRegime ? calRegime : calShape;
       const rawScore = useRegime ? rawRegime : rawShape;
-      const score = cal.normalize(rawScore);
+      // The edge model (autoencoder) fuses by max: it raises on what the per-feature baseline cannot
+      // see (many features a little off together), and both are calibrated to the same alarm units.
+      const mcal = modelCals.get(regime.key);
+      const modelScore = latestModel && latestModel.regime === regime.key && windows - latestModel.window <= cfg.model.maxLagWindows && mcal?.armed
+        ? mcal.normalize(latestModel.raw) : 0;
+      const score = Math.max(cal.normalize(rawScore), modelScore);
       // The first window after a start or a setpoint change is a mechanical transient: not scored.
       const transition = cal.armed && !regime.transient ? alarm.step(score, w.ts) : null;
       // Nothing is learned while the machine is suspect (an incident open, or cleared less than
       // rearmMs ago): a flickering fault's quiet windows are still the fault.
-      if (!regime.transient && !alarm.suspect(w.ts) && score < learnBelow) {
+      const learned = !regime.transient && !alarm.suspect(w.ts) && score < learnBelow;
+      if (learned) {
         reg.learnOne(scored);
         shape.learnOne(shapeF);
-        for (const [key, r] of pendingResiduals) residuals.get(key)?.update(r);
+        thermal.learn();
+        for (const [key, r] of pendingPeer) peerResiduals.get(key)?.update(r);
         if (regWarm) calRegime.update(rawRegime);
         if (shape.learned > cfg.detector.warmup) calShape.update(rawShape);
       }
@@ -252,16 +358,15 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
       lastScore = score;
       lastState = alarm.incident() ? 'alarm' : cal.armed ? 'normal' : 'learning';
 
-      // Scalar evidence: level (already a feature), EWMA slope, deviation from the regime's expectation.
-      const levels: Record<string, number> = {};
-      for (const [k, v] of Object.entries(all)) if (k.startsWith('scalar.')) levels[k.slice(7)] = v;
-      const evidence = { ...f.value.evidence, features: { ...f.value.evidence.features, ...trends.update(levels, w.ts) } };
-      const learnedBaseline = reg.baseline();
+      // Scalar evidence: level (already a feature), EWMA slope, deviation from the regime's
+      // expectation, and for temperatures the thermal model's residual.
+      const evidence = { ...f.value.evidence, features: { ...f.value.evidence.features, ...trends.update(levels, w.ts), ...thermalF } };
       for (const [ch, v] of Object.entries(levels)) {
         const b = learnedBaseline[`scalar.${ch}`];
         if (b && regWarm) evidence.features[`scalar.${ch}.deviation`] = v - b.median;
       }
-      const obs: Observation = { score, rawScore, state: lastState, transition, features: { features: all, evidence }, regime, quality, excluded: [...excluded] };
+      const obs: Observation = { score, rawScore, state: lastState, transition, features: { features: all, evidence }, regime, quality, excluded: [...excluded], modelScore, learned };
+      if (!regime.transient) obs.modelRow = { row: rowFeatures, ticket: { window: windows - 1, regime: regime.key, learned } };
       if (transition?.kind === 'raised') {
         obs.baseline = Object.fromEntries(Object.keys(scored).filter((k) => learnedBaseline[k]).map((k) => [k, learnedBaseline[k]!]));
       }

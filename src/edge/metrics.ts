@@ -16,7 +16,11 @@ const INVALID_STAGES = new Set(['edge.topic', 'edge.decode', 'edge.birth', 'edge
 
 /** What the metrics read from an agent; EdgeAgent satisfies it. Optional parts are used when present. */
 export interface EdgeMetricsSource {
-  stats(): { machines: number; windows: number; alarms: number; reopened: number; cleared: number; escalations: number; acked: number; resent: number; pendingOutbox: number; commands?: number; outboxBytes?: number };
+  stats(): {
+    machines: number; windows: number; alarms: number; reopened: number; cleared: number; escalations: number; acked: number; resent: number; pendingOutbox: number; commands?: number; outboxBytes?: number;
+    /** The ingest queue (agent.ts / ingest-shedder.ts), when the source has one. */
+    ingest?: { queued: number; queuedBytes: number };
+  };
   readonly counters: Counters;
   onEvent?(listener: (e: EdgeMetricsEvent) => void): () => void;
 }
@@ -58,6 +62,9 @@ export function createEdgeMetrics(options: { labels?: Record<string, string> } =
   const outboxDrops = new Counter({ name: 'edge_outbox_dropped_total', help: 'Outbox entries dropped without an ack, by class and reason', labelNames: ['class', 'reason'], registers, collect });
   const outboxEntries = new Gauge({ name: 'edge_outbox_entries', help: 'Entries waiting in the outbox', labelNames: ['class'], registers, collect });
   const outboxBytes = new Gauge({ name: 'edge_outbox_bytes', help: 'Bytes waiting in the outbox', labelNames: ['class'], registers, collect });
+  const shed = new Counter({ name: 'edge_shed_total', help: 'Telemetry windows shed under pressure, by priority rule (README, What we promise)', labelNames: ['reason'], registers, collect });
+  const ingestWindows = new Gauge({ name: 'edge_ingest_queue_windows', help: 'Telemetry windows waiting in the ingest queue', registers, collect });
+  const ingestBytes = new Gauge({ name: 'edge_ingest_queue_bytes', help: 'Payload bytes waiting in the ingest queue', registers, collect });
   const other = new Counter({ name: 'edge_counter_total', help: 'Every named agent counter (core Counters), by name', labelNames: ['name'], registers, collect });
   const toAlarm = new Histogram({ name: 'edge_window_to_alarm_ms', help: 'Window arrival to alarm published, ms', buckets: LATENCY_BUCKETS_MS, registers });
   const toCommand = new Histogram({ name: 'edge_window_to_command_ms', help: 'Window arrival to command published, ms', buckets: LATENCY_BUCKETS_MS, registers });
@@ -101,11 +108,18 @@ export function createEdgeMetrics(options: { labels?: Record<string, string> } =
           } else if (name.startsWith('edge.outbox_dropped.')) {
             const [cls = 'unknown', reason = 'unknown'] = name.slice('edge.outbox_dropped.'.length).split('.');
             feed(`drop.${name}`, total, (by) => outboxDrops.inc({ class: cls, reason }, by));
+          } else if (name.startsWith('edge.shed.')) {
+            const reason = name.slice('edge.shed.'.length);
+            feed(`shed.${reason}`, total, (by) => shed.inc({ reason }, by));
           } else if (name.startsWith('edge.quality.')) {
             // The agent counts data-quality events as `edge.quality.<state>.<kind>`.
             const [state = 'unknown', kind = 'unknown'] = name.slice('edge.quality.'.length).split('.');
             feed(`dq.${name}`, total, (by) => quality.inc({ kind, state }, by));
           }
+        }
+        if (s.ingest) {
+          ingestWindows.set(s.ingest.queued);
+          ingestBytes.set(s.ingest.queuedBytes);
         }
         const ob = extra?.outboxStats?.();
         if (ob) {

@@ -200,7 +200,7 @@ export class MachineModel {
       if (this.failedAtMs !== null || this.lockedOut) return null;
       // Stopped by the shift calendar: condition monitoring keeps sampling a machine at standstill.
       const tempC = this.tempC;
-      const channels = standstillChannels(this.birth.sensors, this.setup.sampling.vibrationSamples, () => tempC, this.vibRng, this.processRng);
+      const channels = standstillChannels(this.birth.sensors, this.setup.sampling.vibrationSamples, (ch) => this.typeChannels.standstillTempC(ch) ?? tempC, this.vibRng, this.processRng);
       return { v: 1, site: this.setup.site, line: this.setup.line, machine: this.id, seq: this.seq++, ts: tMs, channels };
     }
     const severity = fault ? faultSeverityAt(fault.fault, tMs, fault.truth.onsetMs, fault.truth.failureMs, fault.growth) : 0;

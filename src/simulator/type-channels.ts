@@ -103,6 +103,12 @@ export class TypeChannels {
     return this.vbHealthyMm + (VB_FAILURE_MM - this.vbHealthyMm) * s;
   }
 
+  /** What the winding or oil RTD reads at standstill (its own cooling mass), or undefined for other channels. */
+  standstillTempC(channel: string): number | undefined {
+    const t = channel === 'temp_winding' ? this.windingC : channel === 'temp_oil' ? this.oilC : null;
+    return t ?? undefined;
+  }
+
   /** Stopped machine: windings and oil cool towards ambient. */
   cool(ambientC: number, dtMs: number): void {
     if (this.windingC !== null) this.windingC = thermalStep(this.windingC, ambientC, dtMs, WINDING_TAU_MS);

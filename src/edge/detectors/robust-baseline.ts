@@ -19,6 +19,17 @@ export const MAD_TO_SIGMA = 1.4826;
  */
 export const DB_SIGMA_FLOOR = 1;
 
+/**
+ * Least σ of a temperature model residual (features named `scalar.temp*.residual`, measured −
+ * predicted), K: a class-B RTD is good to ±(0.3 + 0.005·T) K, ±0.55 K at 50 °C (IEC 60751), and
+ * a learned thermal model's error wanders slowly, so a residual's MAD over a few quiet hours
+ * understates its long-run spread.
+ */
+export const TEMPERATURE_RESIDUAL_FLOOR_K = 0.5;
+
+/** True for the residual of a temperature against its thermal model (by name). */
+export const isTemperatureResidual = (name: string): boolean => name.startsWith('scalar.temp') && name.endsWith('.residual');
+
 /** True for a feature whose unit is dB (by name: `*_db`, the EVIDENCE_FEATURE convention). */
 export const isDbFeature = (name: string): boolean => name.endsWith('_db');
 
@@ -30,6 +41,7 @@ export const RobustBaselineConfig = z.object({
   relativeFloor: z.number().nonnegative().default(0.01).describe('least σ as a fraction of |median|, so a constant feature does not give infinite scores'),
   absoluteFloor: z.number().positive().default(1e-9).describe('least σ in the feature\'s unit (for features whose median is 0)'),
   dbFloor: z.number().positive().default(DB_SIGMA_FLOOR).describe('least σ, in dB, of features named *_db (levels in dB: see DB_SIGMA_FLOOR); the relative floor does not apply to them'),
+  residualFloorK: z.number().positive().default(TEMPERATURE_RESIDUAL_FLOOR_K).describe('least σ, in K, of temperature model residuals (see TEMPERATURE_RESIDUAL_FLOOR_K)'),
   maxZ: z.number().positive().default(1e6).describe('cap on one feature\'s |z|, keeps the score finite'),
   float32: z.boolean().default(false).describe('keep learned values in single precision (7 significant digits, half the memory; enough for sensor data)'),
   ignore: z.array(z.string()).default([]).describe('feature names (or prefixes ending in ".") left out of the score'),
@@ -44,6 +56,13 @@ export interface RobustBaseline extends Detector {
   zScores(x: Record<string, number>): Record<string, number>;
   /** Observations learned so far. */
   readonly learned: number;
+  /** True once it gives scores: warmed up on its own data, or given a prior. */
+  readonly warm: boolean;
+  /**
+   * Healthy statistics to score with until each feature has warmed up on its own data (a fleet
+   * prior): median and raw MAD per feature. Learning continues as usual and takes over per feature.
+   */
+  setPrior(prior: Readonly<Record<string, { median: number; mad: number }>> | undefined): void;
 }
 
 /**
@@ -56,20 +75,23 @@ export function createRobustBaseline(config: RobustBaselineConfig = {}): RobustB
   const cfg = RobustBaselineConfig.parse(config);
   const stats = new Map<string, RollingMedianMad>();
   let learned = 0;
+  let prior: Readonly<Record<string, { median: number; mad: number }>> | undefined;
   const ignored = (name: string) => cfg.ignore.some((p) => name === p || (p.endsWith('.') && name.startsWith(p)));
 
   function zScores(x: Record<string, number>): Record<string, number> {
     const out: Record<string, number> = {};
-    if (learned < cfg.warmup) return out;
+    if (learned < cfg.warmup && !prior) return out;
     for (const [name, v] of Object.entries(x)) {
       if (ignored(name)) continue;
-      const s = stats.get(name)?.get();
-      if (!s || s.n < cfg.warmup) continue; // a feature that appeared late warms up on its own
+      const own = stats.get(name)?.get();
+      // A feature that appeared late warms up on its own, scored by the prior meanwhile if it has one.
+      const s = own && own.n >= cfg.warmup && learned >= cfg.warmup ? own : prior?.[name];
+      if (!s) continue;
       if (!Number.isFinite(v)) {
         out[name] = cfg.maxZ; // a feature that stops being a number is as far out as it gets
         continue;
       }
-      const floor = isDbFeature(name) ? cfg.dbFloor : Math.max(cfg.relativeFloor * Math.abs(s.median), cfg.absoluteFloor);
+      const floor = isDbFeature(name) ? cfg.dbFloor : isTemperatureResidual(name) ? cfg.residualFloorK : Math.max(cfg.relativeFloor * Math.abs(s.median), cfg.absoluteFloor);
       const sigma = Math.max(MAD_TO_SIGMA * s.mad, floor);
       const z = Math.abs(v - s.median) / sigma;
       // ∞/∞ only happens at the edge of the double range: deviation and spread alike, so not an outlier.
@@ -81,6 +103,12 @@ export function createRobustBaseline(config: RobustBaselineConfig = {}): RobustB
   return {
     get learned() {
       return learned;
+    },
+    get warm() {
+      return learned >= cfg.warmup || prior !== undefined;
+    },
+    setPrior(p) {
+      prior = p && Object.keys(p).length > 0 ? p : undefined;
     },
     learnOne(x) {
       for (const [name, v] of Object.entries(x)) {
