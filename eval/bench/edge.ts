@@ -1,7 +1,7 @@
 // Edge agent performance, per core (issue 4 "Performance"):
 //
 //   node --expose-gc --import tsx eval/bench/edge.ts [--runs 3] [--machines 1000] [--latency-machines 20]
-//        [--cycles 10] [--mqtt-cycles 3] [--memory-machines 20] [--mqtt mqtt://127.0.0.1:1883] [--json artifacts/bench-edge.json]
+//        [--cycles 10] [--mqtt-cycles 3] [--memory-machines 20] [--marginal] [--mqtt mqtt://127.0.0.1:1883] [--json artifacts/bench-edge.json]
 //
 // 1. vibration samples per second through full window feature extraction (target ≥ 10 M/s);
 // 2. scalar samples per second through the offline detector stack (baseline + CUSUM + HST + PCA
@@ -147,7 +147,7 @@ async function latencyRun(kind: 'memory' | 'mqtt', machines: number, cycles: num
   const agentTransport = await mk();
   const dataDir = await mkdtemp(join(tmpdir(), 'pdm-bench-edge-'));
   const queue = createMemoryQueue();
-  const agent: EdgeAgent = await createEdgeAgent({ site, dataDir, transport: agentTransport, link: queue, calibration: { minScores: 8 } });
+  const agent: EdgeAgent = await createEdgeAgent({ site, dataDir, transport: agentTransport, link: queue, calibration: { minScores: 8 }, ingest: { shed: false } }); // capacity is measured: process every window, shed none
   const healthy = (step: number, machine: string) => windows[step]!.find((w) => w.machine === machine)!;
   const sent = new Map<string, number>();
   const sentCpu = new Map<string, NodeJS.CpuUsage>();
@@ -268,7 +268,7 @@ async function fleetRun(machines: number, steps: number, reuse?: number): Promis
   // A link that takes and forgets: a queue would keep every status message and bill it to the agent.
   const queue: WorkQueue = { publish: async () => undefined, consume: async () => ({ stop: async () => undefined }), close: async () => undefined };
   const before = await used();
-  const agent = await createEdgeAgent({ site, dataDir, transport: createMemoryTransport(broker), link: queue });
+  const agent = await createEdgeAgent({ site, dataDir, transport: createMemoryTransport(broker), link: queue, ingest: { shed: false } }); // capacity is measured: process every window, shed none
   const stepWallMs: number[] = [];
   const stepCpuMs: number[] = [];
   try {
@@ -341,6 +341,7 @@ async function main(): Promise<void> {
       'mqtt-cycles': { type: 'string', default: '3' },
       'memory-machines': { type: 'string', default: '20' },
       'memory-windows': { type: 'string', default: '520' },
+      marginal: { type: 'boolean', default: false }, // also run 2 × memory-machines for the marginal memory per machine
       mqtt: { type: 'string', default: 'mqtt://127.0.0.1:1883' },
       json: { type: 'string', default: 'artifacts/bench-edge.json' },
     },
@@ -410,7 +411,11 @@ async function main(): Promise<void> {
   const mm = Number(values['memory-machines']);
   log(`memory at steady state: ${mm} machines x ${values['memory-windows']} windows (every baseline window full) ...`);
   const steady = await fleetRun(mm, Number(values['memory-windows']), Math.min(mm, 10));
-  report.memorySteadyState = { machines: mm, windowsPerMachine: Number(values['memory-windows']), memoryPerMachineKiB: steady.memoryPerMachineKiB, targetKiB: 100 };
+  // The same with twice the machines: the difference is what one more machine costs, without the
+  // agent's fixed part (model sessions, FFT tables, code) that the figure above spreads over mm machines.
+  const marginal = values.marginal ? await fleetRun(2 * mm, Number(values['memory-windows']), Math.min(mm, 10)) : undefined;
+  const marginalKiB = marginal?.memoryPerMachineKiB != null && steady.memoryPerMachineKiB !== null ? 2 * marginal.memoryPerMachineKiB - steady.memoryPerMachineKiB : null;
+  report.memorySteadyState = { machines: mm, windowsPerMachine: Number(values['memory-windows']), memoryPerMachineKiB: steady.memoryPerMachineKiB, marginalPerMachineKiB: marginalKiB, targetKiB: 100 };
 
   report.summary = edgeSummary(report, fleetMachines, mm);
   await mkdir(dirname(values.json!), { recursive: true });
@@ -432,7 +437,7 @@ async function main(): Promise<void> {
   window->alarm p50/p99, Mosquitto               ${lat(lm.windowToAlarmMs)}
   window->command p50/p99, Mosquitto             ${lat(lm.windowToCommandMs)}     p99 < 10 ms
   memory per machine, steady state (${mm})         ${kib(steady.memoryPerMachineKiB)}           < 100 KiB
-  memory per machine, ${fleetMachines} after ${Math.max(3, runs)} windows      ${kib(fleet.memoryPerMachineKiB)}
+${marginalKiB === null ? '' : `    marginal: one more machine at steady state   ${kib(marginalKiB)}\n`}  memory per machine, ${fleetMachines} after ${Math.max(3, runs)} windows      ${kib(fleet.memoryPerMachineKiB)}
   ${fleetMachines} machines at 5-min cadence             ${(median(fleet.stepWallMs) / 1000).toFixed(2)} s per 5-min step = ${fleet.realTimeFactor.toFixed(0)}x real time (${fleet.windowsPerSecond.toFixed(0)} windows/s; ${(median(fleet.stepCpuMs) / 1000).toFixed(2)} CPU s per step)  ${fleet.realTimeFactor > 1 ? 'keeps up' : 'FALLS BEHIND'}
 `);
 }

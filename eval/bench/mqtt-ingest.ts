@@ -105,7 +105,7 @@ async function agentRun(url: string, w: Workload, inFlight: number): Promise<Rat
   const transport = await createMqttTransport({ url, clientId: `bench-edge-${process.pid}-${Math.random().toString(36).slice(2)}` });
   const pub = await createMqttTransport({ url, clientId: `bench-pub-${process.pid}-${Math.random().toString(36).slice(2)}` });
   const link = createMemoryQueue();
-  const agent = await createEdgeAgent({ site: w.site, dataDir, transport, link });
+  const agent = await createEdgeAgent({ site: w.site, dataDir, transport, link, ingest: { shed: false } }); // capacity is measured: process every window, shed none
   try {
     for (const b of w.births) await pub.publish(machineTopic(b, 'birth'), encodeJson(b), { qos: 1 });
     await until(() => agent.counters.get('edge.births') >= w.births.length, 'the births');

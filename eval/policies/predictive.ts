@@ -34,7 +34,7 @@ export async function runPredictive(setup: EvalSetup, opts: { env: Env; logger: 
   const pipeline = await startPipeline(
     {
       machines: setup.machines, seed: setup.seed, speed: Infinity, durationMs: setup.durationMs, faultPlan: setup.faults, startMs: setup.startMs,
-      workDir, inMemoryStores: true, plant: setup.plant, sensorFaultPlan: setup.sensorFaults, catalogue: setup.catalogue,
+      workDir, inMemoryStores: true, edgeShedding: false, plant: setup.plant, sensorFaultPlan: setup.sensorFaults, catalogue: setup.catalogue,
       linkOutages: outage ? [{ site: outage.site, startMs: setup.startMs + outage.startHours * HOUR_MS, endMs: setup.startMs + (outage.startHours + outage.durationHours) * HOUR_MS }] : [],
     },
     opts.env,

@@ -58,6 +58,13 @@ export interface PipelineOptions {
   catalogue?: CatalogueSeed;
   /** Sites whose edge-to-cloud link is cut for a while, event time. */
   linkOutages?: LinkOutage[];
+  /**
+   * Whether the edges may shed telemetry when they fall behind (default true, as in production).
+   * The evaluation turns it off: a simulator running as fast as the CPU allows always outruns the
+   * edge, and what is measured there is detection, not shedding (the agent then processes every
+   * window, the ingest queue stays bounded by back-pressure in its handler).
+   */
+  edgeShedding?: boolean;
   /** Edge models trained by the cloud and fleet priors: the cloud's rollout and prior settings, and the edges' model slots. */
   models?: { rollout?: ModelRolloutConfig; prior?: FleetPriorConfig; edge?: EdgeAgentOptions['models'] };
   /** A machine status on the cloud link every N windows of a machine (the edge's default: 10). */
@@ -221,6 +228,7 @@ export async function startPipeline(opts: PipelineOptions, env: Env, logger: Log
         guard: sov.guardFor(site),
         destination: sov.destination,
         modelKeys: { [signingKey.keyId]: signingKey.publicKeyPem },
+        ...(opts.edgeShedding === false ? { ingest: { shed: false } } : {}),
         ...(opts.models?.edge ? { models: opts.models.edge } : {}),
         ...(opts.statusEveryWindows ? { statusEveryWindows: opts.statusEveryWindows } : {}),
       });

@@ -29,7 +29,7 @@ export const EdgeAgentConfig = MonitorConfig.extend({
   outboxMaxBytes: z.number().int().positive().default(64 * 1024 * 1024),
   models: SiteModelsConfig.prefault({}),
   ingest: IngestConfig.prefault({}).describe('the bounded ingest queue and its shedding rules (ingest-shedder.ts)'),
-  preAlarmHoldWindows: z.number().int().min(0).default(20).describe('windows a machine stays protected from shedding after one scored at or above alarm.low'),
+  preAlarmHoldWindows: z.number().int().min(0).default(20).describe('windows a machine stays protected from shedding after one scored at or above alarm.high (its alarm on-delay has started: a pre-alarm)'),
   modelInflightBatches: z.number().int().min(1).default(4).describe('edge-model batches (of models.maxBatch windows) awaiting onnxruntime; beyond, a window is not model-scored (edge.model.skipped_busy)'),
 });
 
@@ -172,7 +172,10 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
   let models: SiteModels | undefined;
   let modelInflight = 0; // windows handed to the model scorer, not yet scored
   const modelInflightMax = cfg.modelInflightBatches * (cfg.models.maxBatch ?? 64);
-  const preAlarmScore = cfg.alarm.low ?? 4;
+  // A window at or above alarm.high starts the alarm's on-delay (raiseAfter windows): from then on the
+  // machine's windows are evidence. alarm.low would protect healthy machines too often (a healthy
+  // window exceeds it now and then), leaving nothing to shed.
+  const preAlarmScore = cfg.alarm.high ?? 6;
 
   const emit = (e: EdgeAgentEvent) => {
     for (const l of listeners) {
@@ -230,8 +233,9 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
 
   /**
    * How a machine's windows rank when the agent is behind (README, "What we promise"): an open
-   * incident or a recent pre-alarm score carries evidence and is never shed; a machine scoring
-   * steadily normal is thinned first; learning, stopped and unknown machines are coalesced.
+   * incident or a pre-alarm score in its last preAlarmHoldWindows windows carries evidence and is
+   * never shed; a machine scoring steadily normal is thinned first; learning, stopped and unknown
+   * machines are coalesced.
    */
   function classify(key: string): IngestPriority {
     const m = machines.get(key);

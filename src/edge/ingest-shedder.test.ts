@@ -152,3 +152,12 @@ test('ingest shedder - close processes queued evidence and counts the rest as sh
   assert.deepEqual(h.shed.map((s) => [s.seq, s.reason]), [[3, 'closed']]);
   assert.equal(h.shedder.offer('cold', { seq: 4 }, 1), 'closed');
 });
+
+test('ingest shedder - with shedding off, a flood is processed in full and the queue still stays within its budget', () => {
+  const h = harness({ maxWindows: 5, maxBytes: 1e9, shed: false, sliceMs: 1 }, () => 'steady');
+  for (let i = 1; i <= 100; i++) h.shedder.offer(`m${i % 3}`, { seq: i }, 10);
+  assert.ok(h.shedder.stats().maxQueued <= 5);
+  h.settle();
+  assert.equal(h.processed.length, 100);
+  assert.equal(h.shedder.stats().shedTotal, 0);
+});

@@ -20,6 +20,7 @@ export const IngestConfig = z.object({
   highWater: z.number().gt(0).max(1).default(0.5).describe('share of either budget above which steady machines are thinned'),
   maxLagMs: z.number().positive().default(1000).describe('a queued window older than this (wall ms) also means pressure: the agent is behind'),
   keepEvery: z.number().int().min(1).default(8).describe('under pressure, keep every k-th window of a steady machine'),
+  shed: z.boolean().default(true).describe('false = never shed: every window counts as evidence, so a full queue is processed in the handler (benchmarks of capacity)'),
   sliceMs: z.number().positive().default(20).describe('wall ms of processing before the stage yields to the event loop (its delay stays near this)'),
 });
 export type IngestConfig = z.input<typeof IngestConfig>;
@@ -83,6 +84,7 @@ export function createIngestShedder<T>(options: IngestShedderOptions<T>): Ingest
   const now = options.now ?? (() => performance.now());
   const schedule = options.schedule ?? ((fn) => void setImmediate(fn));
   const onError = options.onError ?? (() => undefined);
+  const classify = (key: string): IngestPriority => (cfg.shed ? options.classify(key) : 'protected');
   const queue: Queued<T>[] = [];
   const perMachine = new Map<string, number>(); // queued windows per machine
   const thin = new Map<string, number>(); // windows seen under pressure per steady machine
@@ -171,7 +173,7 @@ export function createIngestShedder<T>(options: IngestShedderOptions<T>): Ingest
     for (let i = 0; i < queue.length; i++) {
       const q = queue[i]!;
       let p = rank.get(q.key);
-      if (p === undefined) rank.set(q.key, (p = options.classify(q.key)));
+      if (p === undefined) rank.set(q.key, (p = classify(q.key)));
       if (ok(q, p)) return i;
     }
     return -1;
@@ -190,7 +192,7 @@ export function createIngestShedder<T>(options: IngestShedderOptions<T>): Ingest
         run({ key, item });
         return 'processed';
       }
-      const priority = options.classify(key);
+      const priority = classify(key);
       if (priority === 'steady' && pressure()) {
         const k = (thin.get(key) ?? 0) + 1;
         thin.set(key, k % cfg.keepEvery);
@@ -258,7 +260,7 @@ export function createIngestShedder<T>(options: IngestShedderOptions<T>): Ingest
       closed = true;
       while (queue.length > 0) {
         const q = removeAt(0);
-        if (options.classify(q.key) === 'protected') run(q);
+        if (classify(q.key) === 'protected') run(q);
         else count('closed', q);
       }
     },
