@@ -40,11 +40,14 @@ test('e2e sovereignty - an escalation crosses the link sealed, is decided, and t
   const { rows } = await r.store.query<{ jurisdiction: string | null }>('SELECT jurisdiction FROM escalations WHERE id = $1', [decided.escalationId]);
   assert.equal(rows[0]?.jurisdiction, 'DE');
 
+  // The edge keeps sending (statuses, a re-raised alarm) while the summary is built: bracket it.
+  const bytesBefore = r.agent.stats().linkBytesOut;
   const summary = await r.sov.dashboardSource.summary();
+  const bytesAfter = r.agent.stats().linkBytesOut;
   const site = summary.sites.find((s) => s.site === SITE);
   assert.equal(site?.grant, 'active');
   assert.ok((site?.messagesOut ?? 0) >= onLink.length + 1, 'statuses and escalations counted');
-  assert.equal(site?.bytesOut, r.agent.stats().linkBytesOut);
+  assert.ok(site && site.bytesOut >= bytesBefore && site.bytesOut <= bytesAfter, `${site?.bytesOut} bytes counted, the link sent ${bytesBefore}..${bytesAfter}`);
   assert.ok((site?.classesOut['derived-feature'] ?? 0) >= 1);
   assert.ok(summary.audit.ok && summary.audit.entries > 0);
 });
@@ -95,9 +98,12 @@ test('e2e sovereignty - no raw waveform sample reaches a cloud-side table or mes
   if (waveformRuns(r.windows, JSON.stringify(r.cloud.incidents())) > 0) found.push('cloud incidents in memory');
   if (waveformRuns(r.windows, JSON.stringify(r.cloud.deadLetters.list())) > 0) found.push('cloud dead letters');
   assert.deepEqual(found, []);
-  // What did reach the cloud is the evidence: derived features of those windows.
-  const { rows } = await r.store.query<{ payload: unknown }>('SELECT payload FROM escalations');
-  assert.ok(rows.length >= 1 && JSON.stringify(rows[0]!.payload).includes('accel.'), 'the decrypted evidence is stored');
+  // What did reach the cloud is the evidence (derived features of those windows), kept sealed at
+  // rest: the row holds the envelope as it arrived and only the header in clear (sovereignty-at-rest).
+  const { rows } = await r.store.query<{ payload: unknown; sealed: unknown }>('SELECT payload, sealed FROM escalations');
+  assert.ok(rows.length >= 1 && rows[0]!.sealed != null, 'the envelope is stored');
+  assert.ok(!JSON.stringify(rows[0]!.payload).includes('accel.'), 'no decrypted evidence is stored');
+  assert.ok(JSON.stringify(r.cloud.incidents()).includes('accel.'), 'the evidence reads through the guard');
 
   const verdict = await runAuditVerify(r.store);
   assert.ok(verdict.intact, verdict.summary);
