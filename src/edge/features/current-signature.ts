@@ -3,7 +3,8 @@
 // (Thomson & Fenger, "Current signature analysis to detect induction motor faults", IEEE IAM
 // 7(4), 2001). The level of the stronger sideband relative to the line, in dB, is the indicator.
 import type { MachineBirth } from '../../core/index.ts';
-import { amplitudeSpectrum, bandAmplitude, nextPow2, peakBin, type Spectrum } from './spectrum.ts';
+import { bandAmplitude, nextPow2, peakBin, type Spectrum } from './spectrum.ts';
+import { blockMean, hannSpectrum } from './window-spectra.ts';
 
 /** Lowest level reported (dB below the line): below this the sideband is lost in the floor. */
 const MIN_DB = -100;
@@ -42,10 +43,11 @@ export function syncRpm(supplyHz: number, poles: number): number {
  * line (fixed mains or an inverter's output) is found just above rpm·p/120; without it the line
  * is the strongest peak in 40–70 Hz and the pole count the one whose synchronous speed is just above rated.
  */
-export function currentSignature(x: ArrayLike<number>, rateHz: number, rpm: number, birth: Pick<MachineBirth, 'drive' | 'ratedSpeedRpm'>): CurrentSignature | undefined {
+export function currentSignature(x: ArrayLike<number>, rateHz: number, rpm: number, birth: Pick<MachineBirth, 'drive' | 'ratedSpeedRpm'>, spectrum?: Spectrum): CurrentSignature | undefined {
   const n = x.length;
   if (n < 64 || !(rpm > 0) || !(rateHz > 0)) return undefined;
-  const s = amplitudeSpectrum(x, rateHz);
+  // Slot 1 of the shared transform: the vibration block's transform (slot 0) stays for the gear mesh.
+  const s = spectrum ?? hannSpectrum(x, blockMean(x), rateHz, 'hs', Infinity, 1);
   const lobeBins = Math.max(2, Math.round((2 * nextPow2(n)) / n));
   const resolutionHz = rateHz / n;
   let supplyHz: number;

@@ -3,7 +3,8 @@
 // (amplitude/phase modulation by the worn gear's rotation; Randall, "Vibration-based Condition
 // Monitoring", Wiley 2011, ch. 2.2.4).
 import type { MachineBirth } from '../../core/index.ts';
-import { amplitudeSpectrum, bandAmplitude, nextPow2, peakBin, type Spectrum } from './spectrum.ts';
+import { bandAmplitude, nextPow2, peakBin, type Spectrum } from './spectrum.ts';
+import { blockMean, hannSpectrum } from './window-spectra.ts';
 import { lineLevel, localFloor } from './line-levels.ts';
 
 export interface GearMesh {
@@ -26,7 +27,8 @@ export function gearMesh(x: ArrayLike<number>, rateHz: number, shaftHz: number, 
   if (!gear || !(shaftHz > 0) || x.length < 64) return undefined;
   const meshHz = gear.inputTeeth * shaftHz;
   if (meshHz + shaftHz > 0.45 * rateHz) return undefined;
-  const s = spectrum ?? amplitudeSpectrum(x, rateHz);
+  // hannSpectrum shares its transform with the window's features (the same block went before).
+  const s = spectrum ?? hannSpectrum(x, blockMean(x), rateHz);
   const n = x.length;
   const lobeBins = Math.max(2, Math.round((2 * nextPow2(n)) / n));
   const resolutionHz = rateHz / n;

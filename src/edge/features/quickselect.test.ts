@@ -32,3 +32,24 @@ test('quickselect - k-th smallest of many ties and sorted runs', () => {
   const ramp = Float64Array.from({ length: 5000 }, (_, i) => 5000 - i);
   assert.equal(selectInPlace(ramp, 5000, 2500), 2501);
 });
+
+test('quickselect - large blocks (the sampled Floyd–Rivest path) give the sorted order statistic', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 601, max: 5000 }), fc.integer({ min: 1, max: 1e6 }), fc.constantFrom(0, 3, 1e6), fc.nat(),
+      (n, seed, levels, k0) => {
+        // `levels` 0: continuous values; otherwise integers in [−levels, levels] (many ties).
+        let s = seed >>> 0;
+        const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+        const xs = Array.from({ length: n }, () => (levels === 0 ? u() - 0.5 : Math.round((2 * u() - 1) * levels) + 0)); // + 0: no −0, which equals 0 but not to assert
+        const sorted = [...xs].sort((p, q) => p - q);
+        const k = k0 % n;
+        assert.equal(selectInPlace(Float64Array.from(xs), n, k), sorted[k]);
+        assert.equal(fastMedian(xs), sortedMedian(xs));
+      },
+    ),
+    { numRuns: 150 },
+  );
+  const ramp = Float64Array.from({ length: 5000 }, (_, i) => i % 2 ? i : 5000 - i);
+  assert.equal(fastMedian(ramp), sortedMedian([...ramp]));
+});

@@ -1,32 +1,48 @@
-// Median by selection instead of sorting: Hoare's quickselect (Hoare, "Algorithm 65: Find",
-// CACM 4(7), 1961), O(n) on average, on a reused scratch buffer so the hot path allocates nothing.
+// Median by selection instead of sorting (Floyd & Rivest's refinement of Hoare's FIND, CACM 4(7),
+// 1961), O(n) on average, on a reused scratch buffer so the hot path allocates nothing.
 // Exact: returns the same value as sorting and reading the middle.
 
 let buffer = new Float64Array(4096);
 
-/** k-th smallest (0-based) of a[lo..hi] in place, median-of-three pivots. */
+/** Above this many values a sample first narrows the range (Floyd–Rivest); below, plain partitioning is cheaper. */
+const SAMPLE_ABOVE = 600;
+
+/**
+ * k-th smallest (0-based) of a[lo..hi] in place: Floyd & Rivest's SELECT ("Algorithm 489", CACM
+ * 18(3), 1975). On large ranges it first selects within a small sample around where the k-th
+ * value should fall, so the pivot lands within a few positions of k and each pass discards
+ * nearly the whole range: ~1.5n comparisons against ~3.4n for median-of-three quickselect.
+ * Afterwards a[lo..k−1] ≤ a[k] ≤ a[k+1..hi].
+ */
 function select(a: Float64Array, lo: number, hi: number, k: number): number {
   while (hi > lo) {
-    const mid = (lo + hi) >> 1;
-    // Median of three as the pivot guards against sorted and reversed input.
-    if (a[mid]! < a[lo]!) swap(a, mid, lo);
-    if (a[hi]! < a[lo]!) swap(a, hi, lo);
-    if (a[hi]! < a[mid]!) swap(a, hi, mid);
-    const pivot = a[mid]!;
+    if (hi - lo > SAMPLE_ABOVE) {
+      const n = hi - lo + 1;
+      const i = k - lo + 1;
+      const z = Math.log(n);
+      const s = 0.5 * Math.exp((2 * z) / 3);
+      const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * Math.sign(i - n / 2);
+      select(a, Math.max(lo, Math.floor(k - (i * s) / n + sd)), Math.min(hi, Math.floor(k + ((n - i) * s) / n + sd)), k);
+    }
+    const t = a[k]!;
     let i = lo;
     let j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) {
-        swap(a, i, j);
-        i++;
-        j--;
-      }
+    swap(a, lo, k);
+    if (a[hi]! > t) swap(a, hi, lo);
+    while (i < j) {
+      swap(a, i, j);
+      i++;
+      j--;
+      while (a[i]! < t) i++;
+      while (a[j]! > t) j--;
     }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k]!;
+    if (a[lo] === t) swap(a, lo, j);
+    else {
+      j++;
+      swap(a, j, hi);
+    }
+    if (j <= k) lo = j + 1;
+    if (k <= j) hi = j - 1;
   }
   return a[k]!;
 }

@@ -9,7 +9,7 @@ export const MIN_FFT_SIZE = 16;
 const plans = new Map<number, FFT>();
 
 /** A cached fft.js plan for `size` (a power of two ≥ 4): table construction costs more than a transform. */
-function plan(size: number): FFT {
+export function plan(size: number): FFT {
   let p = plans.get(size);
   if (!p) {
     p = new FFT(size);
@@ -29,7 +29,7 @@ export function nextPow2(n: number): number {
 const hannCache = new Map<number, { w: Float64Array; sumW: number; sumW2: number }>();
 
 /** Cached Hann window of length n with Σw and Σw² (callers must not modify `w`). */
-function cachedHann(n: number): { w: Float64Array; sumW: number; sumW2: number } {
+export function cachedHann(n: number): { w: Float64Array; sumW: number; sumW2: number } {
   let h = hannCache.get(n);
   if (!h) {
     const w = hann(n);
@@ -46,13 +46,19 @@ function cachedHann(n: number): { w: Float64Array; sumW: number; sumW2: number }
   return h;
 }
 
-/** Scratch buffers by size, reused across calls (single-threaded; never returned to callers). */
-const scratch = new Map<string, Float64Array<ArrayBuffer>>();
-function scratchOf(key: string, size: number): Float64Array<ArrayBuffer> {
-  const k = `${key}:${size}`;
+/**
+ * Scratch buffers by purpose and size, reused across calls (single-threaded). Only this folder's
+ * per-window code receives them, and it copies numbers out, never keeps the arrays. Keyed by a
+ * number (purpose·64 + the size's leading zero bits), not a string: the lookup runs a few dozen
+ * times per window.
+ */
+const scratch = new Map<number, Float64Array<ArrayBuffer>>();
+const SCRATCH_PURPOSES = ['fftIn', 'xw', 'spec', 'masked', 'ifft', 'shifted', 'half', 'vel.a', 'vel.p', 'hs.a', 'hs.p', 'halfIn', 'halfIn1', 'half1', 'env', 'env.a', 'z', 'wxw', 'wspec'] as const;
+export function scratchOf(key: (typeof SCRATCH_PURPOSES)[number], size: number): Float64Array<ArrayBuffer> {
+  const k = SCRATCH_PURPOSES.indexOf(key) * 64 + Math.clz32(size);
   let b = scratch.get(k);
-  if (!b) {
-    if (scratch.size > 64) scratch.clear();
+  if (!b || b.length !== size) {
+    if (scratch.size > 256) scratch.clear();
     scratch.set(k, (b = new Float64Array(size)));
   }
   return b;
@@ -171,22 +177,25 @@ export function bandRms(s: Spectrum, fLoHz: number, fHiHz: number, weight?: (fHz
  * frequency-domain step (keep the band's positive frequencies, doubled; zero the rest), as in
  * Randall & Antoni, MSSP 2011, sec. 3.2. Returns the complex envelope's magnitude, length n.
  */
-export function bandEnvelope(spectrum: Float64Array, n: number, rateHz: number, band: [number, number]): Float64Array {
+export function bandEnvelope(spectrum: Float64Array, n: number, rateHz: number, band: [number, number], out = new Float64Array(n)): Float64Array {
   const nfft = spectrum.length / 2;
   const binHz = rateHz / nfft;
   const lo = Math.max(1, Math.ceil(band[0] / binHz));
   const hi = Math.min(nfft / 2 - 1, Math.floor(band[1] / binHz));
+  // The conjugate's forward transform is nfft·conj(z), to the bit the same as the inverse
+  // transform (every operation mirrors), without the inverse's division pass; |z| ignores the
+  // conjugation and the power-of-two scale is exact.
   const masked = scratchOf('masked', 2 * nfft);
   masked.fill(0);
   for (let k = lo; k <= hi; k++) {
     masked[2 * k] = 2 * spectrum[2 * k]!;
-    masked[2 * k + 1] = 2 * spectrum[2 * k + 1]!;
+    masked[2 * k + 1] = -2 * spectrum[2 * k + 1]!;
   }
-  const z = inverseFft(masked, scratchOf('ifft', 2 * nfft));
-  const env = new Float64Array(n);
+  const z = scratchOf('ifft', 2 * nfft);
+  plan(nfft).transform(z, masked);
   // sqrt(re² + im²), not Math.hypot: hypot's overflow guard costs ~10× and envelope values are far from overflow.
-  for (let i = 0; i < n; i++) env[i] = Math.sqrt(z[2 * i]! * z[2 * i]! + z[2 * i + 1]! * z[2 * i + 1]!);
-  return env;
+  for (let i = 0; i < n; i++) out[i] = Math.sqrt(z[2 * i]! * z[2 * i]! + z[2 * i + 1]! * z[2 * i + 1]!) / nfft;
+  return out;
 }
 
 /**
@@ -226,12 +235,26 @@ function basebandAnalytic(spectrum: Float64Array, rateHz: number, band: [number,
  * a square root per sample or an envelope array. 0 for an empty band.
  */
 export function basebandKurtosis(spectrum: Float64Array, rateHz: number, band: [number, number]): number {
-  const z = basebandAnalytic(spectrum, rateHz, band);
-  const m = z.length / 2;
+  const nfft = spectrum.length / 2;
+  const binHz = rateHz / nfft;
+  const lo = Math.max(1, Math.ceil(band[0] / binHz));
+  const hi = Math.min(nfft / 2 - 1, Math.floor(band[1] / binHz));
+  if (hi < lo) return 0;
+  const m = nextPow2(hi - lo + 1);
+  // As in bandEnvelope: the forward transform of the conjugate is m·conj(z); SK is a ratio of
+  // moments of |z|², so the exact power-of-two scale cancels and no division pass is needed.
+  const shifted = scratchOf('shifted', 2 * m);
+  for (let k = lo; k <= hi; k++) {
+    shifted[2 * (k - lo)] = spectrum[2 * k]!;
+    shifted[2 * (k - lo) + 1] = -spectrum[2 * k + 1]!;
+  }
+  shifted.fill(0, 2 * (hi - lo + 1));
+  const z = scratchOf('z', 2 * m);
+  plan(m).transform(z, shifted);
   let m2 = 0;
   let m4 = 0;
-  for (let i = 0; i < m; i++) {
-    const e2 = z[2 * i]! * z[2 * i]! + z[2 * i + 1]! * z[2 * i + 1]!;
+  for (let i = 0; i < 2 * m; i += 2) {
+    const e2 = z[i]! * z[i]! + z[i + 1]! * z[i + 1]!;
     m2 += e2;
     m4 += e2 * e2;
   }

@@ -2,7 +2,8 @@
 // high-frequency band level. A sensor that works loose lowers its mounted resonance and
 // attenuates what it passes above it (ISO 5348 on accelerometer mounting: a stud mount passes
 // several kHz, a loose or magnet mount only a fraction), while machine faults add energy.
-import { amplitudeSpectrum, type Spectrum } from './spectrum.ts';
+import type { Spectrum } from './spectrum.ts';
+import { blockMean, hannSpectrum } from './window-spectra.ts';
 
 export interface TransferIndicators {
   /** Power-weighted mean frequency of the acceleration spectrum (Hz). */
@@ -15,7 +16,8 @@ export interface TransferIndicators {
 
 /** Centroid and high-band level of a block; `hfFraction` of Nyquist starts the high band (default 0.4). */
 export function transferIndicators(x: ArrayLike<number>, rateHz: number, hfFraction = 0.4, spectrum?: Spectrum): TransferIndicators {
-  const s = spectrum ?? amplitudeSpectrum(x, rateHz);
+  // hannSpectrum shares its transform with the window's features (the same block follows).
+  const s = spectrum ?? hannSpectrum(x, blockMean(x), rateHz);
   const hfBin = Math.floor((hfFraction * rateHz) / 2 / s.binHz);
   let total = 0;
   let moment = 0;

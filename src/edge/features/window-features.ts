@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { bearingDefectOrders, fail, ok, type Evidence, type MachineBirth, type Result, type TelemetryWindow } from '../../core/index.ts';
 import { moments } from './moments.ts';
 import { fastMedian as median } from './quickselect.ts';
-import { amplitudeSpectrum, bandAmplitude, bandRms, binRange, clipBand, nextPow2, realFft, bandEnvelope, type Spectrum } from './spectrum.ts';
+import { bandAmplitude, bandEnvelope, bandRms, basebandKurtosis, binRange, clipBand, nextPow2, scratchOf, type Spectrum } from './spectrum.ts';
 import { candidateBands, envelopeKurtosis, mostImpulsiveBand, skZ, SWITCH_MARGIN_Z } from './impulsive-band.ts';
-import { basebandKurtosis } from './spectrum.ts';
+import { envelopeAmplitudes, halfFft, velocitySpectrumMmS } from './window-spectra.ts';
 
 export const FeatureConfig = z.object({
   vibrationChannel: z.string().optional().describe('waveform channel to analyse; default vib_de, else the first waveform sensor of the birth'),
@@ -96,12 +96,16 @@ function extract(w: TelemetryWindow, birth: MachineBirth, cfg: ResolvedConfig, b
   features['accel.kurtosis'] = m.kurtosis;
   features['accel.skewness'] = m.skewness;
 
-  // Velocity by integration in the frequency domain: |V(f)| = |A(f)| / 2πf, m/s → mm/s.
-  const accel = amplitudeSpectrum(x, rateHz);
-  const vel = toVelocityMmS(accel);
-  features['vel.rmsMmS'] = bandRms(vel, cfg.velocityBandHz[0], cfg.velocityBandHz[1]);
+  // One FFT of the mean-free block serves the velocity spectrum and every band's envelope.
   const nfft = nextPow2(n);
+  // Velocity by integration in the frequency domain: |V(f)| = |A(f)| / 2πf, m/s → mm/s. Only the
+  // bins the velocity band and the 3x search (with its lobe) read are computed.
+  const binHz = rateHz / nfft;
   const lobeBins = Math.max(2, Math.round((2 * nfft) / n)); // Hann main lobe: ±2 bins of the unpadded length
+  const velTopBin = Math.max(Math.ceil(cfg.velocityBandHz[1] / binHz), Math.ceil((3 * shaftHz * (1 + cfg.orderTolerance)) / binHz) + lobeBins) + 1;
+  const vel = velocitySpectrumMmS(x, m.mean, rateHz, velTopBin);
+  const full = halfFft(x, n === nfft ? m.mean : 0, nfft); // the same transform when n = nfft (memo)
+  features['vel.rmsMmS'] = bandRms(vel, cfg.velocityBandHz[0], cfg.velocityBandHz[1]);
   const order = (k: number) => bandAmplitude(vel, k * shaftHz * (1 - cfg.orderTolerance), k * shaftHz * (1 + cfg.orderTolerance), lobeBins);
   const orderAmplitudes = { x1: order(1), x2: order(2), x3: order(3) };
   features['vel.x1MmS'] = orderAmplitudes.x1;
@@ -111,9 +115,8 @@ function extract(w: TelemetryWindow, birth: MachineBirth, cfg: ResolvedConfig, b
   // Envelope analysis: demodulate the (most impulsive) resonance band, look at the defect frequencies.
   const orders = bearingDefectOrders(birth.bearing);
   const defectHz = { bpfo: orders.bpfo * shaftHz, bpfi: orders.bpfi * shaftHz, bsf: orders.bsf * shaftHz, ftf: orders.ftf * shaftHz };
-  const full = realFft(x, nfft);
   let band = clipBand(cfg.envelopeBandHz, rateHz);
-  let sk: number;
+  let sk = 0; // set below by the band search, or from the envelope without one
   if (cfg.autoBand) {
     const key = `${w.machine}/${vib.name}`;
     const kept = cfg.bandSearchEvery > 1 ? bands?.get(key) : undefined;
@@ -133,12 +136,14 @@ function extract(w: TelemetryWindow, birth: MachineBirth, cfg: ResolvedConfig, b
       sk = picked.sk;
       if (cfg.bandSearchEvery > 1) bands?.set(key, { bandHz: band, sk, kurtosis: m.kurtosis, age: 1, rateHz, n });
     }
-  } else {
-    sk = envelopeKurtosis(bandEnvelope(full, n, rateHz, band));
   }
-  const env = amplitudeSpectrum(bandEnvelope(full, n, rateHz, band), rateHz);
-  const limitHz = Math.max(band[1] - band[0], 4 * env.binHz); // an envelope holds no frequencies above the band's width
-  const [, limitBin] = binRange(env, 0, limitHz);
+  const envelope = bandEnvelope(full, n, rateHz, band, scratchOf('env', n));
+  if (!cfg.autoBand) sk = envelopeKurtosis(envelope);
+  const limitHz = Math.max(band[1] - band[0], 4 * binHz); // an envelope holds no frequencies above the band's width
+  const limitBin = Math.max(0, Math.min(nfft / 2, Math.ceil(limitHz / binHz)));
+  // Only the bins read below: up to the limit and the defect searches.
+  const topDefectHz = Math.max(defectHz.bpfo, defectHz.bpfi, defectHz.bsf, defectHz.ftf) * (1 + cfg.defectTolerance);
+  const env = envelopeAmplitudes(envelope, rateHz, Math.max(limitBin + 1, Math.ceil(topDefectHz / binHz) + 1));
   const ref = median(env.amplitudes.subarray(1, limitBin + 1));
   const ratio = (fHz: number) => {
     const [lo, hi] = binRange(env, fHz * (1 - cfg.defectTolerance), fHz * (1 + cfg.defectTolerance));
@@ -172,21 +177,6 @@ function extract(w: TelemetryWindow, birth: MachineBirth, cfg: ResolvedConfig, b
     },
   });
 }
-
-/** Velocity spectrum in mm/s from an acceleration spectrum in m/s²; bins below 1 Hz are zeroed (1/f blows up). */
-function toVelocityMmS(a: Spectrum): Spectrum {
-  const amplitudes = new Float64Array(a.amplitudes.length);
-  const power = new Float64Array(a.power.length);
-  for (let k = 0; k < amplitudes.length; k++) {
-    const f = k * a.binHz;
-    if (f < 1) continue;
-    const g = 1000 / (2 * Math.PI * f);
-    amplitudes[k] = a.amplitudes[k]! * g;
-    power[k] = a.power[k]! * g * g;
-  }
-  return { binHz: a.binHz, amplitudes, power };
-}
-
 
 /** The largest local maxima of the envelope spectrum up to `limitBin`, with their shaft orders (ties: lower frequency first). */
 function topPeaks(env: Spectrum, limitBin: number, shaftHz: number): Evidence['topEnvelopePeaks'] {
