@@ -30,6 +30,22 @@ export const TEMPERATURE_RESIDUAL_FLOOR_K = 0.5;
 /** True for the residual of a temperature against its thermal model (by name). */
 export const isTemperatureResidual = (name: string): boolean => name.startsWith('scalar.temp') && name.endsWith('.residual');
 
+/**
+ * True for an impulsiveness statistic (kurtosis, spectral kurtosis, crest factor; by name). Their
+ * healthy distributions are right-skewed with heavy tails: a kurtogram picks the most impulsive of
+ * many bands in each window (a maximum of noisy estimates), and gear meshes or cavitation make
+ * bursts of impulsive windows on a healthy machine. Their MAD, read from the bulk, understates the
+ * upper tail, so on a healthy gearbox `env.sk` reached robust z of 20–36 (baseline plant, seeds
+ * 101/102) and raised alarms alone.
+ */
+export const isImpulsiveness = (name: string): boolean => name.endsWith('kurtosis') || name.endsWith('.sk') || name.endsWith('.crest');
+
+/** Quantile whose distance from the median sets an impulsiveness feature's upper-tail scale; for Gaussian data it lies 2.326 σ above the median. */
+export const TAIL_QUANTILE = 0.99;
+const TAIL_Z = 2.326;
+/** Values needed before the tail scale is used (48 windows = 4 h at 5 min; q99 of so few is their maximum, a conservative tail). */
+export const TAIL_MIN_VALUES = 48;
+
 /** True for a feature whose unit is dB (by name: `*_db`, the EVIDENCE_FEATURE convention). */
 export const isDbFeature = (name: string): boolean => name.endsWith('_db');
 
@@ -92,7 +108,13 @@ export function createRobustBaseline(config: RobustBaselineConfig = {}): RobustB
         continue;
       }
       const floor = isDbFeature(name) ? cfg.dbFloor : isTemperatureResidual(name) ? cfg.residualFloorK : Math.max(cfg.relativeFloor * Math.abs(s.median), cfg.absoluteFloor);
-      const sigma = Math.max(MAD_TO_SIGMA * s.mad, floor);
+      let sigma = Math.max(MAD_TO_SIGMA * s.mad, floor);
+      // Above the median, an impulsiveness feature is scaled by its own learned upper tail
+      // (q99 − median = 2.326 σ for Gaussian data, so a well-behaved feature is unchanged).
+      if (v > s.median && s === own && own.n >= TAIL_MIN_VALUES && isImpulsiveness(name)) {
+        const stat = stats.get(name)!;
+        sigma = Math.max(sigma, (stat.quantile(TAIL_QUANTILE) - s.median) / TAIL_Z);
+      }
       const z = Math.abs(v - s.median) / sigma;
       // ∞/∞ only happens at the edge of the double range: deviation and spread alike, so not an outlier.
       out[name] = Number.isNaN(z) ? 0 : Math.min(z, cfg.maxZ);

@@ -89,6 +89,13 @@ export class RollingMedianMad implements StreamingStat<MedianMad> {
     this.sorted = sorted;
   }
 
+  /** The `p`-quantile of the values held (nearest rank; NaN when empty). */
+  quantile(p: number): number {
+    const n = this.count;
+    if (n === 0) return NaN;
+    return this.sorted[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))]!;
+  }
+
   /** Current median and MAD (0, 0 when empty). */
   get(): MedianMad {
     if (this.cached) return this.cached;
