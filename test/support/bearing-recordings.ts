@@ -9,7 +9,7 @@
 // speed. Every recording carries shaft 1x/2x (random phase), optional running-speed harmonics,
 // gear mesh or mains lines, Gaussian noise, an arbitrary unit scale and DC offset, and a given rpm
 // that can be off the true speed by up to ±2 %.
-import { bearingDefectOrders, type BearingGeometry } from '../../src/core/index.ts';
+import { bearingDefectOrders, mulberry32, type BearingGeometry } from '../../src/core/index.ts';
 
 /** Bearings of the public data sets (mm, deg). */
 export const BEARINGS = {
@@ -59,17 +59,8 @@ export interface Recording {
   spec: Required<Omit<RecordingSpec, 'bearing'>> & { bearing: string; resonancesHz: number[] };
 }
 
-/** mulberry32: a small seeded PRNG (own copy: test support imports nothing from the code under test but core). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG (core's mulberry32: test support imports nothing from the code under test but core). */
+export const prng = mulberry32;
 
 /** Load-zone weight of a rolling element at angle θ from the load direction (Stribeck, ε = 0.4, n = 1.5 ball / 1.1 roller). */
 function loadZone(theta: number): number {

@@ -122,20 +122,29 @@ export function amplitudeSpectrum(x: ArrayLike<number>, rateHz: number): Spectru
   const amplitudes = new Float64Array(bins);
   const power = new Float64Array(bins);
   if (sumW > 0) {
-    const powerScale = nfft * sumW2;
-    for (let k = 0; k < bins; k++) {
-      const re = spec[2 * k]!;
-      const im = spec[2 * k + 1]!;
-      const m2 = re * re + im * im;
-      const oneSided = k === 0 || k === nfft / 2 ? 1 : 2;
-      amplitudes[k] = (oneSided * Math.sqrt(m2)) / sumW;
-      power[k] = (oneSided * m2) / powerScale;
-    }
+    oneSidedScale(spec, bins, nfft, sumW, nfft * sumW2, amplitudes, power);
   }
   return { binHz: rateHz / nfft, amplitudes, power };
 }
 
 /** Index range [lo, hi] of bins covering [fLoHz, fHiHz], clipped to the spectrum, at least one bin. */
+/**
+ * One-sided amplitude (peak, in the signal's unit) and power spectra of the first `bins` bins of a
+ * windowed real FFT (`spec` interleaved re/im): amplitude 2|X|/Σw (|X|/Σw at DC and Nyquist), power
+ * 2|X|²/(N·Σw²) likewise (Heinzel, Rüdiger & Schilling 2002, "Spectrum and spectral density
+ * estimation by the DFT", sec. 9).
+ */
+export function oneSidedScale(spec: Float64Array, bins: number, nfft: number, sumW: number, powerScale: number, amplitudes: Float64Array, power: Float64Array): void {
+  for (let k = 0; k < bins; k++) {
+    const re = spec[2 * k]!;
+    const im = spec[2 * k + 1]!;
+    const m2 = re * re + im * im;
+    const oneSided = k === 0 || k === nfft / 2 ? 1 : 2;
+    amplitudes[k] = (oneSided * Math.sqrt(m2)) / sumW;
+    power[k] = (oneSided * m2) / powerScale;
+  }
+}
+
 export function binRange(s: { binHz: number; amplitudes: Float64Array }, fLoHz: number, fHiHz: number): [number, number] {
   const last = s.amplitudes.length - 1;
   const lo = Math.max(0, Math.min(last, Math.floor(fLoHz / s.binHz)));

@@ -3,7 +3,7 @@
 // spectrum is read without the power it does not need. Equal to spectrum.ts's general functions
 // (amplitudeSpectrum, realFft, bandEnvelope) to rounding: window-spectra.test.ts holds the proof.
 // Results live in scratch buffers valid until the next window: callers copy out numbers, never arrays.
-import { cachedHann, nextPow2, plan, scratchOf, type Spectrum } from './spectrum.ts';
+import { cachedHann, nextPow2, oneSidedScale, plan, scratchOf, type Spectrum } from './spectrum.ts';
 
 /** What the last halfFft transformed: a repeat of the same input (the quality check's transfer
  * indicators, then the features, then the gear mesh read the same block) costs one comparison. */
@@ -82,14 +82,7 @@ export function hannSpectrum(x: ArrayLike<number>, mean: number, rateHz: number,
   xw.fill(0, n);
   const spec = scratchOf('wspec', 2 * nfft);
   plan(nfft).realTransform(spec, xw);
-  for (let k = 0; k < bins; k++) {
-    const re = spec[2 * k]!;
-    const im = spec[2 * k + 1]!;
-    const m2 = re * re + im * im;
-    const oneSided = k === 0 || k === nfft / 2 ? 1 : 2;
-    amplitudes[k] = (oneSided * Math.sqrt(m2)) / sumW;
-    power[k] = (oneSided * m2) / powerScale;
-  }
+  oneSidedScale(spec, bins, nfft, sumW, powerScale, amplitudes, power);
   return { binHz, amplitudes, power };
 }
 
