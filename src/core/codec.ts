@@ -112,7 +112,7 @@ export function decodeWindow(payload: Uint8Array): Result<TelemetryWindow> {
     const values = new Array<number>(n);
     for (let k = 0; k < n; k++) {
       const v = buf.readFloatLE(off + 4 * k);
-      if (!Number.isFinite(v)) return fail(`schema: channels.${i}.values.${k}: sample is not a finite number`);
+      if (!Number.isFinite(v)) return fail(`schema: channels.${i}.values.${k}: sample is not a finite number (${v})`);
       values[k] = v;
     }
     off += 4 * n;
