@@ -39,6 +39,12 @@ test('scoring - duplicate alarms on one fault count once and are not false alarm
   assert.equal(r.leadTimeHours[0], 20, 'lead time from the first alarm');
 });
 
+test('scoring - a false incident that clears and reopens counts once; another incident on the same machine counts again', () => {
+  const r = scoreDetection({ ...base, truth: [], alarms: [alarm('m2', 20, 'inc-1'), alarm('m2', 22, 'inc-1'), alarm('m2', 25, 'inc-1'), alarm('m2', 60, 'inc-2')] });
+  assert.equal(r.falseAlarms, 2);
+  assert.equal(r.duplicateAlarms, 2);
+});
+
 test('scoring - an alarm after the failure is late: neither a hit nor a false alarm', () => {
   const truth = [fault('m1', 10, 40, { failedAtMs: T0 + 40 * H })];
   const r = scoreDetection({ ...base, truth, alarms: [alarm('m1', 41)] });

@@ -121,7 +121,12 @@ export function scoreDetection(input: DetectionInput): DetectionReport {
     };
   });
 
-  const unmatched = alarms.filter((a) => !used.has(a) && a.atMs >= input.startMs && a.atMs <= input.endMs);
+  // A false incident also counts once: an alarm that clears and reopens under the same incident
+  // id (the edge's suppression while an incident is open) is a duplicate, not a new false alarm.
+  const unmatchedAll = alarms.filter((a) => !used.has(a) && a.atMs >= input.startMs && a.atMs <= input.endMs);
+  const seenIncidents = new Set<string>();
+  const unmatched = unmatchedAll.filter((a) => !seenIncidents.has(a.incidentId) && (seenIncidents.add(a.incidentId), true));
+  duplicateAlarms += unmatchedAll.length - unmatched.length;
   const duringSensor = unmatched.filter((a) => sensorFaults.some((s) => s.machine === a.machine && a.atMs >= s.onsetMs && a.atMs <= s.failureMs)).length;
   const detected = outcomes.filter((o) => o.firstAlarm !== null).length;
   const tp = detected;
