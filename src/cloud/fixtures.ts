@@ -1,6 +1,6 @@
 // Synthetic escalations for tests and demos: a healthy-looking baseline plus the evidence pattern
 // each fault leaves (6205 bearing: BPFO = 3.585 orders at 24.75 Hz shaft speed).
-import type { Escalation, Evidence } from '../core/index.ts';
+import { EnterpriseApiError, type Escalation, type Evidence, type MaintenanceOutcome, type MaintenanceRequest } from '../core/index.ts';
 
 const SHAFT_HZ = 24.75;
 const BPFO_ORDER = 3.585;
@@ -65,5 +65,37 @@ export function sampleEscalation(evidence: Evidence = outerRaceEvidence(), overr
     evidence,
     sentAtMs: openedAt,
     ...overrides,
+  };
+}
+
+/** The enterprise as an external system: records calls, idempotent per incidentId, can be told to fail. */
+export function recordingEnterprise(opts: { failFirst?: number; delayMs?: number } = {}) {
+  const calls: MaintenanceRequest[] = [];
+  const created = new Map<string, MaintenanceOutcome>();
+  let failures = opts.failFirst ?? 0;
+  return {
+    calls,
+    async requestMaintenance(req: MaintenanceRequest): Promise<MaintenanceOutcome> {
+      calls.push(req);
+      if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
+      if (failures > 0) {
+        failures--;
+        throw new EnterpriseApiError(503, 'ERP is down');
+      }
+      const prior = created.get(req.incidentId);
+      if (prior) return { ...prior, created: false };
+      const n = created.size + 1;
+      const outcome: MaintenanceOutcome = {
+        incidentId: req.incidentId,
+        notificationId: `N-${n}`,
+        purchaseOrderId: req.component ? `PO-${n}` : null,
+        materialId: req.component ? `MAT-${req.component}` : null,
+        workOrderId: `WO-${n}`,
+        movedProductionOrders: [],
+        created: true,
+      };
+      created.set(req.incidentId, outcome);
+      return outcome;
+    },
   };
 }

@@ -15,10 +15,11 @@ import {
   subjects,
   type MaintenanceOutcome,
   type MaintenanceRequest,
+  type Escalation,
   type SqlStore,
 } from '../core/index.ts';
 import { createPgliteStore, migrate } from '../store/index.ts';
-import { createMemoryQueue } from '../transport/index.ts';
+import { createMemoryQueue, type MemoryQueue } from '../transport/index.ts';
 import { outerRaceEvidence, sampleEscalation } from './fixtures.ts';
 import { createDiagnosisService } from './intake.ts';
 import { CLOUD_MIGRATIONS_TABLE, cloudMigrations } from './migrations.ts';
@@ -51,6 +52,20 @@ function idempotentEnterprise(beforeFirst?: () => Promise<void>) {
  * The store with its connection "dropped" inside the next `failures` decision transactions (the
  * INSERT INTO decisions throws as pg does on a dead socket, so the transaction rolls back).
  */
+/** Publishes `esc` and collects the edge's acks until the first arrives or `timeoutMs` passes. */
+async function sendAndAwaitAck(queue: MemoryQueue, esc: Escalation, timeoutMs: number): Promise<EscalationAck[]> {
+  const acks: EscalationAck[] = [];
+  await queue.consume('pdm.ack.>', 'acks', async (m) => {
+    const r = decodeJson(EscalationAck, m.data);
+    if (r.ok) acks.push(r.value);
+    return 'ack';
+  });
+  await queue.publish(subjects.escalation(esc.site), encodeJson(esc));
+  const deadline = Date.now() + timeoutMs;
+  while (acks.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  return acks;
+}
+
 function failingDecisions(inner: SqlStore, failures: number): SqlStore {
   let left = failures;
   return {
@@ -99,15 +114,7 @@ test('intake db failure - a decision transaction lost after the enterprise call 
   });
   const flaky = failingDecisions(store, 1);
   const svc = await createDiagnosisService({ store: flaky, queue, enterprise, busyRetryMs: 5 });
-  const acks: EscalationAck[] = [];
-  await queue.consume('pdm.ack.>', 'acks', async (m) => {
-    const r = decodeJson(EscalationAck, m.data);
-    if (r.ok) acks.push(r.value);
-    return 'ack';
-  });
-  await queue.publish(subjects.escalation(esc.site), encodeJson(esc));
-  const deadline = Date.now() + 10_000;
-  while (acks.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  const acks = await sendAndAwaitAck(queue, esc, 10_000);
 
   const stats = svc.stats();
   await svc.close();
@@ -132,15 +139,7 @@ test('intake db failure - a lease held by a dead worker is waited out with backo
   assert.equal(await claimIncident(store, esc.id, 'dead-worker', leaseMs), true);
   const busyRetryMs = 20;
   const svc = await createDiagnosisService({ store, queue, enterprise, busyRetryMs, workerId: 'survivor' });
-  const acks: EscalationAck[] = [];
-  await queue.consume('pdm.ack.>', 'acks', async (m) => {
-    const r = decodeJson(EscalationAck, m.data);
-    if (r.ok) acks.push(r.value);
-    return 'ack';
-  });
-  await queue.publish(subjects.escalation(esc.site), encodeJson(esc));
-  const deadline = Date.now() + 15_000;
-  while (acks.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  const acks = await sendAndAwaitAck(queue, esc, 15_000);
   const stats = svc.stats();
   await svc.close();
   await queue.close();

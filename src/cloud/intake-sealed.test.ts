@@ -1,25 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeJson, encodeJson, EscalationAck, subjects, type MachineStatus, type MaintenanceOutcome, type MaintenanceRequest, type SqlStore } from '../core/index.ts';
+import { decodeJson, encodeJson, EscalationAck, subjects, type MachineStatus, type SqlStore } from '../core/index.ts';
 import { createPgliteStore, migrate } from '../store/index.ts';
 import { createMemoryQueue, type MemoryQueue } from '../transport/index.ts';
 import { createInboundGuard, createOutboundGuard, DEFAULT_POLICY, localKeys, openKeyService, refuse, sealedBinding, type KeyService, type KeyUnwrapper } from '../sovereignty/index.ts';
-import { sampleEscalation } from './fixtures.ts';
+import { recordingEnterprise, sampleEscalation } from './fixtures.ts';
 import { createDiagnosisService } from './intake.ts';
 import { CLOUD_MIGRATIONS_TABLE, cloudMigrations } from './migrations.ts';
 
 const CLOUD = { name: 'cloud-diagnosis', jurisdiction: 'DE' };
-
-function fakeEnterprise() {
-  const calls: MaintenanceRequest[] = [];
-  return {
-    calls,
-    async requestMaintenance(req: MaintenanceRequest): Promise<MaintenanceOutcome> {
-      calls.push(req);
-      return { incidentId: req.incidentId, notificationId: `N-${calls.length}`, purchaseOrderId: null, materialId: null, workOrderId: `WO-${calls.length}`, movedProductionOrders: [], created: true };
-    },
-  };
-}
 
 async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -47,7 +36,7 @@ async function service(t: { after(fn: () => Promise<void>): void }, opts: { work
   const keys: KeyUnwrapper = {
     unwrap: (r) => (keyService.down ? Promise.resolve(refuse('unavailable', 'key service unreachable')) : svc.unwrap(r, { principal: 'cloud' })),
   };
-  const enterprise = fakeEnterprise();
+  const enterprise = recordingEnterprise();
   const inboundGuard = createInboundGuard({ keys, workerJurisdiction: opts.workerJurisdiction ?? 'DE', purpose: 'diagnosis' });
   const cloud = await createDiagnosisService({ store, queue, enterprise, inboundGuard, busyRetryMs: 5 });
   const acks: EscalationAck[] = [];

@@ -1,56 +1,21 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  EnterpriseApiError,
   EscalationAck,
   decodeJson,
   encodeJson,
   subjects,
   type DashboardEvent,
-  type MaintenanceOutcome,
-  type MaintenanceRequest,
   type MachineStatus,
   type SqlStore,
 } from '../core/index.ts';
 import { createPgliteStore, createPostgresStore, migrate } from '../store/index.ts';
 import { createTempDatabase, needServices } from '../../test/support/services.ts';
 import { createMemoryQueue, type MemoryQueue } from '../transport/index.ts';
-import { healthyEvidence, misalignmentEvidence, outerRaceEvidence, sampleEscalation } from './fixtures.ts';
+import { healthyEvidence, misalignmentEvidence, outerRaceEvidence, recordingEnterprise, sampleEscalation } from './fixtures.ts';
 import { createDiagnosisService } from './intake.ts';
 import { CLOUD_MIGRATIONS_TABLE, cloudMigrations } from './migrations.ts';
 import { findDetails } from './repository.ts';
-
-/** The enterprise as an external system: records calls, idempotent per incidentId, can be told to fail. */
-function fakeEnterprise(opts: { failFirst?: number; delayMs?: number } = {}) {
-  const calls: MaintenanceRequest[] = [];
-  const created = new Map<string, MaintenanceOutcome>();
-  let failures = opts.failFirst ?? 0;
-  return {
-    calls,
-    async requestMaintenance(req: MaintenanceRequest): Promise<MaintenanceOutcome> {
-      calls.push(req);
-      if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
-      if (failures > 0) {
-        failures--;
-        throw new EnterpriseApiError(503, 'ERP is down');
-      }
-      const prior = created.get(req.incidentId);
-      if (prior) return { ...prior, created: false };
-      const n = created.size + 1;
-      const outcome: MaintenanceOutcome = {
-        incidentId: req.incidentId,
-        notificationId: `N-${n}`,
-        purchaseOrderId: req.component ? `PO-${n}` : null,
-        materialId: req.component ? `MAT-${req.component}` : null,
-        workOrderId: `WO-${n}`,
-        movedProductionOrders: [],
-        created: true,
-      };
-      created.set(req.incidentId, outcome);
-      return outcome;
-    },
-  };
-}
 
 async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -88,7 +53,7 @@ after(async () => {
 
 test('intake - the same escalation delivered 5 times is decided once and every delivery is acked', async () => {
   const queue = createMemoryQueue();
-  const enterprise = fakeEnterprise();
+  const enterprise = recordingEnterprise();
   const svc = await createDiagnosisService({ store, queue, enterprise });
   const acks = await collectAcks(queue);
   const esc = nextEscalation();
@@ -113,7 +78,7 @@ test('intake - the same escalation delivered 5 times is decided once and every d
 test('intake - two workers on one durable decide a repeated escalation exactly once', async () => {
   const queue = createMemoryQueue();
   // A slow enterprise makes the workers overlap: the second must wait for the first's lease.
-  const enterprise = fakeEnterprise({ delayMs: 40 });
+  const enterprise = recordingEnterprise({ delayMs: 40 });
   const a = await createDiagnosisService({ store, queue, enterprise, busyRetryMs: 10, workerId: 'worker-a' });
   const b = await createDiagnosisService({ store, queue, enterprise, busyRetryMs: 10, workerId: 'worker-b' });
   const acks = await collectAcks(queue);
@@ -134,7 +99,7 @@ test('intake - two workers on one durable decide a repeated escalation exactly o
 
 test('intake - an invalid payload is dead-lettered, counted, acked and does not stop the service', async () => {
   const queue = createMemoryQueue();
-  const enterprise = fakeEnterprise();
+  const enterprise = recordingEnterprise();
   const svc = await createDiagnosisService({ store, queue, enterprise });
   const acks = await collectAcks(queue);
   await queue.publish(subjects.escalation('site-a'), Buffer.from('{not json'));
@@ -158,7 +123,7 @@ test('intake - an invalid payload is dead-lettered, counted, acked and does not 
 
 test('intake - an enterprise failure naks, and the redelivery decides', async () => {
   const queue = createMemoryQueue();
-  const enterprise = fakeEnterprise({ failFirst: 1 });
+  const enterprise = recordingEnterprise({ failFirst: 1 });
   const svc = await createDiagnosisService({ store, queue, enterprise });
   const acks = await collectAcks(queue);
   const esc = nextEscalation();
@@ -177,7 +142,7 @@ test('intake - an enterprise failure naks, and the redelivery decides', async ()
 
 test('intake - statuses build the fleet, and subscribers see status, escalation, diagnosis and decision', async () => {
   const queue = createMemoryQueue();
-  const svc = await createDiagnosisService({ store, queue, enterprise: fakeEnterprise(), statusDurable: 'fleet-status-events' });
+  const svc = await createDiagnosisService({ store, queue, enterprise: recordingEnterprise(), statusDurable: 'fleet-status-events' });
   const events: DashboardEvent[] = [];
   svc.subscribe((e) => events.push(e));
   const esc = nextEscalation();
@@ -208,14 +173,14 @@ test('intake - statuses build the fleet, and subscribers see status, escalation,
 
 test('intake - a restarted service reloads its incidents from the store', async () => {
   const queue = createMemoryQueue();
-  const first = await createDiagnosisService({ store, queue, enterprise: fakeEnterprise() });
+  const first = await createDiagnosisService({ store, queue, enterprise: recordingEnterprise() });
   const acks = await collectAcks(queue);
   const esc = nextEscalation();
   await queue.publish(subjects.escalation(esc.site), encodeJson(esc));
   await waitUntil(() => acks.length >= 1, 'ack');
   await first.close();
 
-  const second = await createDiagnosisService({ store, queue: createMemoryQueue(), enterprise: fakeEnterprise() });
+  const second = await createDiagnosisService({ store, queue: createMemoryQueue(), enterprise: recordingEnterprise() });
   const inc = second.incidents().find((i) => i.escalation.id === esc.id);
   assert.equal(inc?.diagnosis?.faultType, 'bearing-outer-race');
   assert.equal(inc?.request?.priority, 'high');
@@ -230,7 +195,7 @@ test('intake - two workers on PostgreSQL decide a repeated escalation exactly on
   const queue = createMemoryQueue();
   try {
     await migrate(pgStore, cloudMigrations, { table: CLOUD_MIGRATIONS_TABLE });
-    const enterprise = fakeEnterprise({ delayMs: 40 });
+    const enterprise = recordingEnterprise({ delayMs: 40 });
     const a = await createDiagnosisService({ store: pgStore, queue, enterprise, busyRetryMs: 10, workerId: 'pg-a' });
     const b = await createDiagnosisService({ store: pgStore, queue, enterprise, busyRetryMs: 10, workerId: 'pg-b' });
     const acks = await collectAcks(queue);
@@ -257,7 +222,7 @@ test('intake - two workers on PostgreSQL decide a repeated escalation exactly on
 
 test('intake - the decision is stored explained, and a confirmed repair at one site informs the next incident at another', async () => {
   const queue = createMemoryQueue();
-  const enterprise = fakeEnterprise();
+  const enterprise = recordingEnterprise();
   const svc = await createDiagnosisService({ store, queue, enterprise });
   const acks = await collectAcks(queue);
   const first = nextEscalation();

@@ -6,12 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   bearingDefectOrders, decodeJson, encodeJson, encodeWindowBinary, EscalationAck, machineTopic, silentLogger,
-  type MaintenanceOutcome, type MaintenanceRequest, type SqlStore, type TelemetryWindow, type WorkQueue,
+  type SqlStore, type TelemetryWindow, type WorkQueue,
 } from '../../src/core/index.ts';
 import { createPgliteStore, migrate } from '../../src/store/index.ts';
 import { createMemoryBroker, createMemoryQueue, createMemoryTransport } from '../../src/transport/index.ts';
 import { createEdgeAgent, type EdgeAgent } from '../../src/edge/index.ts';
 import { CLOUD_MIGRATIONS_TABLE, cloudMigrations, createDiagnosisService, type DiagnosisService } from '../../src/cloud/index.ts';
+import { recordingEnterprise } from '../../src/cloud/fixtures.ts';
 import { createDemoSovereignty, type DemoSovereignty } from '../../src/cli/sovereignty.ts';
 import { add, bearingImpacts, gaussian, rng, testBirth, tone, windowOf } from '../../src/edge/features/synthetic.test-support.ts';
 
@@ -39,18 +40,6 @@ function pumpWindow(machine: string, i: number, faulty: boolean): TelemetryWindo
     faulty ? bearingImpacts(N, RATE, BPFO_HZ, 3000, 2) : new Array<number>(N).fill(0),
   );
   return { ...windowOf(vib, { seq: i, ts: 1_700_000_000_000 + i * WINDOW_MS, tempC: 45 + (u() - 0.5) * 0.4, rpm: 1500 + (u() - 0.5) * 4 }), machine };
-}
-
-/** The enterprise as an external system: records calls, idempotent per incident. */
-function fakeEnterprise() {
-  const calls: MaintenanceRequest[] = [];
-  return {
-    calls,
-    async requestMaintenance(req: MaintenanceRequest): Promise<MaintenanceOutcome> {
-      calls.push(req);
-      return { incidentId: req.incidentId, notificationId: `N-${calls.length}`, purchaseOrderId: null, materialId: null, workOrderId: `WO-${calls.length}`, movedProductionOrders: [], created: true };
-    },
-  };
 }
 
 export interface Rig {
@@ -91,7 +80,7 @@ export async function rig(t: { after(fn: () => Promise<void>): void }): Promise<
     if (r.ok) acks.push(r.value);
     return 'ack';
   });
-  const enterprise = fakeEnterprise();
+  const enterprise = recordingEnterprise();
   const cloud = await createDiagnosisService({ store, queue: link, enterprise, inboundGuard: sov.inboundGuard, audit: sov.audit, busyRetryMs: 10 });
   for (const machine of ['p1', 'p2']) await plant.publish(machineTopic({ ...testBirth, machine }, 'birth'), encodeJson({ ...testBirth, machine }), { retain: true });
   const agent = await createEdgeAgent({
