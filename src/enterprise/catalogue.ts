@@ -52,6 +52,9 @@ export const MATERIALS: MaterialSeed[] = [
   // Fan (6206 bearings)
   { id: 'MAT-BRG-6206-2RS', description: 'Deep-groove ball bearing 6206-2RS C3, 30x62x16 mm', unitPriceCents: 1_540, machineType: 'fan', component: 'drive-end-bearing' },
   { id: 'MAT-CPL-J24-92A', description: 'Jaw coupling elastomer insert size 24, 92 Shore A (fan)', unitPriceCents: 720, machineType: 'fan', component: 'coupling-insert' },
+  // The fan's drive motor is an induction motor too (the simulator gives fans phase current and
+  // broken rotor bars): its rotor is a BOM position, or a rotor-bar diagnosis could never be ordered.
+  { id: 'MAT-ROT-IM112-4P', description: 'Squirrel-cage rotor assembly, IEC 112 frame, 4-pole (fan drive motor), balanced G2.5', unitPriceCents: 31_000, machineType: 'fan', component: 'rotor' },
   { id: 'MAT-IMP-FAN450-AL', description: 'Backward-curved fan wheel 450 mm, aluminium, balanced G6.3 (ISO 21940-11)', unitPriceCents: 21_500, machineType: 'fan', component: 'impeller' },
   // CNC spindle (angular-contact spindle bearings, P4 precision)
   { id: 'MAT-BRG-7012-P4', description: 'Angular-contact spindle bearing 7012 CD/P4A, matched pair, 60x95x18 mm', unitPriceCents: 48_000, machineType: 'cnc-spindle', component: 'drive-end-bearing' },
