@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -37,6 +37,16 @@ test('model keys - the cloud generates its signing key once (0600, public half b
   // The edge trusts what the cloud wrote.
   const trusted = await loadTrustedModelKeys(readEnv({ PDM_MODEL_TRUST: join(dir, 'cloud', 'model-signing.pub.pem') }), log.logger);
   assert.deepEqual(Object.keys(trusted ?? {}), [first.keyId]);
+});
+
+test('model keys - cloud workers starting together on one data directory all get the same key, none fails', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'pdm-model-keys-race-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const env = readEnv({ PDM_DATA_DIR: dir });
+  // All four find no key file and generate one; one links its file into place, the rest read it.
+  const keys = await Promise.all([1, 2, 3, 4].map(() => loadModelSigningKey(env, capture().logger)));
+  assert.equal(new Set(keys.map((k) => k.keyId)).size, 1, 'one key for all');
+  assert.deepEqual((await readdir(join(dir, 'cloud'))).filter((f) => f.endsWith('.tmp')), [], 'no temporary files left');
 });
 
 test('model keys - a configured key file that is missing or not Ed25519 is a ConfigError', async (t) => {

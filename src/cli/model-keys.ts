@@ -1,8 +1,8 @@
 // Key files of the edge-model rollout: the cloud's signing key (a PKCS#8 PEM, generated on first
 // start when none is configured, mode 0600) with its public half beside it, and an edge's trusted
 // public keys. Key material is never logged: only key ids and file paths are.
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConfigError, type Logger } from '../core/index.ts';
 import { generateSigningKey, keyIdOf, signingKeyFromPem, type SigningKey } from '../cloud/index.ts';
@@ -29,7 +29,19 @@ export async function loadModelSigningKey(env: Env, logger: Logger): Promise<Sig
   }
   const key = generateSigningKey();
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600, flag: 'wx' });
+  // Several cloud workers started together on one data directory race to create the key: write
+  // it whole to a private temporary file, then link it into place (atomic, and refused when the
+  // file exists). The loser reads the winner's complete key instead of failing or seeing half a file.
+  const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
+  await writeFile(tmp, key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
+  try {
+    await link(tmp, path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return loadModelSigningKey(env, logger);
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
   const pub = path.replace(/\.pem$/, '') + '.pub.pem';
   await writeFile(pub, key.publicKeyPem);
   logger.info({ keyId: key.keyId, file: path, publicKeyFile: pub }, 'model signing key generated; give the public key file to the edges (PDM_MODEL_TRUST)');
