@@ -189,12 +189,23 @@ export const TARGETS: FuzzTarget[] = [
   },
   {
     name: 'REST body (maintenance request)',
-    arbitrary: mutatedJson(fc.record({
-      v: fc.constant(1), incidentId: fc.string({ minLength: 1, maxLength: 30 }), site: fc.oneof(fc.constant('s1'), segment), line: fc.oneof(fc.constant('l1'), segment), machine: fc.oneof(fc.constant('m1'), segment),
-      machineType: fc.constantFrom('centrifugal-pump', 'fan', 'lathe'), faultType: fc.constantFrom('imbalance', 'bearing-outer-race', 'unknown', 'gremlins'),
-      component: fc.constantFrom(null, 'drive-end-bearing', 'flux-capacitor'), priority: fc.constantFrom('low', 'urgent', 'whenever'),
-      dueBy: fc.nat(), detectedAt: fc.nat(), explanation: fc.string({ maxLength: 40 }),
-    })),
+    // Half the seeds are requests the fuzz enterprise accepts (its one registered pump, known
+    // fault, part and priority), so mutations start from valid bodies and acceptance is not a
+    // ~1 % event: at 400 cases an all-rejected run was a 5 % flake (CI, session 4).
+    arbitrary: mutatedJson(fc.oneof(
+      fc.record({
+        v: fc.constant(1), incidentId: fc.string({ minLength: 1, maxLength: 30 }), site: fc.constant('s1'), line: fc.constant('l1'), machine: fc.constant('m1'),
+        machineType: fc.constant('centrifugal-pump'), faultType: fc.constantFrom('imbalance', 'bearing-outer-race', 'unknown'),
+        component: fc.constantFrom(null, 'drive-end-bearing'), priority: fc.constantFrom('low', 'urgent'),
+        dueBy: fc.nat(), detectedAt: fc.nat(), explanation: fc.string({ maxLength: 40 }),
+      }),
+      fc.record({
+        v: fc.constant(1), incidentId: fc.string({ minLength: 1, maxLength: 30 }), site: fc.oneof(fc.constant('s1'), segment), line: fc.oneof(fc.constant('l1'), segment), machine: fc.oneof(fc.constant('m1'), segment),
+        machineType: fc.constantFrom('centrifugal-pump', 'fan', 'lathe'), faultType: fc.constantFrom('imbalance', 'bearing-outer-race', 'unknown', 'gremlins'),
+        component: fc.constantFrom(null, 'drive-end-bearing', 'flux-capacitor'), priority: fc.constantFrom('low', 'urgent', 'whenever'),
+        dueBy: fc.nat(), detectedAt: fc.nat(), explanation: fc.string({ maxLength: 40 }),
+      }),
+    )),
     run: async (body) => {
       const { app, token } = await restApp();
       const r = await app.inject({ method: 'POST', url: '/api/v1/maintenance-requests', payload: body as string, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
