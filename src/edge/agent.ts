@@ -10,7 +10,7 @@ import {
   type Logger, type MachineCommand, type MachineStatus, type TelemetryWindow, type Transport, type WorkQueue,
 } from '../core/index.ts';
 import { createOutbox, type Outbox, type OutboxStats } from './outbox/outbox.ts';
-import { recordingEvidence } from './features/recording-evidence.ts';
+import { createIncidentRecorder } from './features/incident-recording.ts';
 import { createMachineMonitor, MonitorConfig, type MachineMonitor, type Observation } from './machine-monitor.ts';
 import type { AlarmTransition } from './alarm.ts';
 import type { QualityTransition } from './quality/checker.ts';
@@ -20,6 +20,8 @@ import { createSiteModels, SiteModelsConfig, type SiteModels } from './models/si
 import type { ModelSlot } from './models/model-slot.ts';
 import type { TrustedKeys } from './models/verify.ts';
 import { createIngestShedder, IngestConfig, type IngestPriority, type IngestStats } from './ingest-shedder.ts';
+import { createFeatureTrends, FeatureTrendConfig, type FeatureTrends } from './feature-trends.ts';
+import { createFeatureForests } from './feature-forest.ts';
 
 export const EdgeAgentConfig = MonitorConfig.extend({
   site: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
@@ -30,6 +32,7 @@ export const EdgeAgentConfig = MonitorConfig.extend({
   models: SiteModelsConfig.prefault({}),
   ingest: IngestConfig.prefault({}).describe('the bounded ingest queue and its shedding rules (ingest-shedder.ts)'),
   preAlarmHoldWindows: z.number().int().min(0).default(20).describe('windows a machine stays protected from shedding after one scored at or above alarm.high (its alarm on-delay has started: a pre-alarm)'),
+  trends: FeatureTrendConfig.prefault({}).describe('the history of the features that track fault progress, sent with an escalation (feature-trends.ts)'),
   modelInflightBatches: z.number().int().min(1).default(4).describe('edge-model batches (of models.maxBatch windows) awaiting onnxruntime; beyond, a window is not model-scored (edge.model.skipped_busy)'),
 });
 
@@ -114,6 +117,8 @@ export interface EdgeAgent {
 
 interface MachineEntry {
   monitor: MachineMonitor;
+  /** History of the progress-tracking features, for the evidence (remaining useful life). */
+  trends: FeatureTrends;
   lastSeq?: number;
   /** Protected from shedding until the monitor has seen this many windows (a recent pre-alarm score). */
   hotUntil?: number;
@@ -132,20 +137,6 @@ function percentile(v: number[], q: number): number {
   if (v.length === 0) return 0;
   const s = [...v].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-}
-
-/**
- * The line-family and shaft-harmonic evidence of the raising window (envelope analysis with a
- * kurtogram band, per defect family and shaft order, in dB over the local floor), computed once per
- * incident rather than per window: it costs a few milliseconds and only a diagnosis needs it.
- */
-function incidentDiagnostics(w: TelemetryWindow, birth: MachineBirth): Partial<Pick<Escalation['evidence'], 'envelopeDiagnostics' | 'shaftDiagnostics'>> {
-  const waveforms = new Set(birth.sensors.filter((s) => s.kind === 'waveform').map((s) => s.channel));
-  const vib = w.channels.find((c) => c.name === 'vib_de') ?? w.channels.find((c) => waveforms.has(c.name));
-  if (!vib) return {};
-  const rpm = w.channels.find((c) => c.name === 'speed')?.values[0] ?? birth.ratedSpeedRpm;
-  const r = recordingEvidence(vib.values, { rateHz: vib.rateHz, rpm, bearing: birth.bearing });
-  return r.ok ? { envelopeDiagnostics: r.value.envelopeDiagnostics, shaftDiagnostics: r.value.shaftDiagnostics } : {};
 }
 
 /** Starts an edge agent: subscribes to the site's births and telemetry and to its acks on the link. */
@@ -169,6 +160,8 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
   const inflight = new Set<Promise<void>>();
   let closed = false;
   const priors = new Map<string, FleetPrior>();
+  // One Half-Space Trees forest per machine type on this site, shared by its machines' monitors.
+  const forests = createFeatureForests(cfg.forest);
   let models: SiteModels | undefined;
   let modelInflight = 0; // windows handed to the model scorer, not yet scored
   const modelInflightMax = cfg.modelInflightBatches * (cfg.models.maxBatch ?? 64);
@@ -176,6 +169,9 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
   // machine's windows are evidence. alarm.low would protect healthy machines too often (a healthy
   // window exceeds it now and then), leaving nothing to shed.
   const preAlarmScore = cfg.alarm.high ?? 6;
+  // Vibration windows of machines whose incident is opening or open, for the incident's envelope and
+  // shaft diagnostics (one window is too short on slow machines; see incident-recording.ts).
+  const recorder = createIncidentRecorder();
 
   const emit = (e: EdgeAgentEvent) => {
     for (const l of listeners) {
@@ -223,10 +219,10 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
       known.monitor.birth = b.value;
       known.lastSeq = undefined;
     } else {
-      const monitor = createMachineMonitor(b.value, cfg);
+      const monitor = createMachineMonitor(b.value, cfg, { forests });
       // A new machine of a type the fleet knows starts from the fleet's healthy baseline.
       monitor.setPrior(priors.get(b.value.machineType)?.regimes);
-      machines.set(key, { monitor });
+      machines.set(key, { monitor, trends: createFeatureTrends(cfg.trends) });
     }
     counters.inc('edge.births');
   }
@@ -289,7 +285,15 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
     if (!r.ok) return dead('edge.features', r.reason, topic, payload);
     n.windows++;
     counters.inc('edge.windows');
+    const reg = r.value.regime;
+    if (reg.running && !reg.transient) {
+      // Faulty channels' levels stay out of the history, as they stay out of scoring.
+      const all = { ...r.value.features.features, ...r.value.features.evidence.features };
+      for (const ch of r.value.excluded) delete all[`scalar.${ch}`];
+      m.trends.update(w.value.ts, reg.key, all);
+    }
     if (r.value.state === 'alarm' || r.value.score >= preAlarmScore) m.hotUntil = m.monitor.windows + cfg.preAlarmHoldWindows;
+    recorder.offer(`${line}/${machine}`, w.value, m.monitor.birth, r.value.state === 'alarm' || r.value.score >= preAlarmScore);
     if (r.value.state === 'stopped') {
       n.stoppedWindows++;
       counters.inc('edge.windows_stopped');
@@ -355,7 +359,7 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
     const escalation: Escalation = {
       v: 1, id, site, line: birth.line, machine: birth.machine, machineType: birth.machineType,
       openedAt: t.openedAtMs, severity: t.severity, score: t.score,
-      evidence: { ...obs.features.evidence, baseline: obs.baseline ?? {}, ...incidentDiagnostics(w, birth) },
+      evidence: { ...obs.features.evidence, baseline: obs.baseline ?? {}, ...recorder.diagnose(`${birth.line}/${birth.machine}`, w, birth), trends: m.trends.summary(obs.regime.key, t.openedAtMs) },
       sentAtMs: Date.now(),
     };
     const valid = Escalation.safeParse(escalation);

@@ -8,3 +8,4 @@ export { createRegimeTracker, RegimeConfig, type RegimeState, type RegimeTracker
 export * from './quality/index.ts';
 export { createEdgeAgent, EdgeAgentConfig, type EdgeAgent, type EdgeAgentOptions, type EdgeAgentEvent, type EdgeAgentStats } from './agent.ts';
 export { createEdgeMetrics, startMetricsServer, LATENCY_BUCKETS_MS, type EdgeMetrics, type EdgeMetricsSource, type EdgeMetricsEvent, type MetricsServer } from './metrics.ts';
+export { createFeatureTrends, FeatureTrendConfig, type FeatureTrends } from './feature-trends.ts';

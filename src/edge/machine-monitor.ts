@@ -15,9 +15,14 @@ import { createScoreCalibration, ScoreCalibrationConfig, type ScoreCalibration }
 import { AlarmConfig, createAlarm, type Alarm, type AlarmTransition } from './alarm.ts';
 import { createRegimeTracker, RegimeConfig, type RegimeState } from './regime.ts';
 import { createQualityChecker, QualityConfig, type QualityTransition } from './quality/checker.ts';
+import { createDriftCusum, DriftCusumConfig } from './drift-cusum.ts';
+import { createFeatureForests, createForestMember, FeatureForestConfig, type FeatureForests } from './feature-forest.ts';
 
 export const DetectorConfig = RobustBaselineConfig.extend({
   float32: z.boolean().default(true).describe('keep learned values in single precision: memory per machine halves, and sensor data carry far fewer than 7 significant digits'),
+  // A window of 500 values per feature and regime cost ~4 KB each, ~150 KiB per machine (issue 4,
+  // target < 100 KiB): the streaming estimates have the same variance and mean age in O(1).
+  estimator: z.enum(['window', 'streaming']).default('streaming').describe('window: exact median/MAD of the last windowSize learned values; streaming: O(1) memory per feature and regime, estimates with that window\'s variance and mean age (streaming-median.ts)'),
   learnBelow: z.number().positive().default(5).describe('windows scoring at or above this are not learned (capped at alarm.high)'),
 });
 
@@ -49,6 +54,8 @@ export const MonitorConfig = z.object({
   drift: DriftConfig.prefault({}),
   model: ModelMemberConfig.prefault({}),
   thermal: ThermalResidualConfig.prefault({}),
+  cusum: DriftCusumConfig.prefault({}),
+  forest: FeatureForestConfig.prefault({}),
 });
 export type MonitorConfig = z.input<typeof MonitorConfig>;
 
@@ -72,6 +79,10 @@ export interface Observation {
   excluded: string[];
   /** The edge model's fused score in alarm units (0 while it has no calibrated score for this regime). */
   modelScore: number;
+  /** The slow-drift (CUSUM) member's score in alarm units, when the machine runs. */
+  driftScore?: number;
+  /** The multivariate (Half-Space Trees) member's score in alarm units (0 until armed), when the machine runs. */
+  forestScore?: number;
   /** True when the window was learned as healthy: the verdict the edge model's shadow is judged by. */
   learned: boolean;
   /** The features the edge model should score for this window (running, not transient), and where its score goes back. */
@@ -132,7 +143,7 @@ const isTemperature = (feature: string) => feature.startsWith('scalar.temp');
 const residualName = (channel: string) => `scalar.${channel}.residual`;
 
 /** Creates the monitor of one machine from its birth certificate. */
-export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig = {}): MachineMonitor {
+export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig = {}, shared: { forests?: FeatureForests } = {}): MachineMonitor {
   const cfg = MonitorConfig.parse(config);
   const extract = createFeatureExtractor(cfg.features);
   const regimes = new Map<string, RobustBaseline>();
@@ -167,6 +178,12 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
   let lastState: MonitorState = 'learning';
   const tracker = createRegimeTracker(() => monitor.birth, cfg.regime);
   const checker = createQualityChecker(() => monitor.birth, cfg.quality);
+  // Slow drifts of the thermal residuals (drift-cusum.ts): raises alone once a drift persists.
+  const driftCusum = createDriftCusum(high, cfg.cusum);
+  // Half-Space Trees over the regime-standardised feature vector (feature-forest.ts): one forest per
+  // machine type, shared by the site's agent; alone (tests, offline) the monitor keeps its own.
+  const forests = shared.forests ?? createFeatureForests(cfg.forest);
+  const forestMember = createForestMember(high, () => forests.of(monitor.birth.machineType), cfg.forest, cfg.calibration);
 
   const regimeOf = (key: string) => {
     let r = regimes.get(key);
@@ -178,7 +195,11 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
   };
   const modelCalOf = (key: string) => {
     let c = modelCals.get(key);
-    if (!c) modelCals.set(key, (c = createScoreCalibration(high, { ...cfg.calibration, memory: cfg.model.memory, minScores: cfg.model.minScores, falseAlarmsPerMonth: cfg.model.falseAlarmsPerMonth })));
+    if (!c) {
+      // Created when the first model score of the regime arrives (its ring is 4 KB), not per regime.
+      modelCals.set(key, (c = createScoreCalibration(high, { ...cfg.calibration, memory: cfg.model.memory, minScores: cfg.model.minScores, falseAlarmsPerMonth: cfg.model.falseAlarmsPerMonth })));
+      if (intervals.n > 0) c.setWindowMs(intervals.get().median);
+    }
     return c;
   };
 
@@ -280,7 +301,7 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
         const ms = intervals.get().median;
         calRegime.setWindowMs(ms);
         calShape.setWindowMs(ms);
-        modelCalOf(regime.key).setWindowMs(ms);
+        modelCals.get(regime.key)?.setWindowMs(ms);
       }
       lastTs = w.ts;
 
@@ -303,7 +324,10 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
             const residual = all[name]! - peers.reduce((acc, p) => acc + all[`scalar.${p.channel}`]!, 0) / peers.length;
             const key = `${regime.key}/${s.channel}`;
             let r = peerResiduals.get(key);
-            if (!r) peerResiduals.set(key, (r = new RollingMedianMad(cfg.detector.windowSize)));
+            // Exact order statistics here, in single precision: few values per regime reach this
+            // rule (z ≥ 4 on one channel), where the streaming estimate's extra noise turned a
+            // borderline healthy window into a drift event (thermal test plant, seed 3).
+            if (!r) peerResiduals.set(key, (r = new RollingMedianMad(cfg.detector.windowSize, undefined, cfg.detector.float32)));
             const st = r.get();
             const levelZ = (ch: string) => zs[`scalar.${ch}`] ?? 0;
             const blamed = peers.every((p) => levelZ(s.channel) > levelZ(p.channel));
@@ -352,7 +376,10 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
       const modelScore = latestModel && latestModel.regime === regime.key && windows - latestModel.window <= cfg.model.maxLagWindows && mcal?.armed
         ? mcal.normalize(latestModel.raw) : 0;
       const baseScore = cal.normalize(rawScore);
-      const score = Math.max(baseScore, (baseScore + modelScore) / 2);
+      const driftScore = driftCusum.step({ baseline: reg, medians: learnedBaseline, scored, settled: regWarm && !regime.transient && !regime.settling, windowMs: intervals.get().n > 0 ? intervals.get().median : undefined });
+      const forestScore = forestMember.step({ baseline: reg, medians: learnedBaseline, scored, settled: reg.learned >= cfg.detector.warmup && !regime.transient, windowMs: intervals.get().n > 0 ? intervals.get().median : undefined });
+      // The forest joins as a soft vote like the edge model: alone it raises only at twice the threshold.
+      const score = Math.max(baseScore, (baseScore + modelScore) / 2, driftScore, (baseScore + forestScore) / 2);
       // The first window after a start or a setpoint change is a mechanical transient: not scored.
       const transition = cal.armed && !regime.transient ? alarm.step(score, w.ts) : null;
       // Nothing is learned while the machine is suspect (an incident open, or cleared less than
@@ -362,6 +389,8 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
         reg.learnOne(scored);
         shape.learnOne(shapeF);
         thermal.learn();
+        driftCusum.learn();
+        forestMember.learn();
         for (const [key, r] of pendingPeer) peerResiduals.get(key)?.update(r);
         if (regWarm) calRegime.update(rawRegime);
         if (shape.learned > cfg.detector.warmup) calShape.update(rawShape);
@@ -377,7 +406,7 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
         const b = learnedBaseline[`scalar.${ch}`];
         if (b && regWarm) evidence.features[`scalar.${ch}.deviation`] = v - b.median;
       }
-      const obs: Observation = { score, rawScore, state: lastState, transition, features: { features: all, evidence }, regime, quality, excluded: [...excluded], modelScore, learned };
+      const obs: Observation = { score, rawScore, state: lastState, transition, features: { features: all, evidence }, regime, quality, excluded: [...excluded], modelScore, driftScore, forestScore, learned };
       if (!regime.transient) obs.modelRow = { row: rowFeatures, ticket: { window: windows - 1, regime: regime.key, learned } };
       if (transition?.kind === 'raised') {
         obs.baseline = Object.fromEntries(Object.keys(scored).filter((k) => learnedBaseline[k]).map((k) => [k, learnedBaseline[k]!]));

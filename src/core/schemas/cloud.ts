@@ -66,3 +66,17 @@ export const MaintenanceOutcome = z.object({
   created: z.boolean().describe('false when the request was a repeat of an earlier one'),
 });
 export type MaintenanceOutcome = z.infer<typeof MaintenanceOutcome>;
+
+/**
+ * The enterprise refused a maintenance request for good: it answered with a 4xx that no retry
+ * can change (e.g. 422, no BOM position for the component, an unknown machine, a body that fails
+ * validation). The cloud then decides the incident as refused with this reason instead of
+ * retrying forever, so the edge gets its ack and the refusal is shown where incidents are.
+ */
+export const MaintenanceRefusal = z.object({
+  v: z.literal(1),
+  incidentId: z.string(),
+  status: z.number().int().min(400).max(499).describe("the enterprise's HTTP status"),
+  reason: z.string().max(2000).describe("the enterprise's reason, as it gave it"),
+});
+export type MaintenanceRefusal = z.infer<typeof MaintenanceRefusal>;

@@ -100,6 +100,22 @@ export const ShaftDiagnostics = z.object({
 export type ShaftDiagnostics = z.infer<typeof ShaftDiagnostics>;
 
 /**
+ * The recent history of one feature before (and, in an update, since) the alarm, from the edge's
+ * round-robin archive (feature-trends.ts): each point is the median of `windows` consecutive
+ * windows of one operating regime, the older points merged from more windows. Derived data only;
+ * the cloud fits the machine's own degradation rate to it (remaining useful life).
+ */
+export const FeatureTrend = z.object({
+  /** Event time of each point relative to the escalation's openedAt, hours (≤ 0), oldest first. */
+  tHours: z.array(z.number()).max(128),
+  /** Median level of the feature over the point's windows (the feature's own units). */
+  levels: z.array(z.number()).max(128),
+  /** Windows merged into each point (their median is the level). */
+  windows: z.array(z.number().int().positive()).max(128),
+});
+export type FeatureTrend = z.infer<typeof FeatureTrend>;
+
+/**
  * Evidence of one incident: derived features only (never raw waveforms), the machine's own
  * learned baseline, and the spectral facts a diagnosis needs.
  */
@@ -118,6 +134,18 @@ export const Evidence = z.object({
   envelopeDiagnostics: EnvelopeDiagnostics.optional(),
   /** Running-speed harmonics of a longer recording, when available. */
   shaftDiagnostics: ShaftDiagnostics.optional(),
+  /**
+   * Pressure pulsation within the alarm window (pumps whose pressure channel is sampled as a
+   * waveform, ≥ 64 samples): ripple RMS about the window's mean, as a fraction of that mean.
+   * Cavitating flow makes the discharge pressure pulsate before the head visibly drops (McKee et
+   * al. 2011). Absent when the pressure is a scalar (one value per window).
+   */
+  pressurePulsation: z.object({ rippleFrac: z.number().nonnegative(), rateHz: z.number().positive(), samples: z.number().int().positive() }).optional(),
+  /**
+   * History of the features that track fault progress, by feature name (as in `features`), from the
+   * alarm's operating regime; absent from older edges (v stays 1: an optional field only adds).
+   */
+  trends: z.record(z.string(), FeatureTrend).optional(),
   /** Compact spectra of the alarm window for people to look at (dashboard): decimated, never the waveform. */
   spectra: z
     .object({

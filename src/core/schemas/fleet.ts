@@ -2,7 +2,7 @@
 // these and the dashboard consumes them; they meet here so neither imports the other (DESIGN.md).
 import { z } from 'zod';
 import { MachineType } from '../vocabulary.ts';
-import { Diagnosis, MaintenanceOutcome, MaintenanceRequest } from './cloud.ts';
+import { Diagnosis, MaintenanceOutcome, MaintenanceRefusal, MaintenanceRequest } from './cloud.ts';
 import { Escalation, MachineStatus } from './edge.ts';
 
 /** One machine as the cloud sees it: its last status and the incidents still open on it. */
@@ -25,6 +25,8 @@ export const Incident = z.object({
   request: MaintenanceRequest.nullable(),
   outcome: MaintenanceOutcome.nullable(),
   decidedAtMs: z.number().nullable().describe('wall clock when the decision was committed, epoch ms'),
+  /** Set when the decision is "refused by ERP": the enterprise refused the request for good (outcome is then null). */
+  refusal: MaintenanceRefusal.optional(),
   /**
    * Set when the incident's stored evidence cannot be read, e.g. the site revoked the cloud's key
    * grant (crypto-shredding): the escalation's evidence is then empty, the rest still stands.

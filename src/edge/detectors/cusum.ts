@@ -2,8 +2,9 @@
 // robust-standardised values: accumulates small persistent shifts that a pointwise z-score misses,
 // so slow drifts show up as a growing score.
 import { z } from 'zod';
-import type { Detector } from './detector.ts';
-import { RobustStandardizer } from './robust-standardizer.ts';
+import type { VectorDetector } from './detector.ts';
+import { ChannelLayout, isAbsent } from './channel-layout.ts';
+import { ChannelStandardizer } from './robust-standardizer.ts';
 
 export const CusumConfig = z.object({
   drift: z.number().nonnegative().default(0.5).describe('allowance k in σ: half the shift to detect fastest (Page; k = 0.5 targets a 1σ shift)'),
@@ -14,55 +15,85 @@ export const CusumConfig = z.object({
 export type CusumConfig = z.input<typeof CusumConfig>;
 
 /** A CUSUM detector; its sums advance on every scored observation. */
-export interface Cusum extends Detector {
+export interface Cusum extends VectorDetector {
   /** Per feature the current upper and lower sums (σ units). */
   sums(): Record<string, { upper: number; lower: number }>;
 }
 
 /**
- * Creates the detector. The sums are the process's state, not the model's: they advance in
- * `scoreOne` for every new observation (also for anomalies, else a shift could never accumulate),
- * while `learnOne` only moves the median/MAD reference. Scoring the same object twice in a row
- * does not advance the sums twice. Score = the largest sum over features and sides, in σ.
+ * Creates the detector over `layout` (shared with the caller for the numeric fast path; its own
+ * otherwise). The sums are the process's state, not the model's: they advance in `scoreOne` for
+ * every new observation (also for anomalies, else a shift could never accumulate), while
+ * `learnOne` only moves the median/MAD reference. Scoring the same object twice in a row does not
+ * advance the sums twice (`scoreVector` is always a new observation). Score = the largest sum
+ * over features and sides, in σ. With `shared`, the median/MAD reference is another member's
+ * (the detector stack shares the robust baseline's, learned from the same rows with the same
+ * window): this detector reads it and never updates it.
  */
-export function createCusum(config: CusumConfig = {}): Cusum {
+export function createCusum(config: CusumConfig = {}, layout = new ChannelLayout(), shared?: ChannelStandardizer): Cusum {
   const cfg = CusumConfig.parse(config);
-  const ref = new RobustStandardizer(cfg.windowSize);
-  const upper = new Map<string, number>();
-  const lower = new Map<string, number>();
+  // A reference learned by another member on the same rows (see SharedReference) is only read here.
+  const ref = shared ?? new ChannelStandardizer(layout, cfg.windowSize);
+  let upper = new Float64Array(0);
+  let lower = new Float64Array(0);
+  let advanced = new Uint8Array(0); // channels whose sums exist (for `sums`)
   let learned = 0;
   let last: { x: Record<string, number>; score: number } | undefined;
+  let row: Float64Array | undefined;
 
-  function advance(x: Record<string, number>): number {
+  function grow(d: number): void {
+    const u = new Float64Array(d);
+    const l = new Float64Array(d);
+    const a = new Uint8Array(d);
+    u.set(upper);
+    l.set(lower);
+    a.set(advanced);
+    upper = u;
+    lower = l;
+    advanced = a;
+  }
+
+  function advance(x: Float64Array): number {
+    if (x.length > upper.length) grow(x.length);
     let score = 0;
-    for (const [name, v] of Object.entries(x)) {
-      if (ref.count(name) < cfg.warmup) continue;
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      if (isAbsent(v) || ref.count(i) < cfg.warmup) continue;
       // A value that stops being a number is as far out as it gets.
-      const zv = Number.isFinite(v) ? ref.z(name, v) ?? 0 : cfg.maxSum;
-      const u = Math.min(cfg.maxSum, Math.max(0, (upper.get(name) ?? 0) + zv - cfg.drift));
-      const l = Math.min(cfg.maxSum, Math.max(0, (lower.get(name) ?? 0) - zv - cfg.drift));
-      upper.set(name, u);
-      lower.set(name, l);
+      const zv = Number.isFinite(v) ? ref.z(i, v) : cfg.maxSum;
+      const u = Math.min(cfg.maxSum, Math.max(0, upper[i]! + zv - cfg.drift));
+      const l = Math.min(cfg.maxSum, Math.max(0, lower[i]! - zv - cfg.drift));
+      upper[i] = u;
+      lower[i] = l;
+      advanced[i] = 1;
       score = Math.max(score, u, l);
     }
     return score;
   }
 
+  const scoreVector = (x: Float64Array): number => (learned < cfg.warmup ? 0 : advance(x));
   return {
+    learnVector(x) {
+      if (!shared) ref.update(x);
+      learned++;
+    },
+    scoreVector,
     learnOne(x) {
-      ref.update(x);
+      row = layout.fromRecord(x, row);
+      if (!shared) ref.update(row);
       learned++;
     },
     scoreOne(x) {
       if (learned < cfg.warmup) return 0;
       if (last?.x === x) return last.score;
-      const score = advance(x);
+      row = layout.fromRecord(x, row);
+      const score = advance(row);
       last = { x, score };
       return score;
     },
     sums() {
       const out: Record<string, { upper: number; lower: number }> = {};
-      for (const [name, u] of upper) out[name] = { upper: u, lower: lower.get(name) ?? 0 };
+      for (let i = 0; i < advanced.length; i++) if (advanced[i]) out[layout.names[i]!] = { upper: upper[i]!, lower: lower[i]! };
       return out;
     },
   };

@@ -4,7 +4,8 @@
 // (its healthy scores), then mapped to a z-like unit where that quantile reads as z₀.₉₉ ≈ 2.33,
 // and only then fused.
 import { z } from 'zod';
-import type { Detector } from './detector.ts';
+import { isVectorDetector, type Detector, type VectorDetector } from './detector.ts';
+import { ChannelLayout } from './channel-layout.ts';
 
 /** The standard normal's 0.99 quantile: a calibrated score equal to it means "at the member's healthy q-quantile". */
 export const Z_99 = 2.326;
@@ -26,7 +27,7 @@ export interface EnsembleMember {
 }
 
 /** A fused detector; calibration can be frozen (e.g. at the end of a training prefix). */
-export interface Ensemble extends Detector {
+export interface Ensemble extends VectorDetector {
   /** Per member, the last calibrated score (z-like units). */
   lastScores(): Record<string, number>;
   /** Stops updating the members' scales: later learned scores no longer move them. */
@@ -41,26 +42,59 @@ export interface Ensemble extends Detector {
  * once a threshold filter stops anomalies from being learned, the learned scores are truncated
  * at the threshold, so a quantile that kept updating would ratchet the scale (and the threshold)
  * downwards; freezing after training keeps the scale of the training data.
+ *
+ * Numeric fast path: pass the `layout` the members were built on; `learnVector` right after
+ * `scoreVector` learns the row just scored (its member scores are reused, as `learnOne` reuses
+ * those of the object just scored). A member without a vector path gets records from the layout.
  */
-export function createEnsemble(members: EnsembleMember[], config: EnsembleConfig = {}): Ensemble {
+export function createEnsemble(members: EnsembleMember[], config: EnsembleConfig = {}, layout = new ChannelLayout()): Ensemble {
   const cfg = EnsembleConfig.parse(config);
-  const state = members.map(() => ({ learned: 0, ring: [] as number[], next: 0, scale: undefined as number | undefined, dirty: false }));
+  const n = members.length;
+  const state = members.map(() => ({ learned: 0, ring: new Float64Array(cfg.memory), size: 0, next: 0, scale: undefined as number | undefined, dirty: false }));
   let frozen = false;
-  let last: { x: Record<string, number>; raw: number[] } | undefined;
-  let lastCalibrated: number[] = members.map(() => 0);
+  const raw = new Float64Array(n);
+  let rawValid = false; // `raw` holds the scores of the row last scored, not yet learned
+  let lastX: Record<string, number> | undefined;
+  const lastCalibrated = new Float64Array(n);
+  const vector = members.map((m) => (isVectorDetector(m.detector) ? m.detector : undefined));
 
-  const rawScores = (x: Record<string, number>): number[] => {
-    if (last?.x === x) return last.raw;
-    const raw = members.map((m) => m.detector.scoreOne(x));
-    last = { x, raw };
-    return raw;
-  };
+  function memberScores(x: Float64Array): void {
+    let rec: Record<string, number> | undefined;
+    for (let i = 0; i < n; i++) {
+      const v = vector[i];
+      raw[i] = v ? v.scoreVector(x) : members[i]!.detector.scoreOne((rec ??= layout.toRecord(x)));
+    }
+    rawValid = true;
+  }
+
+  /** The Record API calls the members' own Record API (their identity caches included). */
+  function recordScores(x: Record<string, number>): void {
+    for (let i = 0; i < n; i++) raw[i] = members[i]!.detector.scoreOne(x);
+    rawValid = true;
+  }
+
+  /** Adds the raw scores of the row being learned to the members' healthy scores. */
+  function collect(): void {
+    rawValid = false;
+    lastX = undefined;
+    for (let i = 0; i < n; i++) {
+      const s = state[i]!;
+      const r = raw[i]!;
+      if (!frozen && s.learned >= members[i]!.warmup && Number.isFinite(r)) {
+        s.ring[s.next] = r;
+        if (s.size < cfg.memory) s.size++;
+        s.next = (s.next + 1) % cfg.memory;
+        s.dirty = true;
+      }
+      s.learned++;
+    }
+  }
 
   function scale(i: number): number | undefined {
     const s = state[i]!;
-    if (s.ring.length < cfg.minScores) return undefined;
+    if (s.size < cfg.minScores) return undefined;
     if (s.dirty || s.scale === undefined) {
-      const sorted = [...s.ring].sort((a, b) => a - b);
+      const sorted = s.ring.slice(0, s.size).sort();
       const q = sorted[Math.min(sorted.length - 1, Math.ceil(cfg.quantile * (sorted.length - 1)))]!;
       // A member whose healthy scores are all ~0 (e.g. CUSUM on a quiet channel) gets a small
       // positive scale relative to its largest healthy score, never 0.
@@ -70,35 +104,57 @@ export function createEnsemble(members: EnsembleMember[], config: EnsembleConfig
     return s.scale;
   }
 
+  function learnVector(x: Float64Array): void {
+    if (!rawValid) memberScores(x);
+    collect();
+    let rec: Record<string, number> | undefined;
+    for (let i = 0; i < n; i++) {
+      const v = vector[i];
+      if (v) v.learnVector(x);
+      else members[i]!.detector.learnOne((rec ??= layout.toRecord(x)));
+    }
+  }
+
+  function fuse(): number {
+    let live = 0;
+    let sum = 0;
+    let max = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const sc = scale(i);
+      if (sc === undefined) {
+        lastCalibrated[i] = 0;
+        continue;
+      }
+      const v0 = (Z_99 * raw[i]!) / sc;
+      const v = Number.isFinite(v0) ? Math.min(v0, 1e6) : 1e6;
+      lastCalibrated[i] = v;
+      live++;
+      sum += v;
+      if (v > max) max = v;
+    }
+    if (live === 0) return 0;
+    return cfg.fusion === 'max' ? max : sum / live;
+  }
+
   return {
+    learnVector,
+    scoreVector(x) {
+      memberScores(x);
+      lastX = undefined;
+      return fuse();
+    },
     learnOne(x) {
-      const raw = rawScores(x);
-      last = undefined;
-      members.forEach((m, i) => {
-        const s = state[i]!;
-        if (!frozen && s.learned >= m.warmup && Number.isFinite(raw[i]!)) {
-          if (s.ring.length < cfg.memory) s.ring.push(raw[i]!);
-          else s.ring[s.next] = raw[i]!;
-          s.next = (s.next + 1) % cfg.memory;
-          s.dirty = true;
-        }
-        m.detector.learnOne(x);
-        s.learned++;
-      });
+      if (lastX !== x || !rawValid) recordScores(x);
+      collect();
+      for (const m of members) m.detector.learnOne(x);
     },
     scoreOne(x) {
-      const raw = rawScores(x);
-      const calibrated = raw.map((r, i) => {
-        const sc = scale(i);
-        if (sc === undefined) return undefined;
-        const v = (Z_99 * r) / sc;
-        return Number.isFinite(v) ? Math.min(v, 1e6) : 1e6;
-      });
-      lastCalibrated = calibrated.map((c) => c ?? 0);
-      const live = calibrated.filter((c): c is number => c !== undefined);
-      if (live.length === 0) return 0;
-      if (cfg.fusion === 'max') return Math.max(...live);
-      return live.reduce((s, v) => s + v, 0) / live.length;
+      // Scoring the same object again reuses its member scores (stateful members advance once).
+      if (lastX !== x || !rawValid) {
+        recordScores(x);
+        lastX = x;
+      }
+      return fuse();
     },
     lastScores() {
       return Object.fromEntries(members.map((m, i) => [m.name, lastCalibrated[i]!]));

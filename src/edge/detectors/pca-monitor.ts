@@ -4,7 +4,8 @@
 // that subspace and Q the part of the observation the subspace cannot explain, i.e. a broken
 // correlation between channels, which per-channel detectors cannot see.
 import { z } from 'zod';
-import type { Detector } from './detector.ts';
+import type { VectorDetector } from './detector.ts';
+import { ChannelLayout, isAbsent } from './channel-layout.ts';
 import { symmetricEigen } from './symmetric-eigen.ts';
 
 export const PcaMonitorConfig = z.object({
@@ -26,7 +27,7 @@ export interface PcaStatistics {
 }
 
 /** The PCA monitor, also reporting T² and Q separately (for evidence and for tests). */
-export interface PcaMonitor extends Detector {
+export interface PcaMonitor extends VectorDetector {
   /** Normalised T² and Q of `x` (undefined while warming up). */
   statistics(x: Record<string, number>): PcaStatistics | undefined;
   /** Principal components currently kept. */
@@ -34,102 +35,150 @@ export interface PcaMonitor extends Detector {
 }
 
 /**
- * Creates the monitor. Score = √max(T²/k, Q/θ₁): T² over k kept components has mean k, Q has mean
+ * Creates the monitor over `layout` (shared with the caller for the numeric fast path; its own
+ * otherwise). Score = √max(T²/k, Q/θ₁): T² over k kept components has mean k, Q has mean
  * θ₁ = Σ of the discarded eigenvalues (Jackson & Mudholkar), so each ratio has mean ≈ 1 on normal
  * data and the square root puts the score in σ-like units (a 40σ excursion scores ≈ 40/√k or more).
  * Channels are standardised by the learned mean and σ, which makes the score invariant to each
  * channel's unit and sign. A missing channel is replaced by its learned mean (contributes nothing).
+ * Channels are modelled in the order their first finite value arrived.
  */
-export function createPcaMonitor(config: PcaMonitorConfig = {}): PcaMonitor {
+export function createPcaMonitor(config: PcaMonitorConfig = {}, layout = new ChannelLayout()): PcaMonitor {
   const cfg = PcaMonitorConfig.parse(config);
-  let names: string[] = [];
+  let chan: number[] = []; // layout position of each modelled channel
+  let modelled = new Uint8Array(0); // by layout position
   let weight = 0; // Σ forgetting-weighted counts
-  let mean: number[] = [];
-  let comoment: number[][] = []; // Σ w (x − mean)(x − mean)ᵀ
+  let mean = new Float64Array(0);
+  let comoment = new Float64Array(0); // d × d, Σ w (x − mean)(x − mean)ᵀ
+  let delta = new Float64Array(0);
+  let xv = new Float64Array(0); // the row in model order (NaN when absent)
   let learned = 0;
   let sinceFit = 0;
-  let model: { mu: number[]; sd: number[]; basis: number[][]; lambda: number[]; theta1: number } | undefined;
+  let model: { mu: Float64Array; sd: Float64Array; basis: Float64Array; k: number; lambda: Float64Array; theta1: number } | undefined;
+  let zv = new Float64Array(0);
+  let row: Float64Array | undefined;
+  const out = { t2: 0, q: 0 };
 
-  function grow(x: Record<string, number>): void {
-    for (const name of Object.keys(x)) {
-      if (names.includes(name) || !Number.isFinite(x[name])) continue;
+  function grow(x: Float64Array): void {
+    if (x.length > modelled.length) {
+      const m = new Uint8Array(x.length);
+      m.set(modelled);
+      modelled = m;
+    }
+    for (let c = 0; c < x.length; c++) {
+      if (modelled[c] || !Number.isFinite(x[c]!)) continue;
       // A channel that appears late starts at the current weight with zero spread: it joins the
       // model at the next fit, with its floor as σ until it has varied.
-      names = [...names, name];
-      mean.push(x[name]!);
-      for (const row of comoment) row.push(0);
-      comoment.push(new Array<number>(names.length).fill(0));
+      modelled[c] = 1;
+      const d = chan.length;
+      chan = [...chan, c];
+      const m2 = new Float64Array(d + 1);
+      m2.set(mean);
+      m2[d] = x[c]!;
+      mean = m2;
+      const c2 = new Float64Array((d + 1) * (d + 1));
+      for (let i = 0; i < d; i++) c2.set(comoment.subarray(i * d, i * d + d), i * (d + 1));
+      comoment = c2;
+      delta = new Float64Array(d + 1);
+      xv = new Float64Array(d + 1);
+      zv = new Float64Array(d + 1);
     }
   }
 
   function fit(): void {
-    const d = names.length;
+    const d = chan.length;
     if (d === 0 || weight <= 1) return;
-    const sd = names.map((_, i) => Math.max(Math.sqrt(Math.max(0, comoment[i]![i]! / (weight - 1))), cfg.relativeFloor * Math.abs(mean[i]!), cfg.absoluteFloor));
-    const corr = names.map((_, i) => names.map((__, j) => comoment[i]![j]! / (weight - 1) / (sd[i]! * sd[j]!)));
+    const sd = Float64Array.from({ length: d }, (_, i) => Math.max(Math.sqrt(Math.max(0, comoment[i * d + i]! / (weight - 1))), cfg.relativeFloor * Math.abs(mean[i]!), cfg.absoluteFloor));
+    const corr = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (__, j) => comoment[i * d + j]! / (weight - 1) / (sd[i]! * sd[j]!)));
     const { values, vectors } = symmetricEigen(corr);
     const total = Math.max(values.reduce((s, v) => s + Math.max(0, v), 0), 1e-12);
     const floor = cfg.eigenFloor * total;
     let k = 0;
     let acc = 0;
     while (k < d && acc < cfg.explainedVariance * total) acc += Math.max(0, values[k++]!);
-    const lambda = values.slice(0, k).map((v) => Math.max(v, floor));
+    const lambda = Float64Array.from(values.slice(0, k), (v) => Math.max(v, floor));
     const rest = values.slice(k).reduce((s, v) => s + Math.max(0, v), 0);
-    model = { mu: [...mean], sd, basis: vectors.slice(0, k), lambda, theta1: Math.max(rest, floor) };
+    const basis = new Float64Array(k * d);
+    for (let j = 0; j < k; j++) basis.set(vectors[j]!, j * d);
+    model = { mu: Float64Array.from(mean), sd, basis, k, lambda, theta1: Math.max(rest, floor) };
   }
 
-  function statistics(x: Record<string, number>): PcaStatistics | undefined {
-    if (!model || learned < cfg.warmup) return undefined;
-    const { mu, sd, basis, lambda, theta1 } = model;
+  /** T² and Q of row `x` into `out`; false while warming up. */
+  function stats(x: Float64Array): boolean {
+    if (!model || learned < cfg.warmup) return false;
+    const { mu, sd, basis, k: kept, lambda, theta1 } = model;
     const d = mu.length;
-    const zv = new Array<number>(d);
     for (let i = 0; i < d; i++) {
-      const v = x[names[i]!];
+      const c = chan[i]!;
+      const v = c < x.length ? x[c]! : NaN;
       // Missing → the mean (no evidence); non-finite → far out, as in the other detectors.
-      const z = v === undefined ? 0 : Number.isFinite(v) ? (v - mu[i]!) / sd[i]! : 1e6;
+      const z = isAbsent(v) ? 0 : Number.isFinite(v) ? (v - mu[i]!) / sd[i]! : 1e6;
       zv[i] = Number.isFinite(z) ? Math.max(-1e6, Math.min(1e6, z)) : 0;
     }
     let t2 = 0;
     let proj2 = 0;
-    for (let k = 0; k < basis.length; k++) {
+    for (let k = 0; k < kept; k++) {
       let t = 0;
-      for (let i = 0; i < d; i++) t += basis[k]![i]! * zv[i]!;
+      const b = k * d;
+      for (let i = 0; i < d; i++) t += basis[b + i]! * zv[i]!;
       t2 += (t * t) / lambda[k]!;
       proj2 += t * t;
     }
     let norm2 = 0;
     for (let i = 0; i < d; i++) norm2 += zv[i]! * zv[i]!;
     const q = Math.max(0, norm2 - proj2); // ‖z‖² − ‖Pᵀz‖², the residual of an orthonormal basis
-    return { t2: basis.length ? t2 / basis.length : 0, q: q / theta1 };
+    out.t2 = kept ? t2 / kept : 0;
+    out.q = q / theta1;
+    return true;
+  }
+
+  function learnVector(x: Float64Array): void {
+    grow(x);
+    const d = chan.length;
+    // Welford's update with exponential forgetting (weights decay by `forgetting` per step).
+    weight = weight * cfg.forgetting + 1;
+    for (let i = 0; i < d; i++) {
+      const c = chan[i]!;
+      xv[i] = c < x.length ? x[c]! : NaN;
+    }
+    for (let i = 0; i < d; i++) delta[i] = Number.isFinite(xv[i]!) ? xv[i]! - mean[i]! : 0;
+    for (let i = 0; i < d; i++) mean[i]! += delta[i]! / weight;
+    for (let i = 0; i < d; i++) {
+      const di2 = Number.isFinite(xv[i]!) ? xv[i]! - mean[i]! : 0;
+      const b = i * d;
+      for (let j = 0; j < d; j++) comoment[b + j] = comoment[b + j]! * cfg.forgetting + delta[j]! * di2;
+    }
+    learned++;
+    sinceFit++;
+    if (learned === cfg.warmup || (learned > cfg.warmup && sinceFit >= cfg.refitEvery)) {
+      sinceFit = 0;
+      fit();
+    }
+  }
+
+  function scoreVector(x: Float64Array): number {
+    if (!stats(x)) return 0;
+    const v = Math.sqrt(Math.max(out.t2, out.q));
+    return Number.isFinite(v) ? Math.min(v, cfg.maxScore) : cfg.maxScore;
   }
 
   return {
     get components() {
-      return model?.basis.length ?? 0;
+      return model?.k ?? 0;
     },
-    statistics,
+    statistics(x) {
+      row = layout.fromRecord(x, row);
+      return stats(row) ? { t2: out.t2, q: out.q } : undefined;
+    },
+    learnVector,
+    scoreVector,
     learnOne(x) {
-      grow(x);
-      // Welford's update with exponential forgetting (weights decay by `forgetting` per step).
-      weight = weight * cfg.forgetting + 1;
-      const delta = names.map((n, i) => (Number.isFinite(x[n]) ? x[n]! - mean[i]! : 0));
-      for (let i = 0; i < names.length; i++) mean[i]! += delta[i]! / weight;
-      for (let i = 0; i < names.length; i++) {
-        const di2 = Number.isFinite(x[names[i]!]) ? x[names[i]!]! - mean[i]! : 0;
-        for (let j = 0; j < names.length; j++) comoment[i]![j] = comoment[i]![j]! * cfg.forgetting + delta[j]! * di2;
-      }
-      learned++;
-      sinceFit++;
-      if (learned === cfg.warmup || (learned > cfg.warmup && sinceFit >= cfg.refitEvery)) {
-        sinceFit = 0;
-        fit();
-      }
+      row = layout.fromRecord(x, row);
+      learnVector(row);
     },
     scoreOne(x) {
-      const s = statistics(x);
-      if (!s) return 0;
-      const v = Math.sqrt(Math.max(s.t2, s.q));
-      return Number.isFinite(v) ? Math.min(v, cfg.maxScore) : cfg.maxScore;
+      row = layout.fromRecord(x, row);
+      return scoreVector(row);
     },
   };
 }

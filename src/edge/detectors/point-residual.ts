@@ -26,6 +26,7 @@ export class PointResidual {
   private readonly k: number;
   private readonly warmup: number;
   private readonly ring: Float64Array;
+  private readonly scratch: Float64Array; // k values being sorted (no allocation per row)
   private n = 0;
   private period = 0;
   private readonly localScale: RollingMedianMad;
@@ -38,6 +39,7 @@ export class PointResidual {
     this.localScale = new RollingMedianMad(config.scaleWindow ?? 1000);
     this.seasonalScale = new RollingMedianMad(config.scaleWindow ?? 1000);
     this.ring = new Float64Array(4096 + this.k + 2);
+    this.scratch = new Float64Array(this.k);
   }
 
   /** Uses a seasonal forecast with this period in rows (0 = none; periods over 4096 rows are ignored). */
@@ -57,11 +59,11 @@ export class PointResidual {
     return sum / (j - 1);
   }
 
+  /** Median of the k rows from `from` rows back (k is small: insertion sort into a scratch array). */
   private medianBack(from: number): number {
-    const v: number[] = [];
-    for (let j = from; j < from + this.k; j++) v.push(this.at(j));
-    v.sort((a, b) => a - b);
-    return v[v.length >> 1]!;
+    const v = this.scratch;
+    for (let j = 0; j < this.k; j++) insert(v, j, this.at(from + j));
+    return v[this.k >> 1]!;
   }
 
   private pending: { local: number; seasonal: number } | undefined;
@@ -87,10 +89,9 @@ export class PointResidual {
       let z = this.z(this.localScale, rl);
       let rs = NaN;
       if (this.period > 0 && this.n >= this.period + this.k) {
-        const errors: number[] = [];
-        for (let i = 1; i <= this.k; i++) errors.push(this.at(i) - this.seasonalNaive(i));
-        errors.sort((a, b) => a - b);
-        rs = x - this.seasonalNaive(0) - errors[errors.length >> 1]!;
+        const errors = this.scratch;
+        for (let i = 1; i <= this.k; i++) insert(errors, i - 1, this.at(i) - this.seasonalNaive(i));
+        rs = x - this.seasonalNaive(0) - errors[this.k >> 1]!;
         if (this.seasonalScale.n >= this.warmup && this.sigma(this.seasonalScale) < this.sigma(this.localScale)) z = this.z(this.seasonalScale, rs);
       }
       score = this.localScale.n >= this.warmup ? z : 0;
@@ -109,4 +110,14 @@ export class PointResidual {
     const z = Math.abs(r - scale.get().median) / this.sigma(scale);
     return Number.isFinite(z) ? Math.min(1e6, z) : 1e6;
   }
+}
+
+/** Inserts `v` into the sorted `a[0 … n)`, making `a[0 … n]` sorted. */
+function insert(a: Float64Array, n: number, v: number): void {
+  let j = n;
+  while (j > 0 && a[j - 1]! > v) {
+    a[j] = a[j - 1]!;
+    j--;
+  }
+  a[j] = v;
 }

@@ -1,9 +1,13 @@
 // A per-machine robust baseline: each feature's recent median and MAD, score = robust z-scores
 // aggregated over features. Unsupervised, needs no labels, and a few outliers in the learned
-// window barely move it (breakdown point 50%, unlike mean and standard deviation).
+// window barely move it (breakdown point 50%, unlike mean and standard deviation). The median and
+// MAD come from an exact window (rolling-median.ts; the offline stack's default) or, where a
+// window per feature, regime and machine costs too much memory (the edge agent), from O(1)
+// streaming estimates of the same variance and mean age (streaming-median.ts).
 import { z } from 'zod';
 import type { Detector } from './detector.ts';
 import { RollingMedianMad } from './rolling-median.ts';
+import { StreamingMedianMad } from './streaming-median.ts';
 
 /** MAD × 1.4826 estimates σ for Gaussian data (Rousseeuw & Croux 1993). */
 export const MAD_TO_SIGMA = 1.4826;
@@ -60,6 +64,7 @@ export const RobustBaselineConfig = z.object({
   residualFloorK: z.number().positive().default(TEMPERATURE_RESIDUAL_FLOOR_K).describe('least σ, in K, of temperature model residuals (see TEMPERATURE_RESIDUAL_FLOOR_K)'),
   maxZ: z.number().positive().default(1e6).describe('cap on one feature\'s |z|, keeps the score finite'),
   float32: z.boolean().default(false).describe('keep learned values in single precision (7 significant digits, half the memory; enough for sensor data)'),
+  estimator: z.enum(['window', 'streaming']).default('window').describe('window: exact median/MAD of the last windowSize values (4–8 bytes a value, twice); streaming: O(1) memory per feature, estimates with the variance and mean age of that window (streaming-median.ts)'),
   ignore: z.array(z.string()).default([]).describe('feature names (or prefixes ending in ".") left out of the score'),
 });
 export type RobustBaselineConfig = z.input<typeof RobustBaselineConfig>;
@@ -89,7 +94,12 @@ export interface RobustBaseline extends Detector {
  */
 export function createRobustBaseline(config: RobustBaselineConfig = {}): RobustBaseline {
   const cfg = RobustBaselineConfig.parse(config);
-  const stats = new Map<string, RollingMedianMad>();
+  const stats = new Map<string, RollingMedianMad | StreamingMedianMad>();
+  // The streaming estimator tracks one upper quantile, so only features whose tail is read track it.
+  const newStat = (name: string) =>
+    cfg.estimator === 'streaming'
+      ? new StreamingMedianMad(cfg.windowSize, isImpulsiveness(name) ? TAIL_QUANTILE : undefined, undefined, cfg.float32)
+      : new RollingMedianMad(cfg.windowSize, undefined, cfg.float32);
   let learned = 0;
   let prior: Readonly<Record<string, { median: number; mad: number }>> | undefined;
   const ignored = (name: string) => cfg.ignore.some((p) => name === p || (p.endsWith('.') && name.startsWith(p)));
@@ -136,7 +146,7 @@ export function createRobustBaseline(config: RobustBaselineConfig = {}): RobustB
       for (const [name, v] of Object.entries(x)) {
         if (ignored(name) || !Number.isFinite(v)) continue;
         let s = stats.get(name);
-        if (!s) stats.set(name, (s = new RollingMedianMad(cfg.windowSize, undefined, cfg.float32)));
+        if (!s) stats.set(name, (s = newStat(name)));
         s.update(v);
       }
       learned++;

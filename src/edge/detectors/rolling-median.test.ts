@@ -24,6 +24,28 @@ test('rolling-median - exact on long windows when the MAD is refreshed on every 
   );
 });
 
+test('rolling-median - exact MAD on short windows full of ties, in both precisions', () => {
+  // Few distinct values put many deviations on both sides of the median at equal distance: the
+  // order statistic of the two runs of deviations must not depend on which side a tie is taken from.
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.integer({ min: -3, max: 3 }), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 })), { minLength: 1, maxLength: 200 }),
+      fc.integer({ min: 1, max: 70 }),
+      fc.boolean(),
+      (xs, size, float32) => {
+        const r = new RollingMedianMad(size, 0, float32);
+        for (const x of xs) r.update(x);
+        const win = xs.slice(-size).map((x) => (float32 ? Math.fround(x) : x));
+        const m = med(win);
+        assert.equal(r.n, win.length);
+        assert.equal(r.get().median + 0, m + 0);
+        assert.equal(r.get().mad + 0, med(win.map((x) => Math.abs(x - m))) + 0);
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
 test('rolling-median - the lazily refreshed MAD stays within 5% of the exact one on a stationary stream', () => {
   let s = 3;
   const u = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);

@@ -1,5 +1,6 @@
-// Median and median absolute deviation over the last `size` values, kept sorted so that both are
-// O(size) to read: robust location and scale (Hampel 1974; Rousseeuw & Croux, JASA 1993).
+// Median and median absolute deviation over the last `size` values, kept sorted so that the median
+// is O(1) and the MAD O(log size) to read: robust location and scale (Hampel 1974; Rousseeuw &
+// Croux, JASA 1993).
 import type { StreamingStat } from './detector.ts';
 
 /** Location and spread of a window: `mad` is the raw median absolute deviation (× 1.4826 ≈ σ for Gaussian data). */
@@ -12,7 +13,7 @@ export interface MedianMad {
 /**
  * Rolling median and MAD over a bounded window of the most recent values. Storage is two
  * Float64Arrays (arrival ring and sorted copy) grown by doubling up to `size`, so a short-lived
- * stat costs little. The median is read from the sorted copy in O(1); the MAD costs O(n) and is
+ * stat costs little. The median is read from the sorted copy in O(1); the MAD costs O(log n) and is
  * refreshed only every `madRefresh·n` updates (default n/64: one new value moves the MAD of n
  * values by at most one order statistic, so the refreshed value lags by < 2% of the window).
  */
@@ -125,27 +126,41 @@ function lowerBound(a: Float64Array | Float32Array, n: number, x: number): numbe
 }
 
 /**
- * Median of |s_i − m| for sorted `s`: the deviations left of m and right of m are two sorted
- * runs, so merging them from m outwards yields the deviations in order without sorting again.
+ * Median of |s_i − m| for sorted `s`. The deviations left of m (m − s_l, l going down) and right
+ * of m (s_r − m, r going up) are two sorted runs (rounding is monotone, so they stay sorted in
+ * floating point): the median is the order statistic of rank ⌊(n−1)/2⌋ (and the next one for
+ * even n) of their union, found by bisecting how many of the smallest come from the left run
+ * (the k-th smallest of two sorted arrays, O(log n)). The values are those a merge would yield,
+ * and the sum is formed as in a merge, so the result is bit for bit the merge's.
  */
 function medianDeviation(s: Float64Array | Float32Array, n: number, m: number): number {
-  let r = lowerBound(s, n, m);
-  let l = r - 1;
-  const want = [(n - 1) >> 1, n >> 1];
-  let prev = 0;
+  const r0 = lowerBound(s, n, m); // left run: m − s[r0 − 1 − j], j < r0; right run: s[r0 + j] − m, j < n − r0
+  const nl = r0;
+  const nr = n - r0;
+  const k = (n - 1) >> 1;
+  // i = how many of the k + 1 smallest deviations come from the left run: the first i with
+  // left[i] ≥ right[k − i] (the predicate left[i] < right[k − i] is true, then false, as i grows).
+  let lo = Math.max(0, k + 1 - nr);
+  let hi = Math.min(k + 1, nl);
+  while (lo < hi) {
+    const i = (lo + hi) >> 1;
+    if (m - s[r0 - 1 - i]! < s[r0 + k - i]! - m) lo = i + 1;
+    else hi = i;
+  }
+  const i = lo;
+  const j = k + 1 - i;
+  const dl = i > 0 ? m - s[r0 - i]! : -Infinity; // largest taken from the left run
+  const dr = j > 0 ? s[r0 + j - 1]! - m : -Infinity; // largest taken from the right run
+  const low = dl > dr ? dl : dr;
   let sum = 0;
-  for (let k = 0; k <= want[1]!; k++) {
-    const dl = l >= 0 ? m - s[l]! : Infinity;
-    const dr = r < n ? s[r]! - m : Infinity;
-    if (dl <= dr) {
-      prev = dl;
-      l--;
-    } else {
-      prev = dr;
-      r++;
-    }
-    if (k === want[0]) sum += prev;
-    if (k === want[1]) sum += prev;
+  sum += low;
+  if (n % 2) {
+    sum += low;
+  } else {
+    // The next order statistic: the smaller of the next value of either run.
+    const nextL = i < nl ? m - s[r0 - 1 - i]! : Infinity;
+    const nextR = j < nr ? s[r0 + j]! - m : Infinity;
+    sum += nextL <= nextR ? nextL : nextR;
   }
   return sum / 2;
 }

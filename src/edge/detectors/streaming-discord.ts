@@ -78,7 +78,7 @@ export class StreamingDiscord {
   private mu = new Float64Array(0);
   private sd = new Float64Array(0);
   private qt = new Float64Array(0); // by lag − m
-  private qtValid = new Uint8Array(0);
+  private validLags = 0; // lags 0 … validLags−1 of qt hold the previous row's dot products
   private t = -1; // index of the newest aggregated point
   private sinceRefresh = 0;
   private center = 0;
@@ -141,7 +141,7 @@ export class StreamingDiscord {
     this.mu = new Float64Array(2 * this.cap);
     this.sd = new Float64Array(2 * this.cap);
     this.qt = new Float64Array(this.cfg.history);
-    this.qtValid = new Uint8Array(this.cfg.history);
+    this.validLags = 0;
     this.buffer = [];
     // The buffered rows become the first history (all learned: they were the warm-up).
     for (const v of b) {
@@ -189,7 +189,6 @@ export class StreamingDiscord {
     const sds = this.sd;
     const learnedAt = this.learnedAt;
     const qt = this.qt;
-    const qtValid = this.qtValid;
     mus[c0] = mu;
     sds[c0] = sd;
     learnedAt[c0] = 0; // set by `learn`
@@ -199,22 +198,31 @@ export class StreamingDiscord {
     let best = -Infinity; // best correlation-like term: the nearest neighbour maximises it
     const mmu = m * mu;
     const lag0 = this.cfg.exclusion * m;
-    for (let i = 0; i < H; i++) {
-      const s0 = c0 - lag0 - i; // history window start, as an array index (lag lag0 + i)
-      if (s0 + b < 0) break;
-      let q: number;
-      if (qtValid[i] === 0 || refresh) {
-        q = 0;
-        for (let k = 0; k < m; k++) q += x[s0 + k]! * x[c0 + k]!;
-        qtValid[i] = 1;
-      } else {
-        q = qt[i]! - (s0 + b > 0 ? x[s0 - 1]! : 0) * outgoing + x[s0 + m - 1]! * p;
-      }
+    // Lag lag0 + i has its history window at array index s0 = c0 − lag0 − i; lags whose window
+    // would start before the first point do not exist yet. Lags become valid in order (the
+    // history only grows), so the valid ones are a prefix: updated in place, the new ones (and all
+    // on a refresh) computed in full. The hot loop has no other branch than the learned check.
+    const lags = Math.min(H, c0 - lag0 + b + 1);
+    const incremental = refresh ? 0 : Math.min(this.validLags, lags);
+    for (let i = 0; i < incremental; i++) {
+      const s0 = c0 - lag0 - i;
+      // A valid lag's window started after the first point, so x[s0 − 1] exists.
+      const q = qt[i]! - x[s0 - 1]! * outgoing + x[s0 + m - 1]! * p;
       qt[i] = q;
       if (learnedAt[s0] === 0) continue;
       const corr = (q - mmu * mus[s0]!) / (sds[s0]! * sd);
       if (corr > best) best = corr;
     }
+    for (let i = incremental; i < lags; i++) {
+      const s0 = c0 - lag0 - i;
+      let q = 0;
+      for (let k = 0; k < m; k++) q += x[s0 + k]! * x[c0 + k]!;
+      qt[i] = q;
+      if (learnedAt[s0] === 0) continue;
+      const corr = (q - mmu * mus[s0]!) / (sds[s0]! * sd);
+      if (corr > best) best = corr;
+    }
+    if (lags > this.validLags) this.validLags = lags;
     // d² = 2m(1 − ρ); reported as the distance per √m (0 … 2), comparable across window lengths.
     const rho = Math.max(-1, Math.min(1, best / m));
     this.last = best === -Infinity ? 0 : Math.sqrt(2 * (1 - rho));

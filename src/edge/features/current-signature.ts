@@ -68,13 +68,17 @@ export function currentSignature(x: ArrayLike<number>, rateHz: number, rpm: numb
   const slip = (sync - rpm) / sync;
   if (!(slip > 0 && slip < 0.5)) return undefined;
   const offsetHz = 2 * slip * supplyHz;
-  // The sideband must sit outside the line's Hann main lobe (±2 resolution bins) to be read apart.
-  if (offsetHz < 3 * resolutionHz || (1 + 2 * slip) * supplyHz > 0.45 * rateHz) return undefined;
   const tolHz = Math.max(resolutionHz, 0.1 * offsetHz); // speed and slip are known to ~10%
+  // A sideband's amplitude sums its peak bin ± lobeBins, so its peak must stay 2·lobeBins + 1 bins
+  // from the line, or the sum takes in the line's own Hann main lobe and a healthy cage reads
+  // −6 … −10 dB. A motor near no load has too little slip for that: MCSA needs load (Thomson &
+  // Fenger 2001 take readings above about half of rated load), so no reading rather than a false one.
+  const clearHz = (2 * lobeBins + 1) * resolutionHz;
+  if (offsetHz - tolHz < clearHz || (1 + 2 * slip) * supplyHz > 0.45 * rateHz) return undefined;
   const line = bandAmplitude(s, supplyHz - resolutionHz, supplyHz + resolutionHz, lobeBins);
   if (!(line > 0)) return undefined;
-  const lower = bandAmplitude(s, supplyHz - offsetHz - tolHz, Math.min(supplyHz - offsetHz + tolHz, supplyHz - 2 * resolutionHz), lobeBins);
-  const upper = bandAmplitude(s, Math.max(supplyHz + offsetHz - tolHz, supplyHz + 2 * resolutionHz), supplyHz + offsetHz + tolHz, lobeBins);
+  const lower = bandAmplitude(s, supplyHz - offsetHz - tolHz, Math.min(supplyHz - offsetHz + tolHz, supplyHz - clearHz), lobeBins);
+  const upper = bandAmplitude(s, Math.max(supplyHz + offsetHz - tolHz, supplyHz + clearHz), supplyHz + offsetHz + tolHz, lobeBins);
   const db = 20 * Math.log10(Math.max(lower, upper) / line);
   return { supplyHz, slip, sidebandDb: Number.isFinite(db) ? Math.max(MIN_DB, db) : MIN_DB };
 }

@@ -46,6 +46,14 @@ test('current signature - without drive data the supply and poles are inferred; 
   assert.equal(currentSignature([1, 2, 3], 1000, 1455, { ratedSpeedRpm: 1450 }), undefined, 'too short is no reading, not a throw');
 });
 
+test('current signature - a lightly loaded healthy motor (slip under 1 %) never reads the line itself as a sideband', () => {
+  // 8 s at 1024 Hz: 0.125 Hz bins; slip 0.3-0.8 % puts the sidebands 0.3-0.8 Hz from the line.
+  for (const rpm of [1495.5, 1494, 1492, 1490, 1488]) {
+    const r = currentSignature(statorCurrent(rpm, -56, -58, 8192, 1024), 1024, rpm, { ratedSpeedRpm: 1450, drive: { supplyHz: 50, poles: 4 } });
+    assert.ok(r === undefined || r.sidebandDb < -50, `rpm ${rpm}: ${r?.sidebandDb.toFixed(1)} dB for a healthy cage`);
+  }
+});
+
 /** Gear vibration: mesh and its 2nd harmonic with ±shaft-rate sidebands at `sideDb` (dB re each harmonic). */
 function gearVibration(meshAmp: number, sideDb: number, shaftHz = 25, teeth = 23, n = 8192, rateHz = 10240, noise = 0.02): number[] {
   const mesh = teeth * shaftHz;

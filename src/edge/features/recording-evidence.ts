@@ -18,6 +18,13 @@ export interface RecordingOptions {
   bearing: BearingGeometry;
   /** Segment length in samples (a power of two); default ≈ 1 s of signal, fewer if the recording is short. */
   segmentSamples?: number;
+  /**
+   * The recording is `x.length / blockSamples` separate blocks end to end (e.g. consecutive
+   * telemetry windows with gaps between them), not one continuous record: segments stay inside a
+   * block and the running-speed spectrum is the average of the blocks' spectra (Welch), so no
+   * segment spans a jump in phase. Without it the recording is continuous.
+   */
+  blockSamples?: number;
 }
 
 /** Fewest samples we analyse: three half-overlapping segments of 2048 still resolve a defect line. */
@@ -67,10 +74,10 @@ export function segmentLength(n: number, rateHz: number, shaftHz = Infinity): nu
   return len;
 }
 
-/** Start indices of half-overlapping segments (at most MAX_SEGMENTS, spread evenly). */
-function segmentStarts(n: number, len: number): number[] {
+/** Start indices of half-overlapping segments inside each block (at most MAX_SEGMENTS, spread evenly). */
+function segmentStarts(n: number, len: number, block = n): number[] {
   const all: number[] = [];
-  for (let s = 0; s + len <= n; s += len / 2) all.push(s);
+  for (let b = 0; b + len <= n; b += block) for (let s = b; s + len <= Math.min(n, b + block); s += len / 2) all.push(s);
   if (all.length <= MAX_SEGMENTS) return all;
   const step = all.length / MAX_SEGMENTS;
   return Array.from({ length: MAX_SEGMENTS }, (_, i) => all[Math.floor(i * step)]!);
@@ -91,8 +98,13 @@ export function recordingEvidence(x: ArrayLike<number>, opts: RecordingOptions):
   const orders = bearingDefectOrders(opts.bearing);
   if (orders.bpfi * nominalShaftHz * 3 >= 0.45 * rateHz) return fail(`sample rate ${rateHz} Hz is too low for the defect frequencies at ${rpm} rpm`);
 
-  const len = opts.segmentSamples ?? segmentLength(x.length, rateHz, nominalShaftHz);
-  const starts = segmentStarts(x.length, len);
+  const block = opts.blockSamples;
+  if (block !== undefined && !(Number.isInteger(block) && block >= 2048 && x.length % block === 0)) {
+    return fail(`block of ${block} samples must be an integer ≥ 2048 that divides the ${x.length} samples`);
+  }
+  const len = opts.segmentSamples ?? Math.min(block === undefined ? Infinity : 2 ** Math.floor(Math.log2(block)), segmentLength(x.length, rateHz, nominalShaftHz));
+  if (block !== undefined && len > block) return fail(`segment of ${len} samples is longer than a block (${block})`);
+  const starts = segmentStarts(x.length, len, block);
   const segs = starts.map((s) => Array.prototype.slice.call(x, s, s + len) as number[]);
   const stats = segs.map((s) => moments(s));
   const medRms = medianOf(stats.map((m) => m.rms));
@@ -103,8 +115,8 @@ export function recordingEvidence(x: ArrayLike<number>, opts: RecordingOptions):
   const kurtosis = medianOf(keep.map((i) => stats[i]!.kurtosis));
 
   const mid = Math.max(0, (x.length - MAX_SHAFT_SAMPLES) >> 1);
-  const shaftPart = x.length <= MAX_SHAFT_SAMPLES ? x : x instanceof Float64Array ? x.subarray(mid, mid + MAX_SHAFT_SAMPLES) : (Array.prototype.slice.call(x, mid, mid + MAX_SHAFT_SAMPLES) as number[]);
-  const shaft = shaftDiagnostics(shaftPart, rateHz, nominalShaftHz, kurtosis);
+  const shaftPart = x.length <= MAX_SHAFT_SAMPLES || block !== undefined ? x : x instanceof Float64Array ? x.subarray(mid, mid + MAX_SHAFT_SAMPLES) : (Array.prototype.slice.call(x, mid, mid + MAX_SHAFT_SAMPLES) as number[]);
+  const shaft = shaftDiagnostics(shaftPart, rateHz, nominalShaftHz, kurtosis, block);
   const shaftHz = shaft.shaftHz;
   const spectra = keep.map((i) => {
     const seg = segs[i]!;

@@ -17,15 +17,25 @@ const HALF_ORDERS = 5;
 /** Mains frequencies (Hz): a 2x line this close to one may be electrical. */
 const MAINS_HZ = [50, 60];
 const MAINS_CLASH_HZ = 0.5;
+/**
+ * Bins of a Hann spectrum within which two lines merge (main lobe ±2 bins; Randall, Vibration-based
+ * Condition Monitoring, 2011, sec. 3.6 on windows and resolution): a 2x line that near mains cannot be
+ * told from it, however far it is in hertz.
+ */
+const MAINS_CLASH_BINS = 2;
 /** ISO 20816-1 broadband velocity band (Hz) for machines above 600 rpm. */
 const VELOCITY_BAND_HZ: [number, number] = [10, 1000];
 
 /**
  * Shaft-speed harmonics of a whole recording (acceleration, any unit) at nominal shaft speed
- * `nominalShaftHz`; `kurtosis` is the caller's median segment kurtosis, passed through.
+ * `nominalShaftHz`; `kurtosis` is the caller's median segment kurtosis, passed through. With
+ * `blockSamples` the recording is separate blocks (windows with gaps between them): their Hann
+ * spectra are averaged (Welch) instead of one spectrum spanning the phase jumps.
  */
-export function shaftDiagnostics(x: ArrayLike<number>, rateHz: number, nominalShaftHz: number, kurtosis: number): ShaftDiagnostics {
-  const spec = amplitudeSpectrum(x, rateHz);
+export function shaftDiagnostics(x: ArrayLike<number>, rateHz: number, nominalShaftHz: number, kurtosis: number, blockSamples?: number): ShaftDiagnostics {
+  const spec = blockSamples !== undefined && blockSamples < x.length ? averagedSpectrum(x, rateHz, blockSamples) : amplitudeSpectrum(x, rateHz);
+  // Samples behind one transform: what sets the bin width and the main lobe's width in bins.
+  const span = blockSamples !== undefined && blockSamples < x.length ? blockSamples : x.length;
   const { binHz, amplitudes: a } = spec;
   const topHz = Math.min(0.45 * rateHz, (HARMONICS + 1) * nominalShaftHz * (1 + SPEED_SEARCH));
   const maxBin = Math.min(a.length - 1, Math.ceil(topHz / binHz));
@@ -48,7 +58,7 @@ export function shaftDiagnostics(x: ArrayLike<number>, rateHz: number, nominalSh
   }
   const clear = [1, 2, 3, 4, 5].filter((k) => level(k * bestHz, fine(k * bestHz)).db >= CLEAR_LINE_DB);
   const speedFromSignal = clear.includes(1) || clear.length >= 2;
-  const shaftHz = speedFromSignal ? refineSpeed(a, binHz, bestHz, clear.length ? clear : [1], Math.ceil((4 * (a.length - 1)) / Math.max(1, x.length)) + 1) : nominalShaftHz;
+  const shaftHz = speedFromSignal ? refineSpeed(a, binHz, bestHz, clear.length ? clear : [1], Math.ceil((4 * (a.length - 1)) / Math.max(1, span)) + 1) : nominalShaftHz;
   const tol = (fHz: number) => (speedFromSignal ? Math.max(2 * binHz, 0.002 * fHz) : 0.03 * fHz);
 
   const harmonicsDb: number[] = [];
@@ -57,7 +67,7 @@ export function shaftDiagnostics(x: ArrayLike<number>, rateHz: number, nominalSh
   for (let k = 0; k < HALF_ORDERS && (k + 0.5) * shaftHz < 0.45 * rateHz; k++) halfOrdersDb.push(level((k + 0.5) * shaftHz, tol((k + 0.5) * shaftHz)).db);
 
   // Velocity of a tone: acceleration amplitude / 2πf; ratios and shares need no unit.
-  const lobe = Math.max(2, Math.round((2 * (a.length - 1) * 2) / Math.max(1, x.length)));
+  const lobe = Math.max(2, Math.round((2 * (a.length - 1) * 2) / Math.max(1, span)));
   const vel = (k: number) => {
     const f = k * shaftHz;
     if (f >= 0.45 * rateHz) return 0;
@@ -77,9 +87,31 @@ export function shaftDiagnostics(x: ArrayLike<number>, rateHz: number, nominalSh
     velocityHalfOrders,
     velocityRatios: { x2ToX1: ratio(v2), x3ToX1: ratio(v3) },
     x1VelocityShare: Number.isFinite(share) ? share : 0,
-    x2AtMains: MAINS_HZ.some((m) => Math.abs(2 * shaftHz - m) < MAINS_CLASH_HZ),
+    x2AtMains: MAINS_HZ.some((m) => Math.abs(2 * shaftHz - m) < Math.max(MAINS_CLASH_HZ, MAINS_CLASH_BINS * binHz)),
     kurtosis: Number.isFinite(kurtosis) ? kurtosis : 0,
   };
+}
+
+/** Average of the blocks' Hann spectra (power averaged; amplitude the root of the mean square, so a steady line keeps its amplitude). */
+function averagedSpectrum(x: ArrayLike<number>, rateHz: number, blockSamples: number): Spectrum {
+  let sum: Spectrum | undefined;
+  let count = 0;
+  for (let b = 0; b + blockSamples <= x.length; b += blockSamples) {
+    const part = x instanceof Float64Array ? x.subarray(b, b + blockSamples) : (Array.prototype.slice.call(x, b, b + blockSamples) as number[]);
+    const s = amplitudeSpectrum(part, rateHz);
+    if (!sum) sum = { binHz: s.binHz, amplitudes: new Float64Array(s.amplitudes.length), power: new Float64Array(s.power.length) };
+    for (let k = 0; k < s.power.length; k++) {
+      sum.power[k]! += s.power[k]!;
+      sum.amplitudes[k]! += s.amplitudes[k]! * s.amplitudes[k]!;
+    }
+    count++;
+  }
+  if (!sum) return amplitudeSpectrum(x, rateHz);
+  for (let k = 0; k < sum.power.length; k++) {
+    sum.power[k]! /= count;
+    sum.amplitudes[k] = Math.sqrt(sum.amplitudes[k]! / count);
+  }
+  return sum;
 }
 
 /** Mean square velocity in a band from an acceleration spectrum (Parseval, divided by (2πf)²). */

@@ -10,3 +10,4 @@ export { createBatcher } from './batcher.ts';
 export { benchOnnxScoring, type OnnxBenchResult } from './bench.ts';
 export { createPrecomputedScoreDetector, MODEL_SCORE_KEY } from './precomputed-score.ts';
 export { createSlotScorer, type WindowScore } from './slot-scorer.ts';
+export { decideShadow, ShadowGateConfig, mcnemarWorseP, type GateDecision, type PairedTally } from './shadow-gate.ts';

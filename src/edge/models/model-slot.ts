@@ -2,8 +2,8 @@
 // previous model kept loaded for an instant rollback.
 //   offer(release) → verify (signature, hash, type, version) → load → run as shadow on the same rows
 //   as the active model (score) → the agent reports which rows its ensemble deemed normal (judge) →
-//   promote once, over at least minShadowRows such rows, the shadow raised no more false alarms
-//   than the active model did on those rows →
+//   promote once a paired test on their false alarms over those rows has power and does not find
+//   the shadow worse; discard it when it does (shadow-gate.ts: exact McNemar test, α = 0.05) →
 //   watch the promoted model → roll back on demand, or when its false-alarm rate jumps above what
 //   it showed in shadow (a model that only looked good on yesterday's data).
 // A model's "alarm" is its score above its own threshold (the manifest's healthy p99 × factor), so
@@ -14,14 +14,16 @@ import { loadOnnxDetector, OnnxDetectorConfig, type OnnxDetector } from './onnx-
 import type { AsyncDetector, AsyncDetectorStats } from './async-detector.ts';
 import type { ModelManifest } from './release-contract.ts';
 import { verifyRelease, type TrustedKeys, type VerifiedModel } from './verify.ts';
+import { decideShadow, ShadowGateConfig } from './shadow-gate.ts';
 
 export const ModelSlotConfig = z.object({
   machineType: MachineType,
   // 288 rows = one day of one machine at the simulator's 5-minute cadence: enough rows that a 1%
-  // false-alarm rate shows as ~3 alarms rather than 0 or 1.
-  minShadowRows: z.number().int().positive().default(288).describe('normal rows a shadow must be compared on before promotion'),
-  maxShadowRows: z.number().int().positive().default(4 * 288).describe('a shadow still worse after this many normal rows is discarded'),
-  tolerance: z.number().min(0).max(1).default(0).describe('false-alarm rate (share of normal rows) the shadow may exceed the active model by'),
+  // false-alarm rate shows as ~3 alarms rather than 0 or 1. The gate itself waits for power
+  // (with no discordant alarms, ~300 rows to catch a 2% excess with probability 0.8).
+  minShadowRows: z.number().int().positive().default(288).describe('normal rows a shadow is compared on before the gate is consulted'),
+  maxShadowRows: z.number().int().positive().default(4 * 288).describe('the shadow\'s budget: after this many normal rows the gate decides with the power it has (promote unless significantly worse)'),
+  gate: ShadowGateConfig.prefault({}).describe('the promotion test on paired false alarms (shadow-gate.ts)'),
   thresholdFactor: z.number().positive().default(1).describe('a model alarms when its score exceeds this × its manifest healthyScoreP99'),
   watchRows: z.number().int().positive().default(288).describe('normal rows per check of a promoted model'),
   rollbackFactor: z.number().min(1).default(3).describe('roll back when the promoted model\'s false-alarm rate exceeds this × its rate in shadow...'),
@@ -41,9 +43,18 @@ interface ModelRef {
   version: number;
 }
 
+interface ShadowTally {
+  normalRows: number;
+  shadowFalseAlarms: number;
+  activeFalseAlarms: number;
+  shadowOnly: number;
+  activeOnly: number;
+}
+
 export interface SlotStatus {
   active?: ModelRef;
-  shadow?: ModelRef & { normalRows: number; shadowFalseAlarms: number; activeFalseAlarms: number };
+  /** The shadow's tally: false alarms of each model on the normal rows, and the discordant rows (only one of them alarmed). */
+  shadow?: ModelRef & ShadowTally;
   previous?: ModelRef;
   watch?: { normalRows: number; falseAlarms: number; shadowRate: number };
 }
@@ -83,7 +94,7 @@ export function createModelSlot(config: ModelSlotConfig, trusted: TrustedKeys, o
   const cfg = ModelSlotConfig.parse(config);
   let active: OnnxDetector | undefined;
   let previous: OnnxDetector | undefined;
-  let shadow: { model: OnnxDetector; normalRows: number; shadowFalseAlarms: number; activeFalseAlarms: number } | undefined;
+  let shadow: ({ model: OnnxDetector } & ShadowTally) | undefined;
   let watch: { normalRows: number; falseAlarms: number; shadowRate: number } | undefined;
   const highest = new Map<string, number>(); // name → highest version seen: refuses replays and rolled-back versions
   let tail: Promise<unknown> = Promise.resolve();
@@ -141,14 +152,22 @@ export function createModelSlot(config: ModelSlotConfig, trusted: TrustedKeys, o
     normal.forEach((n, i) => {
       if (!n) return;
       s.normalRows++;
-      if (scores[i]! > ta) s.activeFalseAlarms++;
-      if (shadowScores[i]! > ts) s.shadowFalseAlarms++;
+      const a = scores[i]! > ta;
+      const b = shadowScores[i]! > ts;
+      if (a) s.activeFalseAlarms++;
+      if (b) s.shadowFalseAlarms++;
+      if (a && !b) s.activeOnly++;
+      if (b && !a) s.shadowOnly++;
     });
-    const noWorse = s.shadowFalseAlarms <= s.activeFalseAlarms + cfg.tolerance * s.normalRows;
-    if (s.normalRows >= cfg.minShadowRows && noWorse) await doPromote();
-    else if (s.normalRows >= cfg.maxShadowRows) {
+    if (s.normalRows < cfg.minShadowRows) return;
+    const d = decideShadow(s, cfg.gate, s.normalRows >= cfg.maxShadowRows);
+    if (d.kind === 'promote') await doPromote();
+    else if (d.kind === 'discard') {
       shadow = undefined;
-      onEvent({ kind: 'shadow-discarded', ...ref(s.model), reason: `${s.shadowFalseAlarms} false alarms vs the active model's ${s.activeFalseAlarms} over ${s.normalRows} normal rows` });
+      onEvent({
+        kind: 'shadow-discarded', ...ref(s.model),
+        reason: `${s.shadowFalseAlarms} false alarms vs the active model's ${s.activeFalseAlarms} over ${s.normalRows} normal rows (${s.shadowOnly} vs ${s.activeOnly} discordant, one-sided p = ${d.pValue.toPrecision(2)})`,
+      });
       await s.model.close();
     }
   }
@@ -196,7 +215,7 @@ export function createModelSlot(config: ModelSlotConfig, trusted: TrustedKeys, o
           onEvent({ kind: 'shadow-discarded', ...ref(shadow.model), reason: `superseded by v${loaded.value.manifest.version}` });
           await shadow.model.close();
         }
-        shadow = { model: loaded.value, normalRows: 0, shadowFalseAlarms: 0, activeFalseAlarms: 0 };
+        shadow = { model: loaded.value, normalRows: 0, shadowFalseAlarms: 0, activeFalseAlarms: 0, shadowOnly: 0, activeOnly: 0 };
         onEvent({ kind: 'shadow-started', ...ref(loaded.value) });
         return ok(ref(loaded.value));
       }),
@@ -232,7 +251,7 @@ export function createModelSlot(config: ModelSlotConfig, trusted: TrustedKeys, o
     activeManifest: () => active?.manifest,
     status: () => ({
       ...(active ? { active: ref(active) } : {}),
-      ...(shadow ? { shadow: { ...ref(shadow.model), normalRows: shadow.normalRows, shadowFalseAlarms: shadow.shadowFalseAlarms, activeFalseAlarms: shadow.activeFalseAlarms } } : {}),
+      ...(shadow ? { shadow: { ...ref(shadow.model), normalRows: shadow.normalRows, shadowFalseAlarms: shadow.shadowFalseAlarms, activeFalseAlarms: shadow.activeFalseAlarms, shadowOnly: shadow.shadowOnly, activeOnly: shadow.activeOnly } } : {}),
       ...(previous ? { previous: ref(previous) } : {}),
       ...(watch ? { watch: { ...watch } } : {}),
     }),

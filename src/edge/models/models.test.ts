@@ -141,11 +141,30 @@ test('edge models - a shadow with more false alarms is discarded and the active 
   const slot = createModelSlot(slotConfig, key.trusted, (e) => events.push(e));
   await slot.install(base);
   assert.ok((await slot.offer(releaseOf(base, { version: 2, healthyScoreP99: typicalScore / 2 }, key))).ok);
-  for (let i = 0; i < 4; i++) await feed(slot, Array.from({ length: 25 }, typical), Array(25).fill(true));
+  await feed(slot, Array.from({ length: 25 }, typical), Array(25).fill(true));
+  assert.equal(slot.status().shadow?.shadowOnly, 25, 'before minShadowRows the gate is not consulted');
+  // An alarm on every normal row is overwhelming evidence: discarded at the first look, long before the test has power.
+  await feed(slot, Array.from({ length: 25 }, typical), Array(25).fill(true));
   assert.equal(slot.status().active?.version, 1);
   assert.equal(slot.status().shadow, undefined);
   const discarded = events.find((e) => e.kind === 'shadow-discarded');
-  assert.ok(discarded && 'reason' in discarded && /100 false alarms vs the active model's 0/.test(discarded.reason), JSON.stringify(discarded));
+  assert.ok(discarded && 'reason' in discarded && /50 false alarms vs the active model's 0 over 50 normal rows \(50 vs 0 discordant/.test(discarded.reason), JSON.stringify(discarded));
+  await slot.close();
+});
+
+test('edge models - an equally good shadow keeps shadowing while the gate lacks power, and is promoted when its budget ends', async () => {
+  const key = testKey();
+  const slot = createModelSlot(slotConfig, key.trusted);
+  await slot.install(base);
+  await slot.offer(releaseOf(base, { version: 2 }, key));
+  // The same network: both alarm on the same (wild) rows, never on one alone.
+  const rows = () => Array.from({ length: 20 }, (_, i) => (i === 0 ? wild() : typical()));
+  for (let i = 0; i < 4; i++) await feed(slot, rows(), Array(20).fill(true));
+  const s = slot.status();
+  assert.equal(s.active?.version, 1, 'no decision on 80 rows: a 2% excess could not have been seen yet');
+  assert.deepEqual([s.shadow?.normalRows, s.shadow?.shadowFalseAlarms, s.shadow?.activeFalseAlarms, s.shadow?.shadowOnly, s.shadow?.activeOnly], [80, 4, 4, 0, 0]);
+  await feed(slot, rows(), Array(20).fill(true));
+  assert.equal(slot.status().active?.version, 2, 'maxShadowRows reached: not significantly worse, promoted');
   await slot.close();
 });
 
@@ -176,7 +195,7 @@ test('edge models - a promoted model whose false-alarm rate jumps is rolled back
   const slot = createModelSlot(slotConfig, key.trusted, (e) => events.push(e));
   await slot.install(base);
   await slot.offer(releaseOf(base, { version: 2 }, key));
-  await feed(slot, Array.from({ length: 50 }, typical), Array(50).fill(true));
+  await feed(slot, Array.from({ length: 100 }, typical), Array(100).fill(true));
   assert.equal(slot.status().active?.version, 2);
   // Normal rows (per the ensemble) on which the new model now alarms: 10 of 40 = 25% > 3 × 0% and > 2%.
   const rows = [...Array.from({ length: 30 }, typical), ...Array.from({ length: 10 }, wild)];
@@ -200,7 +219,7 @@ test('edge models - a verdict counts once, and not for a shadow that replaced th
   await assert.rejects(b2.judge([true, false]), /1 rows but 2 normal flags/);
   await slot.offer(releaseOf(base, { version: 3 }, key));
   await b2.judge([true]);
-  assert.deepEqual(slot.status().shadow, { name: base.manifest.name, version: 3, normalRows: 0, shadowFalseAlarms: 0, activeFalseAlarms: 0 });
+  assert.deepEqual(slot.status().shadow, { name: base.manifest.name, version: 3, normalRows: 0, shadowFalseAlarms: 0, activeFalseAlarms: 0, shadowOnly: 0, activeOnly: 0 });
   await slot.close();
 });
 

@@ -13,11 +13,13 @@ import { ShapeMembers } from './shape-members.ts';
 import { LevelDamping } from './level-damping.ts';
 import { TailSurprise } from './tail-surprise.ts';
 import {
+  ChannelLayout,
+  ChannelStandardizer,
+  createChannelBaseline,
   createCusum,
   createEnsemble,
   createHalfSpaceTrees,
   createPcaMonitor,
-  createRobustBaseline,
   Z_99,
   type Detector,
   type EnsembleMember,
@@ -63,26 +65,29 @@ export interface DetectorStack {
   readonly rows: number;
 }
 
+/** Rows behind the median/MAD of the baseline and the CUSUM reference. */
+const BASELINE_WINDOW = 1000;
+
 /** Builds one member with warm-ups scaled to the training prefix, so short files still calibrate. */
-function member(name: DetectorName, trainRows: number, seed: number, pcaForgetting: number): EnsembleMember {
+function member(name: DetectorName, trainRows: number, seed: number, pcaForgetting: number, layout: ChannelLayout, reference: ChannelStandardizer | undefined): EnsembleMember {
   const quarter = Math.max(8, Math.floor(trainRows / 4));
   const warmup = Math.min(24, quarter);
   let detector: Detector;
   let w = warmup;
   switch (name) {
     case 'baseline':
-      detector = createRobustBaseline({ warmup, windowSize: 1000 });
+      detector = createChannelBaseline({ warmup, windowSize: BASELINE_WINDOW }, layout, reference);
       break;
     case 'cusum':
-      detector = createCusum({ warmup, windowSize: 1000 });
+      detector = createCusum({ warmup, windowSize: BASELINE_WINDOW }, layout, reference);
       break;
     case 'hst':
       w = Math.min(250, quarter); // River's window is 250; shorter for short prefixes so the reference exists early
-      detector = createHalfSpaceTrees({ windowSize: w, seed });
+      detector = createHalfSpaceTrees({ windowSize: w, seed }, layout);
       break;
     case 'pca':
       w = Math.min(50, quarter);
-      detector = createPcaMonitor({ warmup: w, forgetting: pcaForgetting });
+      detector = createPcaMonitor({ warmup: w, forgetting: pcaForgetting }, layout);
       break;
   }
   return { name, detector, warmup: w };
@@ -95,27 +100,45 @@ function member(name: DetectorName, trainRows: number, seed: number, pcaForgetti
  */
 export function createDetectorStack(config: DetectorStackConfig = {}): DetectorStack {
   const cfg = DetectorStackConfig.parse(config);
-  const members = cfg.detectors.map((d) => member(d, cfg.trainRows, cfg.seed, cfg.pcaForgetting));
-  const ensemble = createEnsemble(members, { fusion: cfg.fusion, quantile: cfg.quantile, minScores: Math.min(30, Math.max(4, Math.floor(cfg.trainRows / 8))) });
+  // Rows become Float64Array rows over one channel layout, shared by every member: the members'
+  // numeric fast path (channel-layout.ts), with no key walks or allocation per row.
+  const layout = new ChannelLayout();
+  // The baseline and the CUSUM learn the same rows into the same rolling median/MAD per channel
+  // (same window, same warm-up): the baseline keeps it, the CUSUM reads it, so each row is sorted
+  // into one window instead of two. Both read it at the same rows (the CUSUM's reads are a subset
+  // of the baseline's), so its lazily refreshed MAD is what each would have had on its own; only a
+  // non-number in a row (which toSeries never yields) is read by the baseline alone, and can then
+  // move the CUSUM's next MAD refresh by a few rows.
+  const reference = cfg.detectors.includes('baseline') && cfg.detectors.includes('cusum') ? new ChannelStandardizer(layout, BASELINE_WINDOW) : undefined;
+  const members = cfg.detectors.map((d) => member(d, cfg.trainRows, cfg.seed, cfg.pcaForgetting, layout, reference));
+  const ensemble = createEnsemble(members, { fusion: cfg.fusion, quantile: cfg.quantile, minScores: Math.min(30, Math.max(4, Math.floor(cfg.trainRows / 8))) }, layout);
   const fusedTrain: number[] = [];
   let fusedScale: number | undefined;
   let rows = 0;
   const threshold = Z_99 * cfg.margin;
-  const ewma = new Map<string, number>();
-  const smooth = (x: Record<string, number>): Record<string, number> => {
+  let rawRow: Float64Array = new Float64Array(0);
+  let smoothRow: Float64Array = new Float64Array(0);
+  let ewma: Float64Array = new Float64Array(0); // NaN until the channel's first finite value
+  const smooth = (x: Float64Array): Float64Array => {
     if (cfg.inputSmoothing <= 0) return x;
-    const out: Record<string, number> = {};
-    for (const [k, v] of Object.entries(x)) {
+    if (smoothRow.length !== x.length) {
+      smoothRow = new Float64Array(x.length);
+      const e = new Float64Array(x.length).fill(NaN);
+      e.set(ewma);
+      ewma = e;
+    }
+    for (let k = 0; k < x.length; k++) {
+      const v = x[k]!;
       if (!Number.isFinite(v)) {
-        out[k] = v;
+        smoothRow[k] = v; // absent stays absent, a non-number stays one
         continue;
       }
-      const prev = ewma.get(k);
-      const e = prev === undefined ? v : prev + cfg.inputSmoothing * (v - prev);
-      ewma.set(k, e);
-      out[k] = e;
+      const prev = ewma[k]!;
+      const e = prev !== prev ? v : prev + cfg.inputSmoothing * (v - prev);
+      ewma[k] = e;
+      smoothRow[k] = e;
     }
-    return out;
+    return smoothRow;
   };
   const recent: number[] = [];
   const median = (s: number): number => {
@@ -131,6 +154,7 @@ export function createDetectorStack(config: DetectorStackConfig = {}): DetectorS
   const damp = [0, 1, 2].map(() => (cfg.dampingRows > 0 ? new LevelDamping(cfg.dampingRows) : undefined));
   const damped = (i: number, v: number) => damp[i]?.apply(v) ?? v;
   const surprise = [0, 1, 2].map(() => new TailSurprise());
+  const member3 = [0, 0, 0];
   let learned = false; // whether the last row was learned (set by finish)
   let flaggedRun = 0;
   return {
@@ -139,8 +163,9 @@ export function createDetectorStack(config: DetectorStackConfig = {}): DetectorS
     },
     step(raw) {
       const training = rows < cfg.trainRows;
-      const x = smooth(raw);
-      const fused = median(ensemble.scoreOne(x));
+      rawRow = layout.fromRecord(raw, rawRow);
+      const x = smooth(rawRow);
+      const fused = median(ensemble.scoreVector(x));
       // Core score in threshold units (1 = the calibrated threshold).
       let core = 0;
       if (fusedScale !== undefined) core = fused / fusedScale / cfg.margin;
@@ -149,23 +174,27 @@ export function createDetectorStack(config: DetectorStackConfig = {}): DetectorS
       let total = core;
       if (cfg.shape) {
         if (!shape) {
-          const channels = Math.max(1, Object.keys(raw).length);
+          let channels = 0;
+          for (const _ in raw) channels++;
+          channels = Math.max(1, channels);
           shape = new ShapeMembers({ quantile: cfg.quantile, history: Math.max(128, Math.min(cfg.discordHistory, Math.floor((cfg.discordHistory * 8) / channels))), estimateRows: cfg.periodRows, exclusion: cfg.discordExclusion });
         }
-        const sm = shape.score(raw);
-        core = damped(0, core);
-        const member = [core, damped(1, (sm.residual ?? 0) / cfg.shapeMargin), damped(2, (sm.discord ?? 0) / cfg.shapeMargin)];
-        total = Math.max(...member);
+        const sm = shape.score(rawRow);
+        const member = member3;
+        member[0] = damped(0, core);
+        member[1] = damped(1, (sm.residual ?? 0) / cfg.shapeMargin);
+        member[2] = damped(2, (sm.discord ?? 0) / cfg.shapeMargin);
+        total = Math.max(member[0]!, member[1]!, member[2]!);
         let score = total / (1 + total);
         if (cfg.rankFlagged && total >= 1) {
           // Above the threshold, order by the largest tail surprise (a member that is above its
           // threshold on thousands of rows no longer outranks one at a value it has never seen),
           // the calibrated magnitude breaking ties between members at their maxima.
-          const rank = Math.max(...member.map((v, i) => surprise[i]!.surprise(v))) + 0.01 * Math.log1p(total);
+          const rank = Math.max(surprise[0]!.surprise(member[0]!), surprise[1]!.surprise(member[1]!), surprise[2]!.surprise(member[2]!)) + 0.01 * Math.log1p(total);
           score = 0.5 + (0.5 * rank) / (1 + rank);
         }
         const step = finish(x, fused, score, training);
-        if (learned) member.forEach((v, i) => surprise[i]!.learn(v));
+        if (learned) for (let i = 0; i < 3; i++) surprise[i]!.learn(member[i]!);
         return step;
       }
       return finish(x, fused, total > 0 ? total / (1 + total) : 0, training);
@@ -173,13 +202,13 @@ export function createDetectorStack(config: DetectorStackConfig = {}): DetectorS
   };
 
   /** Flags, learns (all of the prefix, then normal rows and one flagged row in adaptEvery) and counts the row. */
-  function finish(x: Record<string, number>, fused: number, score: number, training: boolean): StackStep {
+  function finish(x: Float64Array, fused: number, score: number, training: boolean): StackStep {
     const flagged = score >= 0.5;
     flaggedRun = flagged ? flaggedRun + 1 : 0;
     if (training && rows >= cfg.trainRows / 2 && Number.isFinite(fused)) fusedTrain.push(fused);
     const learn = training || !flagged || (cfg.adaptEvery > 0 && flaggedRun % cfg.adaptEvery === 0);
     learned = learn;
-    if (learn) ensemble.learnOne(x);
+    if (learn) ensemble.learnVector(x);
     shape?.learn(learn);
     rows++;
     if (rows === cfg.trainRows) {
