@@ -68,8 +68,12 @@ export function sampleEscalation(evidence: Evidence = outerRaceEvidence(), overr
   };
 }
 
-/** The enterprise as an external system: records calls, idempotent per incidentId, can be told to fail. */
-export function recordingEnterprise(opts: { failFirst?: number; delayMs?: number } = {}) {
+/**
+ * The enterprise as an external system: records calls, idempotent per incidentId, can be told to
+ * fail (the first `failFirst` calls answer `failStatus`, 503 by default) or to refuse every call
+ * (`refuse`: a status and reason, e.g. 422 for a component with no BOM position).
+ */
+export function recordingEnterprise(opts: { failFirst?: number; failStatus?: number; delayMs?: number; refuse?: { status: number; reason: string } } = {}) {
   const calls: MaintenanceRequest[] = [];
   const created = new Map<string, MaintenanceOutcome>();
   let failures = opts.failFirst ?? 0;
@@ -78,9 +82,10 @@ export function recordingEnterprise(opts: { failFirst?: number; delayMs?: number
     async requestMaintenance(req: MaintenanceRequest): Promise<MaintenanceOutcome> {
       calls.push(req);
       if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
+      if (opts.refuse) throw new EnterpriseApiError(opts.refuse.status, opts.refuse.reason);
       if (failures > 0) {
         failures--;
-        throw new EnterpriseApiError(503, 'ERP is down');
+        throw new EnterpriseApiError(opts.failStatus ?? 503, 'ERP is down');
       }
       const prior = created.get(req.incidentId);
       if (prior) return { ...prior, created: false };

@@ -9,4 +9,5 @@ export * from './rul/index.ts';
 export { cloudMigrations, CLOUD_MIGRATIONS_TABLE } from './migrations.ts';
 export { createDiagnosisService, DiagnosisServiceOptions, CLOUD_COUNTERS, type DiagnosisService, type DiagnosisServiceConfig } from './intake.ts';
 export { FleetView } from './fleet-view.ts';
+export { isPermanentRefusal, refusalOf, TRANSIENT_CLIENT_STATUSES } from './enterprise-refusal.ts';
 export { healthyEvidence, outerRaceEvidence, misalignmentEvidence, sampleEscalation } from './fixtures.ts';

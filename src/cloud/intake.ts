@@ -3,7 +3,9 @@
 // commits, and only then sends the application ack to the edge (DESIGN.md: ack after durability).
 // Effects are exactly once: the decisions table is checked first, a lease keeps competing workers
 // from deciding the same incident at once, and the enterprise's idempotency on incidentId is the
-// backstop for a crash between its call and our commit.
+// backstop for a crash between its call and our commit. An enterprise that refuses the request for
+// good (a final 4xx, enterprise-refusal.ts) is a decision too: "refused by ERP" with its reason,
+// committed and acked like any other; transient failures are redelivered with backoff.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import {
@@ -26,6 +28,9 @@ import {
   type FleetMachine,
   type Incident,
   type Logger,
+  type MaintenanceOutcome,
+  type MaintenanceRefusal,
+  type MaintenanceRequest,
   type QueueMessage,
   type QueueVerdict,
   type SqlStore,
@@ -33,6 +38,7 @@ import {
 } from '../core/index.ts';
 import type { AuditSink, InboundGuard } from '../sovereignty/index.ts';
 import type { EconomicsConfig } from './economics.ts';
+import { refusalOf, refusedDetail } from './enterprise-refusal.ts';
 import { analyseIncident, confirmCase, updateRul, type ConfirmResult, type RulUpdate } from './fleet/incident-analysis.ts';
 import { FleetView } from './fleet-view.ts';
 import { claimIncident, commitDecision, findDecision, leaseLeftMs, pinPending, recentIncidents, recordEscalation, releaseIncident } from './repository.ts';
@@ -87,11 +93,16 @@ export interface DiagnosisServiceConfig extends DiagnosisServiceOptions {
 /** Redelivery after a lease runs out comes this long (ms) after its end: the claim then succeeds. */
 const LEASE_MARGIN_MS = 50;
 
-/** Counter names of the service (all under `cloud.`). */
+/**
+ * Counter names of the service (all under `cloud.`). `cloud.intake.decided` counts every committed
+ * decision, those refused by the enterprise included; `cloud.decisions.refused` counts the latter.
+ * (`cloud.intake.refused` is the inbound guard refusing a sealed envelope, sealed-intake.ts.)
+ */
 export const CLOUD_COUNTERS = [
   'cloud.intake.received',
   'cloud.intake.invalid',
   'cloud.intake.decided',
+  'cloud.decisions.refused',
   'cloud.intake.duplicate',
   'cloud.intake.busy',
   'cloud.intake.failed',
@@ -254,24 +265,34 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
       const { diagnosis, request, details } = await pinPending(store, esc.id, mine);
       const pending: Incident = { ...(view.incident(esc.id) ?? { escalation: esc, receivedAtMs, outcome: null, decidedAtMs: null, request: null }), diagnosis };
       emitIncident('diagnosis', pending);
-      const outcome = await enterprise.requestMaintenance(request);
+      const { outcome, refusal } = await askEnterprise(request);
       const decidedAtMs = Date.now();
-      const inserted = await commitDecision(store, diagnosis, request, outcome, decidedAtMs, details);
+      const inserted = await commitDecision(store, diagnosis, request, outcome ?? refusal, decidedAtMs, details);
       claimed = false;
       if (inserted) {
         counters.inc('cloud.intake.decided');
-        emitIncident('decision', { ...pending, request, outcome, decidedAtMs });
-        log.info({ incidentId: esc.id, faultType: diagnosis.faultType, confidence: diagnosis.confidence, priority: request.priority }, 'incident decided');
+        if (refusal) {
+          // Decided all the same: the edge is acked and its outbox drains; people see the reason.
+          counters.inc('cloud.decisions.refused');
+          emitIncident('decision', { ...pending, request, outcome: null, refusal, decidedAtMs });
+          log.warn({ incidentId: esc.id, site: esc.site, machine: esc.machine, faultType: diagnosis.faultType, component: request.component, status: refusal.status, reason: refusal.reason }, 'incident decided as refused by ERP');
+        } else {
+          emitIncident('decision', { ...pending, request, outcome, decidedAtMs });
+          log.info({ incidentId: esc.id, faultType: diagnosis.faultType, confidence: diagnosis.confidence, priority: request.priority }, 'incident decided');
+        }
         await cfg.audit
           ?.append({
-            actor: `cloud:${workerId}`, action: 'decision.commit', object: `escalation:${esc.id}`, outcome: 'ok',
-            detail: { site: esc.site, jurisdiction: read.jurisdiction, faultType: diagnosis.faultType, priority: request.priority, workOrderId: outcome.workOrderId ?? null },
+            actor: `cloud:${workerId}`, action: 'decision.commit', object: `escalation:${esc.id}`, outcome: refusal ? 'refused' : 'ok',
+            detail: {
+              site: esc.site, jurisdiction: read.jurisdiction, faultType: diagnosis.faultType, priority: request.priority, workOrderId: outcome?.workOrderId ?? null,
+              ...(refusal ? { refusedStatus: refusal.status, refusedReason: refusal.reason } : {}),
+            },
           })
           .catch((err: unknown) => {
             counters.inc('cloud.audit_failed');
             log.error({ err, incidentId: esc.id }, 'decision committed but its audit record failed');
           });
-        await sendAck(esc, 'decided');
+        await sendAck(esc, 'decided', refusal ? refusedDetail(refusal) : undefined);
       } else {
         // Committed by another worker whose lease had expired while we worked: the effect exists once.
         counters.inc('cloud.intake.duplicate');
@@ -284,6 +305,20 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
       if (claimed) await releaseIncident(store, esc.id, workerId).catch(() => undefined);
       // Backoff, so a database or enterprise that is down is not hammered by a redelivery loop.
       return { nakDelayMs: backoffMs(m.deliveryCount, opts.retryMaxMs) };
+    }
+  }
+
+  /**
+   * The enterprise's answer: what it created, or its final refusal (a 4xx no retry changes,
+   * enterprise-refusal.ts). A transient failure (5xx, no answer, 409/429...) throws: redelivered with backoff.
+   */
+  async function askEnterprise(request: MaintenanceRequest): Promise<{ outcome: MaintenanceOutcome; refusal: null } | { outcome: null; refusal: MaintenanceRefusal }> {
+    try {
+      return { outcome: await enterprise.requestMaintenance(request), refusal: null };
+    } catch (err) {
+      const refusal = refusalOf(err, request.incidentId);
+      if (!refusal) throw err;
+      return { outcome: null, refusal };
     }
   }
 
@@ -307,9 +342,10 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
         request: stored.request,
         outcome: stored.outcome,
         decidedAtMs: stored.decidedAtMs,
+        ...(stored.refusal ? { refusal: stored.refusal } : {}),
       });
     }
-    await sendAck(esc, 'duplicate');
+    await sendAck(esc, 'duplicate', stored.refusal ? refusedDetail(stored.refusal) : undefined);
     return true;
   }
 

@@ -134,4 +134,34 @@ ALTER TABLE escalations ADD COLUMN IF NOT EXISTS pending jsonb;
 ALTER TABLE escalations ADD COLUMN IF NOT EXISTS sealed jsonb;
 `,
   },
+  {
+    version: 6,
+    name: 'decisions refused by the enterprise',
+    sql: `
+-- The enterprise refused the request for good (a 4xx no retry changes, e.g. 422 no BOM position):
+-- the incident is decided as refused with the enterprise's status and reason (MaintenanceRefusal
+-- JSON), outcome NULL. A decision row either way, so a redelivery finds it decided and is acked.
+ALTER TABLE decisions ADD COLUMN IF NOT EXISTS refusal jsonb;
+`,
+  },
+  {
+    version: 7,
+    name: 'the diagnosis as committed, remaining life included',
+    sql: `
+-- The Diagnosis message as it was committed (remaining life, similar cases and whatever later
+-- versions add), so an incident read back after a restart or by another worker carries the same
+-- diagnosis as the one in memory. The columns beside it stay for SQL readers (fleet-store.ts).
+-- In clear by policy (migration 5): the cloud's own conclusions, RUL among them.
+ALTER TABLE diagnoses ADD COLUMN IF NOT EXISTS diagnosis jsonb;
+-- Rows from before: rebuilt where the details are in clear (no guard), whose RUL and neighbours are
+-- what the diagnosis carried (fleet/incident-analysis.ts: similarCases = neighbours of its fault).
+-- Sealed details cannot be opened in SQL: those rows keep reading without RUL.
+UPDATE diagnoses d SET diagnosis = jsonb_build_object(
+    'v', 1, 'escalationId', d.escalation_id, 'faultType', d.fault_type, 'component', d.component,
+    'confidence', d.confidence, 'explanation', d.explanation,
+    'rul', COALESCE(d.details->'rul', 'null'::jsonb),
+    'similarCases', (SELECT count(*) FROM jsonb_array_elements(d.details->'neighbours') n WHERE n->>'faultType' = d.fault_type))
+  WHERE d.diagnosis IS NULL AND jsonb_typeof(d.details->'neighbours') = 'array';
+`,
+  },
 ];

@@ -4,17 +4,20 @@ import {
   Diagnosis,
   Escalation,
   MaintenanceOutcome,
+  MaintenanceRefusal,
   MaintenanceRequest,
   type Incident,
   type SqlExecutor,
   type SqlStore,
 } from '../core/index.ts';
 
-/** What is already decided for an incident. */
+/** What is already decided for an incident: what the enterprise created, or its refusal. */
 export interface StoredDecision {
   diagnosis: Diagnosis | null;
   request: MaintenanceRequest;
   outcome: MaintenanceOutcome | null;
+  /** Set when the enterprise refused the request for good (outcome is then null). */
+  refusal: MaintenanceRefusal | null;
   decidedAtMs: number;
 }
 
@@ -71,30 +74,42 @@ export async function findEscalation(db: SqlExecutor, id: string): Promise<Store
 interface DecisionRow {
   request: unknown;
   outcome: unknown;
+  refusal: unknown;
   decided_at_ms: number;
+  diagnosis: unknown;
   fault_type: string | null;
   component: string | null;
   confidence: number | null;
   explanation: string | null;
 }
 
-const DECISION_COLUMNS = `dec.request, dec.outcome, dec.decided_at_ms, d.fault_type, d.component, d.confidence, d.explanation`;
+const DECISION_COLUMNS = `dec.request, dec.outcome, dec.refusal, dec.decided_at_ms, d.diagnosis, d.fault_type, d.component, d.confidence, d.explanation`;
 
 /** jsonb arrives parsed from both drivers; tolerate a text value too. */
 const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
+
+/**
+ * The diagnosis as committed (diagnoses.diagnosis, migration 7: RUL and similar cases included);
+ * for a row written before it (and not rebuilt there) the columns, which carry no RUL.
+ */
+function toDiagnosis(id: string, r: Pick<DecisionRow, 'diagnosis' | 'fault_type' | 'component' | 'confidence' | 'explanation'>): Diagnosis | null {
+  const whole = r.diagnosis == null ? null : Diagnosis.safeParse(json(r.diagnosis));
+  if (whole?.success && whole.data.escalationId === id) return whole.data;
+  if (r.fault_type == null) return null;
+  const cols = Diagnosis.safeParse({ v: 1, escalationId: id, faultType: r.fault_type, component: r.component, confidence: Number(r.confidence), explanation: r.explanation });
+  return cols.success ? cols.data : null;
+}
 
 function toDecision(id: string, r: DecisionRow): StoredDecision | null {
   const request = MaintenanceRequest.safeParse(json(r.request));
   if (!request.success) return null;
   const outcome = r.outcome == null ? null : MaintenanceOutcome.safeParse(json(r.outcome));
-  const diagnosis =
-    r.fault_type == null
-      ? null
-      : Diagnosis.safeParse({ v: 1, escalationId: id, faultType: r.fault_type, component: r.component, confidence: Number(r.confidence), explanation: r.explanation });
+  const refusal = r.refusal == null ? null : MaintenanceRefusal.safeParse(json(r.refusal));
   return {
     request: request.data,
     outcome: outcome?.success ? outcome.data : null,
-    diagnosis: diagnosis?.success ? diagnosis.data : null,
+    refusal: refusal?.success ? refusal.data : null,
+    diagnosis: toDiagnosis(id, r),
     decidedAtMs: Number(r.decided_at_ms),
   };
 }
@@ -164,25 +179,36 @@ export async function releaseIncident(db: SqlExecutor, id: string, workerId: str
   await db.query(`UPDATE escalations SET claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND claimed_by = $2`, [id, workerId]);
 }
 
-/** Commits diagnosis (with what stands behind it) and decision in one transaction; false when a decision was already there. */
+/** True for the enterprise's refusal, false for what it created. */
+export const isRefusal = (x: MaintenanceOutcome | MaintenanceRefusal): x is MaintenanceRefusal => 'status' in x && 'reason' in x;
+
+/**
+ * Commits diagnosis (with what stands behind it) and decision in one transaction; false when a
+ * decision was already there. `answer` is what the enterprise created, or its refusal (then the
+ * decision is "refused by ERP", outcome NULL).
+ */
 export async function commitDecision(
   store: SqlStore,
   diagnosis: Diagnosis,
   request: MaintenanceRequest,
-  outcome: MaintenanceOutcome,
+  answer: MaintenanceOutcome | MaintenanceRefusal,
   nowMs: number,
   details: unknown = null,
 ): Promise<boolean> {
+  const refused = isRefusal(answer);
   return store.transaction(async (tx) => {
     await tx.query(
-      `INSERT INTO diagnoses (escalation_id, fault_type, component, confidence, explanation, details)
-       VALUES ($1, $2, $3, $4, $5, $6::text::jsonb) ON CONFLICT (escalation_id) DO NOTHING`,
-      [diagnosis.escalationId, diagnosis.faultType, diagnosis.component, diagnosis.confidence, diagnosis.explanation, details == null ? null : JSON.stringify(details)],
+      `INSERT INTO diagnoses (escalation_id, fault_type, component, confidence, explanation, details, diagnosis)
+       VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7::text::jsonb) ON CONFLICT (escalation_id) DO NOTHING`,
+      [
+        diagnosis.escalationId, diagnosis.faultType, diagnosis.component, diagnosis.confidence, diagnosis.explanation,
+        details == null ? null : JSON.stringify(details), JSON.stringify(diagnosis),
+      ],
     );
     const { rows } = await tx.query(
-      `INSERT INTO decisions (escalation_id, request, outcome, decided_at_ms)
-       VALUES ($1, $2::text::jsonb, $3::text::jsonb, $4) ON CONFLICT (escalation_id) DO NOTHING RETURNING escalation_id`,
-      [request.incidentId, JSON.stringify(request), JSON.stringify(outcome), nowMs],
+      `INSERT INTO decisions (escalation_id, request, outcome, refusal, decided_at_ms)
+       VALUES ($1, $2::text::jsonb, $3::text::jsonb, $4::text::jsonb, $5) ON CONFLICT (escalation_id) DO NOTHING RETURNING escalation_id`,
+      [request.incidentId, JSON.stringify(request), refused ? null : JSON.stringify(answer), refused ? JSON.stringify(answer) : null, nowMs],
     );
     await tx.query(`UPDATE escalations SET claimed_by = NULL, claimed_until = NULL WHERE id = $1`, [request.incidentId]);
     return rows.length === 1;
@@ -247,6 +273,7 @@ export async function recentIncidents(db: SqlExecutor, limit: number, read: Esca
       request: dec?.request ?? null,
       outcome: dec?.outcome ?? null,
       decidedAtMs: dec?.decidedAtMs ?? null,
+      ...(dec?.refusal ? { refusal: dec.refusal } : {}),
     });
   }
   return out;

@@ -149,7 +149,7 @@ export function mountFleet(root) {
         badge(e.severity, e.severity),
         d ? d.faultType : badge('diagnosing', 'pending'),
         { text: d ? Math.round(d.confidence * 100) + ' %' : '—', cls: 'num' },
-        o ? (o.purchaseOrderId || 'no part ordered') + ' · ' + o.workOrderId : i.request ? 'deciding' : '—',
+        o ? (o.purchaseOrderId || 'no part ordered') + ' · ' + o.workOrderId : i.refusal ? 'refused by ERP: ' + i.refusal.reason : i.request ? 'deciding' : '—',
       ]);
     }
   }

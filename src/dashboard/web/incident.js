@@ -50,6 +50,7 @@ export function mountIncident(root, id, config) {
     tlBox.replaceChildren(t);
     // Crypto-shredding: the site withdrew the cloud's key, its evidence is gone; the decision stays.
     if (i.evidenceRefusal) tlBox.appendChild(notice('Evidence unreadable: ' + i.evidenceRefusal.reason + '. The diagnosis and decision above were made before and remain.', 'error'));
+    if (i.refusal) tlBox.appendChild(notice('Refused by ERP: ' + i.refusal.reason + ' (HTTP ' + i.refusal.status + '). The escalation is decided and acked; nothing was ordered or planned.', 'error'));
     if (recordError) tlBox.appendChild(notice('ERP/MES unavailable, showing what the cloud knows: ' + recordError, 'error'));
     else if (!config.enterprise) tlBox.appendChild(notice('No ERP/MES connection configured: purchase-order status and work-order windows are not shown.', 'info'));
   }

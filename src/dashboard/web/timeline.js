@@ -141,7 +141,10 @@ export function timelineSteps(incident, record, ctx) {
     add({ key: 'work-order', label: 'Work order', detail: o.workOrderId + (o.movedProductionOrders.length ? '; production orders moved: ' + o.movedProductionOrders.join(', ') : ''), id: o.workOrderId });
   }
   // The cloud commits its decision after the ERP/MES answered, then acks the edge (src/cloud/intake.ts).
-  if (r) {
+  if (r && incident.refusal) {
+    // The enterprise refused the request for good (src/cloud/enterprise-refusal.ts): decided all the same, so the edge's outbox drains.
+    add({ key: 'decision', label: 'Decision committed, edge acked', wallMs: num(incident.decidedAtMs), detail: 'refused by ERP (HTTP ' + incident.refusal.status + '): ' + incident.refusal.reason + '. Nothing was ordered or planned.' });
+  } else if (r) {
     let detail = r.priority + ' priority, due by ' + fmtTime(r.dueBy);
     if (r.economics) detail += '; ' + r.economics.option + ', expected cost €' + Math.round(r.economics.expectedCostEur).toLocaleString('en-GB') + ', failure probability before repair ' + Math.round(r.economics.failureProbBeforeRepair * 100) + ' %';
     add({ key: 'decision', label: 'Decision committed, edge acked', wallMs: num(incident.decidedAtMs), detail });

@@ -136,3 +136,15 @@ test('dashboard timeline - clock estimates interpolate within the reports and ne
   // Reordered or replayed reports do not bend the mapping backwards.
   assert.deepEqual(clockPairs([{ t: 10, wallMs: 100, score: 0 }, { t: 5, wallMs: 120, score: 0 }, { t: 20, wallMs: 90, score: 0 }, { t: 30, wallMs: 130, score: 0 }]), [[10, 100], [30, 130]]);
 });
+
+test('dashboard timeline - a decision refused by the ERP shows its reason and no order steps', () => {
+  const decided = fullIncident(fleetMachine(0), 'decision');
+  const reason = 'the bill of materials has no drive-end-bearing for machine type centrifugal-pump';
+  const refused = { ...decided, outcome: null, refusal: { v: 1, incidentId: decided.escalation.id, status: 422, reason } };
+  const steps = timelineSteps(refused, null);
+  assert.deepEqual(steps.map((s) => s.key), ['onset', 'alarm', 'action', 'sent', 'received', 'diagnosis', 'decision']);
+  const decision = steps.find((s) => s.key === 'decision')!;
+  assert.ok(!decision.pending);
+  assert.equal(decision.wallMs, decided.decidedAtMs);
+  assert.equal(decision.detail, `refused by ERP (HTTP 422): ${reason}. Nothing was ordered or planned.`);
+});
