@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Evidence } from '../../core/index.ts';
 import { healthyEvidence, sampleEscalation } from '../fixtures.ts';
-import { innerRaceLineRule, rollingElementLineRule } from './bearing-rules.ts';
+import { cageModulationRule, innerRaceLineRule, rollingElementLineRule } from './bearing-rules.ts';
 import { diagnose } from './rules.ts';
 
 /** Window evidence with the machine's healthy envelope ratios (median ≈ 2.3, MAD 0.6: a healthy envelope wanders). */
@@ -13,7 +13,7 @@ function envelope(r: Evidence['envelopeDefectRatios']): Evidence {
   return {
     ...h,
     envelopeDefectRatios: r,
-    baseline: { ...h.baseline, 'env.bpfoRatio': healthy, 'env.bpfiRatio': healthy, 'env.bsfRatio': healthy },
+    baseline: { ...h.baseline, 'env.bpfoRatio': healthy, 'env.bpfiRatio': healthy, 'env.bsfRatio': healthy, 'env.ftfRatio': { median: 2.0, mad: 0.5 } },
   };
 }
 
@@ -38,10 +38,34 @@ test('bearing rules - property: never throw, scores in [0, 1]', () => {
   const ratio = fc.double({ min: 0, max: 1e6, noNaN: true });
   fc.assert(
     fc.property(ratio, ratio, ratio, ratio, (bpfo, bpfi, bsf, ftf) => {
-      for (const rule of [innerRaceLineRule, rollingElementLineRule]) {
+      for (const rule of [innerRaceLineRule, rollingElementLineRule, cageModulationRule]) {
         const r = rule(envelope({ bpfo, bpfi, bsf, ftf }));
         assert.ok(r.score >= 0 && r.score <= 1, `${r.score}`);
       }
     }),
   );
+});
+
+test('bearing rules - a grown cage (FTF) envelope line above the race lines is a rolling-element defect, even with 1xBSF lost', () => {
+  const ev = envelope({ bpfo: 3.1, bpfi: 3.8, bsf: 3.1, ftf: 11.5 });
+  const d = diagnose(sampleEscalation(ev));
+  assert.equal(d.faultType, 'bearing-rolling-element', d.explanation);
+  assert.match(d.explanation, /cage frequency \(FTF\) 11\.5x/);
+  assert.ok(cageModulationRule(ev).score >= 0.5);
+});
+
+test('bearing rules - a cage line within its healthy wander, below a race line, or without a healthy level names no ball defect', () => {
+  assert.equal(cageModulationRule(envelope({ bpfo: 2, bpfi: 2, bsf: 2, ftf: 3.4 })).score, 0, 'within the healthy wander (z < 3)');
+  assert.equal(cageModulationRule(envelope({ bpfo: 9.5, bpfi: 2, bsf: 2, ftf: 8 })).score, 0, 'the BPFO line dominates: outer race');
+  const { 'env.ftfRatio': _ftf, ...noFtf } = envelope({ bpfo: 2, bpfi: 2, bsf: 2, ftf: 11 }).baseline;
+  assert.equal(cageModulationRule({ ...envelope({ bpfo: 2, bpfi: 2, bsf: 2, ftf: 11 }), baseline: noFtf }).score, 0, 'no healthy FTF level');
+  const healthy = diagnose(sampleEscalation(envelope({ bpfo: 2.4, bpfi: 2.1, bsf: 2.2, ftf: 2.3 })));
+  assert.equal(healthy.faultType, 'unknown', healthy.explanation);
+});
+
+test('bearing rules - a window BPFO ratio inside this bearing\'s healthy wander is not an outer-race defect; a grown one is', () => {
+  const wander = diagnose(sampleEscalation(envelope({ bpfo: 3.2, bpfi: 0.9, bsf: 1.9, ftf: 2.1 })));
+  assert.notEqual(wander.faultType, 'bearing-outer-race', wander.explanation);
+  const grown = diagnose(sampleEscalation(envelope({ bpfo: 8.2, bpfi: 2.3, bsf: 1.5, ftf: 1.1 })));
+  assert.equal(grown.faultType, 'bearing-outer-race', grown.explanation);
 });

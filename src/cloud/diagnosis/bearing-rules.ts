@@ -6,6 +6,7 @@
 import type { Evidence, FaultType } from '../../core/index.ts';
 import type { Rule } from './rules.ts';
 import { robustZ } from './robust-z.ts';
+import { bearingFits } from './vibration-verdict.ts';
 
 // The thresholds of outerRaceRule and the misalignment baseline check (rules.ts, where the sources
 // are given), repeated here because rules.ts imports this file: a line over 3x the envelope median,
@@ -44,3 +45,34 @@ function windowLineRule(family: 'bpfi' | 'bsf', faultType: FaultType, label: str
 export const innerRaceLineRule: Rule = windowLineRule('bpfi', 'bearing-inner-race', 'inner race');
 /** Rolling-element defect: a grown, dominant BSF line in the window's envelope spectrum. */
 export const rollingElementLineRule: Rule = windowLineRule('bsf', 'bearing-rolling-element', 'rolling element');
+
+/**
+ * Rolling-element defect from the cage line: a spalled ball strikes the races only while the cage
+ * carries it through the load zone, so its impacts are amplitude-modulated at the cage speed and
+ * the envelope spectrum shows FTF itself (and FTF sidebands around 2×BSF), which neither a race
+ * defect (outer race: fixed, no modulation; inner race: modulated at 1x) nor a shaft fault makes
+ * (Randall & Antoni, MSSP 25, 2011, sec. 2.1 and fig. 3; McFadden & Smith, J. Sound Vib. 96, 1984).
+ * Ball impacts are weak and irregular, so the window's 1×BSF line is often lost while the cage line
+ * stands out: the FTF line must have grown against this machine's healthy envelope and dominate
+ * the race lines. Where the recording-level analysis names a bearing fault (pattern-rules.ts),
+ * that better-resolved reading decides, and this rule stands aside.
+ */
+export const cageModulationRule: Rule = (ev) => {
+  const faultType: FaultType = 'bearing-rolling-element';
+  const r = ev.envelopeDefectRatios;
+  const b = ev.baseline['env.ftfRatio'];
+  if (!b) return { faultType, score: 0, explanation: 'rolling element (cage line): no healthy envelope level for FTF at this machine' };
+  const z = robustZ(r.ftf, b);
+  const races = Math.max(r.bpfo, r.bpfi);
+  const level = `envelope line at the cage frequency (FTF) ${r.ftf.toFixed(1)}x the spectrum median (healthy ${b.median.toFixed(1)}x, z ${z.toFixed(1)}), race lines BPFO ${r.bpfo.toFixed(1)}x, BPFI ${r.bpfi.toFixed(1)}x`;
+  if (!(r.ftf >= LINE_RATIO_MIN) || z < BASELINE_Z_MIN || r.ftf < DOMINANCE_MIN * races) return { faultType, score: 0, explanation: `rolling element (cage line): not indicated (${level})` };
+  const recordingNames = bearingFits(ev).find((f) => f.score >= 0.5);
+  if (recordingNames && recordingNames.verdict !== 'rolling_element') {
+    return { faultType, score: 0.3, explanation: `rolling element (cage line): ${level}; but the recording's envelope analysis reads ${recordingNames.verdict.replace('_', ' ')}` };
+  }
+  const strength = clamp01((r.ftf - LINE_RATIO_MIN) / (LINE_RATIO_STRONG - LINE_RATIO_MIN));
+  // BSF (or 2×BSF) also raised beside the cage line: the ball's own line, the textbook pair.
+  const bsfB = ev.baseline['env.bsfRatio'];
+  const bsfUp = bsfB !== undefined && robustZ(r.bsf, bsfB) >= BASELINE_Z_MIN;
+  return { faultType, score: clamp01(0.5 + 0.25 * strength + (bsfUp ? 0.1 : 0)), explanation: `rolling element: ${level}: the cage modulates a ball defect's impacts${bsfUp ? '; the BSF line has grown too' : ''}` };
+};

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { healthyEvidence } from '../fixtures.ts';
+import { healthyEvidence, sampleEscalation } from '../fixtures.ts';
+import { diagnose } from './rules.ts';
 import { cavitationRule, lubricationRule } from './process-rules.ts';
 
 const pump = () => {
@@ -20,6 +21,23 @@ test('process rules - a pressure drop alone, or a machine without pressure, is n
   const ev = pump();
   assert.equal(cavitationRule({ ...ev, features: { ...ev.features, 'scalar.pressure': 3.1 } }).score, 0);
   assert.equal(cavitationRule(healthyEvidence()).score, 0);
+});
+
+test('process rules - pressure pulsation with broadband vibration is cavitation before the head drops', () => {
+  const ev = pump();
+  const pulsing = { ...ev, features: { ...ev.features, 'accel.rmsMs2': 1.8 }, pressurePulsation: { rippleFrac: 0.06, rateHz: 1000, samples: 2048 } };
+  const r = cavitationRule(pulsing);
+  assert.ok(r.score >= 0.5, r.explanation);
+  assert.match(r.explanation, /pulsating 6\.0 %/);
+  assert.equal(diagnose(sampleEscalation(pulsing)).faultType, 'cavitation');
+});
+
+test('process rules - a healthy pump (ripple 0.5 %, vibration at baseline) is normal; pulsation without vibration is not cavitation', () => {
+  const ev = pump();
+  const healthy = { ...ev, pressurePulsation: { rippleFrac: 0.005, rateHz: 1000, samples: 2048 } };
+  assert.equal(cavitationRule(healthy).score, 0);
+  assert.equal(cavitationRule({ ...healthy, pressurePulsation: { rippleFrac: 0.08, rateHz: 1000, samples: 2048 } }).score, 0);
+  assert.equal(cavitationRule({ ...healthy, features: { ...ev.features, 'accel.rmsMs2': 1.8 } }).score, 0);
 });
 
 test('process rules - a hot bearing without a defect line is lubrication loss, with one it is not', () => {
@@ -87,4 +105,18 @@ test('process rules - the thermal-model residual decides: excess heat is lubrica
   assert.ok(hot.score >= 0.7, hot.explanation);
   assert.match(hot.explanation, /above what its load and the ambient explain/);
   assert.equal(lubricationRule(withResidual(0.05)).score, 0, 'broadband up but no excess heat: not starvation');
+});
+
+test('process rules - a hot, noisy bearing under a 1x grown 2.8x is the shaft fault (imbalance), not lubrication loss', () => {
+  const h = healthyEvidence();
+  const ev = {
+    ...h,
+    features: { ...h.features, 'scalar.temp_bearing': 48, 'accel.rmsMs2': 1.6, 'vel.x1MmS': 6.8 },
+    baseline: { ...h.baseline, 'vel.x1MmS': { median: 2.4, mad: 0.05 } },
+    orderAmplitudes: { x1: 6.8, x2: 0.35, x3: 0.1 },
+  };
+  assert.ok(lubricationRule(ev).score < 0.5, lubricationRule(ev).explanation);
+  assert.equal(diagnose(sampleEscalation(ev)).faultType, 'imbalance');
+  // The same heat and noise without the grown 1x stays lubrication loss.
+  assert.ok(lubricationRule({ ...ev, features: { ...ev.features, 'vel.x1MmS': 2.45 } }).score >= 0.5);
 });

@@ -41,26 +41,37 @@ function tempZ(ev: Evidence, feature: string): number | undefined {
 const fmtZ = (z: number) => `${z >= 0 ? '+' : ''}${z.toFixed(1)} σ`;
 
 /**
+ * Pressure ripple (fraction of the mean discharge pressure within one window) taken as pulsation.
+ * A healthy pump at its duty point ripples at blade pass by about 1 % of its discharge pressure
+ * (assumption: HI 9.6.8 / ISO 10816-7 give no ripple limits; we take 3x that as clear), while
+ * cavitation surge reaches several percent before the head drops (McKee et al. 2011).
+ */
+const PULSATION_FRAC = 0.03;
+
+/**
  * Cavitation (pumps): vapour bubbles collapse at the impeller when suction pressure falls below
  * vapour pressure; the head breaks down (discharge pressure drops and fluctuates) and collapses
  * add broadband high-frequency vibration (Brennen, Hydrodynamics of Pumps, 1994, ch. 3 and 6).
- * Both must be present: a pressure drop alone is a process change, noise alone a bearing.
+ * Both must be present: a pressure change alone is a process change, noise alone a bearing. The
+ * pressure witness is a drop against the healthy level or, where the edge samples the pressure
+ * fast enough to send it, pulsation within the window (it comes before the drop).
  */
 export const cavitationRule: Rule = (ev) => {
   const zp = zOf(ev, 'scalar.pressure');
   const zv = zOf(ev, 'accel.rmsMs2');
-  if (zp === undefined) return { faultType: 'cavitation', score: 0, explanation: 'cavitation: no discharge pressure measured (not a pump)' };
-  const pressureDrop = -zp;
+  const ripple = ev.pressurePulsation?.rippleFrac;
+  if (zp === undefined && ripple === undefined) return { faultType: 'cavitation', score: 0, explanation: 'cavitation: no discharge pressure measured (not a pump)' };
+  const pressureDrop = zp === undefined ? 0 : -zp;
+  const pulsating = ripple !== undefined && ripple >= PULSATION_FRAC;
   const noise = zv ?? 0;
-  if (pressureDrop < Z_CHANGE || noise < Z_CHANGE) {
-    return { faultType: 'cavitation', score: 0, explanation: `cavitation: not indicated (pressure ${fmtZ(zp)}, vibration ${fmtZ(noise)} against healthy)` };
+  const pressure = `pressure ${zp === undefined ? 'level unknown' : fmtZ(zp)}${ripple === undefined ? '' : `, ripple ${(100 * ripple).toFixed(1)} % of its mean`}`;
+  if ((pressureDrop < Z_CHANGE && !pulsating) || noise < Z_CHANGE) {
+    return { faultType: 'cavitation', score: 0, explanation: `cavitation: not indicated (${pressure}, vibration ${fmtZ(noise)} against healthy)` };
   }
-  const score = clamp01(0.5 + 0.25 * strength(pressureDrop) + 0.2 * strength(noise));
-  return {
-    faultType: 'cavitation',
-    score,
-    explanation: `cavitation: discharge pressure ${fmtZ(zp)} below its healthy level with broadband vibration ${fmtZ(noise)} above it`,
-  };
+  const pulse = pulsating ? clamp01((ripple! - PULSATION_FRAC) / (2 * PULSATION_FRAC)) : 0;
+  const score = clamp01(0.5 + 0.25 * Math.max(strength(pressureDrop), pulse) + 0.2 * strength(noise) + (pulsating && pressureDrop >= Z_CHANGE ? 0.05 : 0));
+  const witness = [pressureDrop >= Z_CHANGE ? `discharge pressure ${fmtZ(zp!)} below its healthy level` : '', pulsating ? `pressure pulsating ${(100 * ripple!).toFixed(1)} % of its mean within the window` : ''].filter(Boolean).join(' and ');
+  return { faultType: 'cavitation', score, explanation: `cavitation: ${witness}, with broadband vibration ${fmtZ(noise)} above its healthy level` };
 };
 
 /**
@@ -92,6 +103,29 @@ function shaftLinesGrown(ev: Evidence): boolean {
 }
 
 /**
+ * Growth of a running-speed line (factor over its healthy median) that is a real shaft change: the
+ * 25 % ISO 20816-1 calls significant when trending, with the z-cut as the second guard.
+ */
+const SHAFT_LINE_GROWTH = 1.25;
+
+/**
+ * The running-speed line that has grown clearly (z ≥ Z_CHANGE and ≥ SHAFT_LINE_GROWTH), if any. A
+ * starved film adds friction heat and noise above ~1 kHz, never a running-speed line; unbalance or
+ * misalignment raise the bearing's dynamic load, so they heat it too (Harris & Kotzalas, Rolling
+ * Bearing Analysis, 5th ed., ch. 9 on friction and load): a hot bearing with a grown 1x/2x/3x is
+ * the shaft fault, named by its own rule.
+ */
+function grownShaftLine(ev: Evidence): { key: string; growth: number } | undefined {
+  for (const key of ['vel.x1MmS', 'vel.x2MmS', 'vel.x3MmS']) {
+    const v = ev.features[key];
+    const b = ev.baseline[key];
+    if (v === undefined || !b || !(b.median > 0)) continue;
+    if (robustZ(v, b) >= Z_CHANGE && v / b.median >= SHAFT_LINE_GROWTH) return { key, growth: v / b.median };
+  }
+  return undefined;
+}
+
+/**
  * Loss of lubrication: metal contact raises friction, so the bearing runs hot well beyond its
  * daily and load swings, and the broadband vibration floor rises before any discrete defect line
  * appears (Harris & Kotzalas, Rolling Bearing Analysis, 5th ed., ch. 9). A clear defect line means
@@ -109,6 +143,11 @@ export const lubricationRule: Rule = (ev) => {
     return { faultType: 'lubrication-loss', score: 0.2, explanation: `lubrication loss: bearing hot (${fmtZ(zt)}) but a defect line stands ${line.toFixed(1)}x above the envelope median` };
   }
   if (line >= DEFECT_LINE_RATIO) return { faultType: 'lubrication-loss', score: 0, explanation: 'lubrication loss: not indicated (a bearing defect line is present)' };
+  const shaft = grownShaftLine(ev);
+  if (shaft) {
+    const hot = zt !== undefined && zt >= Z_CHANGE ? `bearing hot (${fmtZ(zt)}), but ` : '';
+    return { faultType: 'lubrication-loss', score: hot ? 0.3 : 0, explanation: `lubrication loss: ${hot}the ${shaft.key.slice(5, 7)} running-speed line grew ${shaft.growth.toFixed(1)}x its healthy level, a shaft fault that loads (and heats) the bearing` };
+  }
   if (zt !== undefined && zt >= Z_CHANGE) {
     const score = clamp01(0.5 + 0.3 * strength(zt) + 0.15 * strength(zv));
     return {

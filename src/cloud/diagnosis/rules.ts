@@ -6,8 +6,8 @@
 import { FAULT_COMPONENT, type Diagnosis, type Escalation, type Evidence, type FaultType } from '../../core/index.ts';
 import { imbalanceRule, innerRaceRule, loosenessRule, outerRacePatternRule, rollingElementRule } from './pattern-rules.ts';
 import { cavitationRule, lubricationRule } from './process-rules.ts';
-import { hasHarmonicSeries, imbalanceTrendRule, loosenessTrendRule } from './trend-rules.ts';
-import { innerRaceLineRule, rollingElementLineRule } from './bearing-rules.ts';
+import { hasHarmonicSeries, imbalanceTrendRule, lineChange, LOOSENESS_3X_SHARE_MIN, loosenessTrendRule } from './trend-rules.ts';
+import { cageModulationRule, innerRaceLineRule, rollingElementLineRule } from './bearing-rules.ts';
 import { brokenRotorBarRule, gearToothWearRule, toolWearRule } from './drive-rules.ts';
 import { robustZ } from './robust-z.ts';
 
@@ -63,9 +63,10 @@ export const MISALIGN_2X_FLOOR_MM_S = 0.3;
  * twice the baseline z-cut, indicates misalignment even where 1x dominates (fans and other
  * overhung rotors carry a large 1x from residual imbalance): analysts trend 2x against its own
  * history, not only against 1x (ISO 13373-3 trend analysis). The 2x/1x ratio then needs only
- * MISALIGN_2X_TO_1X_TREND_MIN.
+ * MISALIGN_2X_TO_1X_TREND_MIN. 25 % is the change ISO 20816-1 (annex on trending) calls
+ * significant; the doubled z-cut keeps window scatter out.
  */
-export const MISALIGN_TREND_GROWTH = 1.5;
+export const MISALIGN_TREND_GROWTH = 1.25;
 export const MISALIGN_2X_TO_1X_TREND_MIN = 0.2;
 /** On the trend path, 3x must stay below this fraction of 2x: misalignment is 2x-dominant, looseness a slowly decaying series. */
 export const MISALIGN_3X_TO_2X_MAX = 0.6;
@@ -123,6 +124,19 @@ export const outerRaceRule: Rule = (ev) => {
       explanation: `outer race: no distinct envelope line at the outer-race defect frequency (${fmt(r.bpfo)}x the spectrum median, below ${BPFO_RATIO_MIN}x)`,
     };
   }
+  // A healthy window's envelope spectrum has maxima of 3-4x its median somewhere in every search
+  // band, so with this machine's healthy level known the line must also have grown against it
+  // (robust z, as the inner-race and ball lines in bearing-rules.ts): analysts trend a defect line
+  // against the bearing's own history (ISO 13373-3), not against a fixed ratio alone.
+  const healthy = ev.baseline['env.bpfoRatio'];
+  const z = healthy ? robustZ(r.bpfo, healthy) : Infinity;
+  if (z < BASELINE_Z_MIN) {
+    return {
+      faultType: 'bearing-outer-race',
+      score: 0,
+      explanation: `outer race: envelope line at BPFO ${fmt(r.bpfo)}x the spectrum median, but no higher than this bearing's healthy level (${fmt(healthy!.median)}x, z ${fmt(z)})`,
+    };
+  }
   const strength = clamp01((r.bpfo - BPFO_RATIO_MIN) / (BPFO_RATIO_STRONG - BPFO_RATIO_MIN));
   const dominant = others <= 0 || r.bpfo >= DEFECT_DOMINANCE_MIN * others;
   const peak = findBpfoPeak(ev);
@@ -153,8 +167,12 @@ export const misalignmentRule: Rule = (ev) => {
   const b = baseline2x(ev);
   const z = b ? robustZ(x2, b) : 0;
   const growth = b && b.median > 0 ? x2 / b.median : 1;
-  // A grown 2x with a 3x almost as high is a harmonic series (looseness), not misalignment's 2x.
-  const lone2x = ev.orderAmplitudes.x3 <= MISALIGN_3X_TO_2X_MAX * x2;
+  // A grown 2x with a 3x almost as high is a harmonic series (looseness), not misalignment's 2x;
+  // so is a 3x that grew (mm/s) at least half as much as 2x did (loosenessTrendRule's boundary).
+  const c2 = lineChange(ev, 'vel.x2MmS');
+  const c3 = lineChange(ev, 'vel.x3MmS');
+  const series3x = c2 !== undefined && c3 !== undefined && c3.z >= BASELINE_Z_MIN && c3.delta >= LOOSENESS_3X_SHARE_MIN * Math.max(0, c2.delta);
+  const lone2x = ev.orderAmplitudes.x3 <= MISALIGN_3X_TO_2X_MAX * x2 && !series3x;
   const trend = b !== undefined && z >= 2 * BASELINE_Z_MIN && growth >= MISALIGN_TREND_GROWTH && lone2x;
   const ratioOk = ratio >= MISALIGN_2X_TO_1X_MIN || (trend && ratio >= MISALIGN_2X_TO_1X_TREND_MIN);
   if (!(x2 >= MISALIGN_2X_FLOOR_MM_S) || !ratioOk) {
@@ -189,7 +207,7 @@ export const misalignmentRule: Rule = (ev) => {
 
 /** The rule set, in the order they are reported. */
 export const RULES: readonly Rule[] = [
-  outerRaceRule, outerRacePatternRule, misalignmentRule, innerRaceRule, innerRaceLineRule, rollingElementRule, rollingElementLineRule, imbalanceRule, loosenessRule, cavitationRule, lubricationRule,
+  outerRaceRule, outerRacePatternRule, misalignmentRule, innerRaceRule, innerRaceLineRule, rollingElementRule, rollingElementLineRule, cageModulationRule, imbalanceRule, loosenessRule, cavitationRule, lubricationRule,
   imbalanceTrendRule, loosenessTrendRule, brokenRotorBarRule, gearToothWearRule, toolWearRule,
 ];
 

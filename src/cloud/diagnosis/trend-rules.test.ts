@@ -101,3 +101,23 @@ test('trend rules - 3x grown while 2x fell (no shaft analysis) is looseness, not
   assert.equal(d.faultType, 'looseness', d.explanation);
   assert.equal(imbalanceTrendRule(ev).score, 0);
 });
+
+/** Running-speed lines against healthy levels 1x 1.47, 2x 0.29, 3x 0.09 mm/s (a 4-pole motor's). */
+const shaftLines = (x1: number, x2: number, x3: number) => {
+  const h = healthyEvidence();
+  return {
+    ...h,
+    features: { ...h.features, 'vel.x1MmS': x1, 'vel.x2MmS': x2, 'vel.x3MmS': x3 },
+    baseline: { ...h.baseline, 'vel.x1MmS': { median: 1.47, mad: 0.023 }, 'vel.x2MmS': { median: 0.29, mad: 0.011 }, 'vel.x3MmS': { median: 0.09, mad: 0.007 } },
+    orderAmplitudes: { x1, x2, x3 },
+  };
+};
+
+test('trend rules - 2x grown by 40 % (mm/s well past its scatter) with 3x lagging is misalignment; with 3x growing as much it is looseness', () => {
+  const mis = diagnose(sampleEscalation(shaftLines(1.45, 0.41, 0.13)));
+  assert.equal(mis.faultType, 'misalignment', mis.explanation);
+  const loose = diagnose(sampleEscalation(shaftLines(1.55, 0.41, 0.2)));
+  assert.equal(loose.faultType, 'looseness', loose.explanation);
+  const steady = diagnose(sampleEscalation(shaftLines(1.48, 0.3, 0.09)));
+  assert.equal(steady.faultType, 'unknown', steady.explanation);
+});

@@ -1,0 +1,102 @@
+// Development set for fault-type diagnosis: runs the closed loop (predictive policy) on seeds
+// outside the testing set with a fault on (up to) every machine, and writes one JSON line per
+// detected incident (truth, the cloud's verdict, the rules' verdict, the escalation) to a file
+// outside the repository; `--replay` re-diagnoses a stored set with the current rules (seconds,
+// not minutes), so rule changes can be judged on ~100 incidents without re-running the plant.
+//
+//   node --import tsx eval/dev/diagnosis-devset.ts --seeds 1,2,200 [--faults 12] [--hours 72] --out /tmp/dev.jsonl
+//   node --import tsx eval/dev/diagnosis-devset.ts --replay /tmp/dev.jsonl [--misses] [--only looseness]
+//
+// The testing seeds (eval/scenarios/baseline.yaml, 101-110) are refused: they are for reporting.
+import { appendFileSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Escalation } from '../../src/core/index.ts';
+import { silentLogger } from '../../src/core/logger.ts';
+import { readEnv } from '../../src/cli/env.ts';
+import { diagnose } from '../../src/cloud/diagnosis/index.ts';
+import { runPredictive } from '../policies/predictive.ts';
+import { loadScenario } from '../scenarios/scenario.ts';
+import { scoreDetection, scoreDiagnosis } from '../scoring/index.ts';
+import { buildSetup } from '../setup.ts';
+
+/** One detected incident of the development set. */
+export interface DevIncident {
+  seed: number;
+  machine: string;
+  machineType: string;
+  truth: string;
+  /** The closed loop's verdict (rules + fleet + library), null when never diagnosed. */
+  cloud: string | null;
+  /** The rules' verdict on the same evidence at collection time. */
+  rules: string;
+  escalation: Escalation | null;
+}
+
+async function collect(seeds: number[], faults: number, hours: number | undefined, out: string): Promise<void> {
+  const base = loadScenario('baseline');
+  const testing = new Set(base.seeds.testing);
+  for (const seed of seeds) {
+    if (testing.has(seed)) throw new Error(`seed ${seed} is a testing seed: not for development`);
+    const scenario = { ...base, faults: { ...base.faults, count: faults } };
+    const setup = buildSetup(scenario, seed, { durationHours: hours });
+    const t0 = performance.now();
+    const run = await runPredictive(setup, { env: readEnv(), logger: silentLogger() });
+    const det = scoreDetection({ truth: run.truth, alarms: run.alarms ?? [], startMs: run.startMs, endMs: run.endMs, machines: setup.machines });
+    const incidents = new Map((run.incidents ?? []).map((i) => [i.escalation.id, i]));
+    let n = 0;
+    for (const o of det.outcomes) {
+      if (!o.firstAlarm) continue;
+      const inc = incidents.get(o.firstAlarm.incidentId);
+      const esc = inc?.escalation ?? null;
+      const row: DevIncident = {
+        seed, machine: o.machine, machineType: esc?.machineType ?? '', truth: o.fault,
+        cloud: inc?.diagnosis?.faultType ?? null, rules: esc ? diagnose(esc).faultType : 'undiagnosed', escalation: esc,
+      };
+      appendFileSync(out, `${JSON.stringify(row)}\n`);
+      n++;
+    }
+    const missed = det.outcomes.filter((o) => !o.firstAlarm).map((o) => `${o.fault}@${o.machine}`);
+    process.stderr.write(`seed ${seed}: ${n} detected of ${det.outcomes.length} faults (${((performance.now() - t0) / 1000).toFixed(0)} s)${missed.length ? `; missed ${missed.join(', ')}` : ''}\n`);
+  }
+}
+
+function printConfusion(title: string, items: { truth: string; predicted: string | null }[]): void {
+  const r = scoreDiagnosis(items);
+  const w = 11;
+  const lines = [`${title}: ${r.incidents} incidents, macro-F1 ${r.macroF1.toFixed(3)}, accuracy ${r.accuracy.toFixed(3)}`];
+  lines.push(`${'truth \\ said'.padEnd(24)}${r.labels.map((l) => l.replace('bearing-', 'b-').slice(0, w - 1).padStart(w)).join('')}   F1`);
+  for (const [t, row] of Object.entries(r.confusion)) {
+    lines.push(`${t.padEnd(24)}${r.labels.map((l) => String(row[l] || '.').padStart(w)).join('')}   ${r.perClass[t]!.f1.toFixed(2)}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function replay(file: string, misses: boolean, only: string | undefined): void {
+  const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as DevIncident);
+  printConfusion('closed loop at collection', rows.map((r) => ({ truth: r.truth, predicted: r.cloud })));
+  const now = rows.map((r) => ({ row: r, d: r.escalation ? diagnose(r.escalation) : null }));
+  printConfusion('rules now', now.map(({ row, d }) => ({ truth: row.truth, predicted: d?.faultType ?? null })));
+  if (!misses) return;
+  for (const { row, d } of now) {
+    if (d?.faultType === row.truth || (only && row.truth !== only)) continue;
+    process.stdout.write(`\nMISS seed ${row.seed} ${row.machine} (${row.machineType}) ${row.truth} -> ${d?.faultType ?? 'undiagnosed'} (${d?.confidence.toFixed(2)})\n  ${d?.explanation.slice(0, 1500)}\n`);
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seeds: { type: 'string' }, faults: { type: 'string', default: '12' }, hours: { type: 'string' }, out: { type: 'string' },
+      replay: { type: 'string' }, misses: { type: 'boolean', default: false }, only: { type: 'string' },
+    },
+  });
+  if (values.replay) return replay(values.replay, values.misses!, values.only);
+  if (!values.seeds || !values.out) throw new Error('--seeds and --out are required (or --replay FILE)');
+  const seeds = values.seeds.split(',').flatMap((s) => {
+    const [a, b] = s.split('-').map(Number);
+    return b === undefined ? [a!] : Array.from({ length: b - a! + 1 }, (_, i) => a! + i);
+  });
+  await collect(seeds, Number(values.faults), values.hours === undefined ? undefined : Number(values.hours), values.out);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
