@@ -73,6 +73,18 @@ export async function recordHealth(db: SqlExecutor, incidentId: string, atMs: nu
   await db.query(`INSERT INTO incident_health (incident_id, at_ms, hi, sd) VALUES ($1, $2, $3, $4) ON CONFLICT (incident_id, at_ms) DO NOTHING`, [incidentId, atMs, hi, sd]);
 }
 
+/** Records several HI readings of an incident in one statement (idempotent per event time, like recordHealth). */
+export async function recordHealthMany(db: SqlExecutor, incidentId: string, readings: { atMs: number; hi: number; sd: number }[]): Promise<void> {
+  const ok = readings.filter((r) => Number.isFinite(r.hi) && Number.isFinite(r.sd) && Number.isInteger(r.atMs));
+  if (ok.length === 0) return;
+  await db.query(
+    `INSERT INTO incident_health (incident_id, at_ms, hi, sd)
+     SELECT $1, a, h, s FROM unnest($2::bigint[], $3::double precision[], $4::double precision[]) AS t(a, h, s)
+     ON CONFLICT (incident_id, at_ms) DO NOTHING`,
+    [incidentId, ok.map((r) => r.atMs), ok.map((r) => r.hi), ok.map((r) => r.sd)],
+  );
+}
+
 /** An incident's HI readings, oldest first. */
 export async function healthReadings(db: SqlExecutor, incidentId: string): Promise<{ atMs: number; hi: number; sd: number }[]> {
   const { rows } = await db.query<{ at_ms: number; hi: number; sd: number }>(`SELECT at_ms, hi, sd FROM incident_health WHERE incident_id = $1 ORDER BY at_ms`, [incidentId]);

@@ -133,17 +133,22 @@ test('fleet - a pattern the rules cannot name is named from agreeing confirmed c
 
 test('fleet - updates refit the remaining life; confirmed curves become the fleet prior', async () => {
   const DAY = 86_400_000;
-  // Two confirmed outer-race incidents whose HI was followed for days: HI = 0.43·exp(0.15·d), the line 1.3·10^HI.
-  const line = (d: number) => 1.3 * 10 ** (0.43 * Math.exp(0.15 * d));
+  // Two confirmed outer-race incidents whose HI was followed for days: HI = 0.43·exp(0.15·d), gauged on
+  // the overall acceleration (healthy 1.0 m/s², the impacts in quadrature, HI 1 at 10 × healthy).
+  const gauge = (d: number) => Math.hypot(1, 0.43 * Math.exp(0.15 * d) * Math.sqrt(99));
+  const atDay = (d: number): Evidence => {
+    const ev = pumpEvidence(9.1);
+    return { ...ev, features: { ...ev.features, 'accel.rmsMs2': gauge(d) } };
+  };
   for (const machine of ['pump-21', 'pump-22']) {
-    const esc = await decided(await stored(escalation('site-b', machine, pumpEvidence(line(0)), T0)));
+    const esc = await decided(await stored(escalation('site-b', machine, atDay((0)), T0)));
     for (let d = 1; d <= 5; d++) {
-      const u = await updateRul(store, esc.id, pumpEvidence(line(d)), T0 + d * DAY);
+      const u = await updateRul(store, esc.id, atDay((d)), T0 + d * DAY);
       assert.ok(u.ok, u.ok ? '' : u.reason);
     }
     assert.ok((await confirmCase(store, esc.id, 'bearing-outer-race')).ok);
   }
-  const esc = await stored(escalation('site-a', 'pump-23', pumpEvidence(line(0)), T0));
+  const esc = await stored(escalation('site-a', 'pump-23', atDay((0)), T0));
   const first = await analyseIncident(store, esc);
   assert.equal(first.details.rul?.prior.source, 'fleet');
   assert.equal(first.details.rul?.prior.curves, 2);
@@ -156,14 +161,14 @@ test('fleet - updates refit the remaining life; confirmed curves become the flee
   assert.ok(Diagnosis.safeParse(first.diagnosis).success);
   assert.equal(first.diagnosis.similarCases, first.details.neighbours.filter((n) => n.faultType === first.diagnosis.faultType).length);
   await commit(esc, first);
-  const later = await updateRul(store, esc.id, pumpEvidence(line(2)), T0 + 2 * DAY);
+  const later = await updateRul(store, esc.id, atDay((2)), T0 + 2 * DAY);
   assert.ok(later.ok);
   if (later.ok) {
     assert.equal(later.rul.readings, 2);
     assert.match(later.explanation, /outer race: remaining life/);
   }
   // A redelivered update (same event time) adds no reading.
-  const again = await updateRul(store, esc.id, pumpEvidence(line(2)), T0 + 2 * DAY);
+  const again = await updateRul(store, esc.id, atDay((2)), T0 + 2 * DAY);
   assert.ok(again.ok && again.rul.readings === 2);
 });
 

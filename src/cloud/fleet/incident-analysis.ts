@@ -9,14 +9,16 @@ import { decideWithRul } from '../decision.ts';
 import type { DecisionEconomics, EconomicsConfig } from '../economics.ts';
 import { weighOptions } from '../economics.ts';
 import { FAULT_COMPONENT } from '../../core/index.ts';
-import { DEFAULT_DEGRADATION, type HiPoint } from '../rul/degradation.ts';
+import { DEFAULT_DEGRADATION, type HiPoint, type Posterior } from '../rul/degradation.ts';
+import { historyReadings } from '../rul/own-trend.ts';
+import type { OnsetPosterior } from '../rul/onset-fit.ts';
 import { healthIndicator, type HealthReading } from '../rul/health-indicator.ts';
 import { trendRate, withTrend, type TrendRate } from '../rul/trend-rate.ts';
 import { DAY_MS, describeRul, estimateRul, priorFor, type RulSummary } from '../rul/rul.ts';
-import { HEALTH_SPECS } from '../rul/health-indicator.ts';
+import { HEALTH_SPECS, hiSpec } from '../rul/health-indicator.ts';
 import { caseVector, fleetDeviations } from './fleet-compare.ts';
 import { DEFAULT_FLEET_DIAGNOSIS, diagnoseWithFleet, faultLabel, type DiagnosisDetails, type FleetDiagnosisOptions } from './fleet-diagnosis.ts';
-import { fleetBaselines, healthReadings, incidentRecord, libraryCases, recordBaseline, recordHealth, storeRul, upsertCase, type StoredCase } from './fleet-store.ts';
+import { fleetBaselines, healthReadings, incidentRecord, libraryCases, recordBaseline, recordHealthMany, storeRul, upsertCase, type StoredCase } from './fleet-store.ts';
 
 /** Everything stored with a diagnosis (diagnoses.details). */
 export interface IncidentDetails extends DiagnosisDetails {
@@ -36,19 +38,31 @@ function curvesOf(cases: StoredCase[], faultType: FaultType): HiPoint[][] {
 }
 
 /**
- * RUL from an incident's readings, with the prior of its fault from the library, sharpened by the
- * rate the evidence's own trend implies where its key feature carries one (trend-rate.ts).
+ * RUL from an incident's readings (its own pre-alarm history among them, when the edge sent one),
+ * with the prior of its fault from the library as a weak prior. Without a history, the evidence's
+ * smoothed scalar slope (trend-rate.ts) sharpens the prior where the key feature carries one; with
+ * a history that slope is the same data again and is left out.
  */
 function rulFor(faultType: FaultType, readings: { atMs: number; hi: number; sd: number }[], cases: StoredCase[], asOfMs: number, reading: HealthReading, ev: Evidence) {
-  const spec = HEALTH_SPECS[faultType];
+  const spec = hiSpec(HEALTH_SPECS[faultType]);
   const prior = priorFor(faultType, curvesOf(cases, faultType), DEFAULT_DEGRADATION);
-  const trend = trendRate(faultType, ev, reading);
+  const history = readings.filter((r) => r.atMs < asOfMs).length >= 2;
+  const trend = history ? undefined : trendRate(faultType, ev, reading);
   const r = estimateRul(readings, trend ? withTrend(prior, trend) : prior, asOfMs, { feature: reading.feature, failureLevel: spec.why });
-  return r && { ...r, trend };
+  return r && { ...r, trend, history };
 }
 
-/** "rate from the machine's own trend (scalar.tool_wear.slopePerH)", for the explanation. */
-const trendClause = (t: TrendRate | undefined): string[] => (t ? [`degradation rate also read from this machine's own trend (${t.slopeFeature})`] : []);
+/** Where the rate came from, for the explanation. */
+function trendClause(r: { trend?: TrendRate; history: boolean; posterior?: Posterior; onset?: OnsetPosterior; points: number }): string[] {
+  if (r.onset) {
+    return [`degradation from this machine's own trend over ${r.onset.points} readings (exponential growth from its onset): ${(r.onset.rateMedianPerDay / 24).toPrecision(2)} per hour`];
+  }
+  const d = r.posterior?.dataRate;
+  if (r.history && d && r.points >= 3) {
+    return [`degradation rate from this machine's own trend over ${r.points} readings: ${(d.ratePerDay / 24).toPrecision(2)} per hour (±${(d.sePerDay / 24).toPrecision(1)}) in ln(HI)`];
+  }
+  return r.trend ? [`degradation rate also read from this machine's own trend (${r.trend.slopeFeature})`] : [];
+}
 
 /**
  * Analyses an escalation: records the machine's baseline in the fleet table, diagnoses against the
@@ -70,12 +84,14 @@ export async function analyseIncident(
   if (diagnosis.faultType !== 'unknown') {
     const reading = healthIndicator(diagnosis.faultType, esc.evidence);
     if (reading) {
-      await recordHealth(db, esc.id, esc.openedAt, reading.hi, reading.sd);
+      // The machine's own history before the alarm joins the incident's readings (keyed by event
+      // time: a redelivery adds nothing), so updates and a later confirmed case carry it too.
+      await recordHealthMany(db, esc.id, [...historyReadings(diagnosis.faultType, esc.evidence, reading, esc.openedAt).filter((h) => h.atMs < esc.openedAt), { atMs: esc.openedAt, hi: reading.hi, sd: reading.sd }]);
       const readings = await healthReadings(db, esc.id);
       const r = rulFor(diagnosis.faultType, readings, cases, esc.openedAt, reading, esc.evidence);
       if (r) {
         rul = r.summary;
-        trendNote = trendClause(r.trend);
+        trendNote = trendClause(r);
         probWithin = (tMs) => r.estimate.failureProbWithin(tMs / DAY_MS);
         await storeRul(db, esc.id, esc.openedAt, rul);
       }
@@ -142,8 +158,9 @@ export async function updateRul(db: SqlExecutor, incidentId: string, evidence: E
   const faultType = rec.faultType as FaultType;
   const merged: Evidence = { ...evidence, baseline: { ...esc.data.evidence.baseline, ...evidence.baseline } };
   const reading = healthIndicator(faultType, merged);
-  if (!reading) return { ok: false, reason: `no ${HEALTH_SPECS[faultType].feature} with a healthy level in the evidence` };
-  await recordHealth(db, incidentId, atMs, reading.hi, reading.sd);
+  if (!reading) return { ok: false, reason: `no ${hiSpec(HEALTH_SPECS[faultType]).feature} with a healthy level in the evidence` };
+  // The update's own history since the last reading joins too (keyed by event time: overlaps add nothing).
+  await recordHealthMany(db, incidentId, [...historyReadings(faultType, merged, reading, atMs).filter((h) => h.atMs < atMs), { atMs, hi: reading.hi, sd: reading.sd }]);
   const cases = await libraryCases(db, esc.data.machineType);
   const r = rulFor(faultType, await healthReadings(db, incidentId), cases, atMs, reading, merged);
   if (!r) return { ok: false, reason: 'health indicator too close to healthy to fit' };

@@ -4,18 +4,10 @@ import { fitPosterior, remainingLife, type HiPoint } from './degradation.ts';
 import { DAY_MS, defaultPrior, estimateRul, priorFor } from './rul.ts';
 import { healthIndicator } from './health-indicator.ts';
 import { outerRaceEvidence } from '../fixtures.ts';
+import { normalDraws } from '../../core/prng.ts';
 
 /** Seeded normal draws for synthetic paths. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-}
+const rng = normalDraws;
 
 const NOISE_SD = 0.02;
 const STEP_DAYS = 0.25;
@@ -67,13 +59,15 @@ function runPaths(seed: number, n: number, curves: number) {
 }
 
 test('rul - at first detection with a fleet prior the median RUL is within 20 % and the 10-90 % interval covers the truth', () => {
+  let covered = 0;
   for (const seed of [11, 12, 13]) {
     const { medianError, coverage, prior } = runPaths(seed, 40, 10);
     assert.equal(prior.source, 'fleet');
     assert.ok(medianError < 0.2, `seed ${seed}: median relative error ${medianError.toFixed(3)}`);
-    // An 80 % interval should cover about 80 % of the truths; allow sampling scatter on 40 paths.
-    assert.ok(coverage >= 0.65, `seed ${seed}: coverage ${coverage}`);
+    covered += coverage / 3;
   }
+  // An 80 % interval should cover about 80 % of the truths; pooled over 120 paths its sampling sd is about 0.04.
+  assert.ok(covered >= 0.7, `coverage ${covered.toFixed(3)}`);
 });
 
 test('rul - one known path: the interval covers its failure time and updates narrow it', () => {
@@ -98,15 +92,18 @@ test('rul - no degradation in the readings gives a long remaining life, not a fa
   assert.ok(est.medianDays > 200, `median ${est.medianDays}`);
 });
 
-test('rul - health indicator is 0 at the healthy level and grows with the defect line', () => {
+test('rul - bearing health indicator is 0 at the healthy level and grows with the impacts\' share of the acceleration', () => {
   const ev = outerRaceEvidence();
-  const base = { ...ev.baseline, 'env.bpfoRatio': { median: 1.3, mad: 0.1 } };
-  const healthy = healthIndicator('bearing-outer-race', { ...ev, envelopeDefectRatios: { ...ev.envelopeDefectRatios, bpfo: 1.3 }, baseline: base })!;
-  const faulty = healthIndicator('bearing-outer-race', { ...ev, baseline: base })!;
-  assert.ok(Math.abs(healthy.hi) < 1e-9);
-  assert.ok(faulty.hi > 0.5 && faulty.hi < 1, `hi ${faulty.hi}`);
+  const base = { ...ev.baseline, 'accel.rmsMs2': { median: 1.0, mad: 0.05 } };
+  const at = (rms: number) => healthIndicator('bearing-outer-race', { ...ev, features: { ...ev.features, 'accel.rmsMs2': rms }, baseline: base })!;
+  assert.ok(Math.abs(at(1.0).hi) < 1e-9);
+  // Impacts of amplitude f add in power: r.m.s. √(1 + f²); the HI is f over the failure level's √(10² − 1).
+  for (const f of [0.5, 2, 6]) assert.ok(Math.abs(at(Math.hypot(1, f)).hi - f / Math.sqrt(99)) < 1e-9, `f ${f}`);
+  assert.ok(at(1.9).hi > 0 && at(1.9).hi < 1);
+  const noBase = { ...ev.baseline };
+  delete noBase['accel.rmsMs2'];
   assert.equal(healthIndicator('unknown', ev), undefined);
-  assert.equal(healthIndicator('bearing-outer-race', ev), undefined, 'no healthy level, no HI');
+  assert.equal(healthIndicator('bearing-outer-race', { ...ev, baseline: noBase }), undefined, 'no healthy level, no HI');
 });
 
 test('rul - measured error figures (informative)', () => {

@@ -1,8 +1,9 @@
 // Remaining useful life of an incident: its HI readings, the prior for its fault type (the fleet's
-// past curves when there are at least two, otherwise a wide default), and the summary stored with
+// past curves when there are at least two, otherwise a weak default), and the summary stored with
 // the decision (median and 10-90 % interval, as days and as event times).
 import type { FaultType } from '../../core/index.ts';
-import { DEFAULT_DEGRADATION, fitPosterior, fleetPrior, remainingLife, type DegradationOptions, type DegradationPrior, type HiPoint, type RulEstimate } from './degradation.ts';
+import { DEFAULT_DEGRADATION, fitPosterior, fleetPrior, remainingLife, type DegradationOptions, type DegradationPrior, type HiPoint, type Posterior, type RulEstimate } from './degradation.ts';
+import { DEFAULT_ONSET_FIT, fitOnset, onsetRemainingLife, type OnsetPosterior } from './onset-fit.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -10,8 +11,10 @@ export const DAY_MS = 86_400_000;
  * P–F interval assumed per fault when the fleet has no curves yet (days from a detectable symptom
  * to functional failure). Order-of-magnitude assumptions in the spirit of Moubray (RCM II, 1997,
  * ch. 7: P–F intervals range from hours to years and are set per failure mode), to be replaced by
- * the fleet's own curves as repairs are confirmed. The prior rate is ln(1/HI_detect)/PF with
- * HI_detect = 0.2, and a ±80 % sd: a guessed P–F interval can be off by a factor of two or more, and the interval must say so.
+ * the fleet's own curves as repairs are confirmed and, above all, outweighed by the machine's own
+ * trend (Evidence.trends). The prior's median rate is ln(1/HI_detect)/PF with HI_detect = 0.2, and
+ * its ln-rate sd is ln 10: a guessed P–F interval is known to within a factor of ten at best, so it
+ * is a weak prior that only decides when the evidence carries no trend.
  */
 export const DEFAULT_PF_DAYS: Record<FaultType, number> = {
   'bearing-outer-race': 30,
@@ -27,13 +30,13 @@ export const DEFAULT_PF_DAYS: Record<FaultType, number> = {
   'gear-tooth-wear': 60,
 };
 const HI_AT_DETECTION = 0.2;
-const DEFAULT_RATE_CV = 0.8;
+const DEFAULT_LN_RATE_SD = Math.LN10;
 const DEFAULT_LOG_NOISE = 0.15;
 
-/** The wide default prior of a fault type. */
+/** The weak default prior of a fault type. */
 export function defaultPrior(faultType: FaultType): DegradationPrior {
   const rate = Math.log(1 / HI_AT_DETECTION) / DEFAULT_PF_DAYS[faultType];
-  return { rateMeanPerDay: rate, rateSdPerDay: DEFAULT_RATE_CV * rate, logNoiseSd: DEFAULT_LOG_NOISE, source: 'default', curves: 0 };
+  return { rateMedianPerDay: rate, lnRateSd: DEFAULT_LN_RATE_SD, logNoiseSd: DEFAULT_LOG_NOISE, source: 'default', curves: 0 };
 }
 
 /** The prior for a fault type: from the fleet's past curves when they give one, else the default. */
@@ -53,28 +56,58 @@ export interface RulSummary {
   /** Event times (epoch ms) of the predicted failure: lower bound (10 %), median, upper bound (90 %). */
   failureAtMs: { p10: number; p50: number; p90: number };
   readings: number;
+  /** The prior behind the estimate; rateMeanPerDay holds its median rate (the schema's older name). */
   prior: { source: 'fleet' | 'default'; curves: number; rateMeanPerDay: number };
   asOfMs: number;
 }
 
-/** Fits the readings (times in epoch ms, the first one the incident's detection) and summarises the RUL at `asOfMs`. */
+/**
+ * Fits the readings (times in epoch ms: the machine's own history before the alarm, the alarm's
+ * reading, later updates) and summarises the RUL at `asOfMs`. With a history that shows the
+ * healthy level and the rise (MIN_ONSET_READINGS or more) the onset model (onset-fit.ts) fits all
+ * of it; otherwise the log-linear model on the readings clear of healthy (degradation.ts), where
+ * the prior (the fleet's curves, else the P–F default) carries more of the estimate.
+ */
 export function estimateRul(
   readings: { atMs: number; hi: number; sd: number }[],
   prior: DegradationPrior,
   asOfMs: number,
   what: { feature: string; failureLevel: string },
   opts: DegradationOptions = DEFAULT_DEGRADATION,
-): { summary: RulSummary; estimate: RulEstimate } | undefined {
-  if (readings.length === 0) return undefined;
-  const sorted = [...readings].sort((a, b) => a.atMs - b.atMs);
-  const t0 = sorted[0]!.atMs;
-  const points: HiPoint[] = sorted.map((r) => ({ tDays: (r.atMs - t0) / DAY_MS, hi: r.hi, sd: r.sd }));
-  const post = fitPosterior(points, prior, opts);
-  if (post.points === 0) return undefined;
-  const estimate = remainingLife(post, (asOfMs - t0) / DAY_MS, opts);
+): { summary: RulSummary; estimate: RulEstimate; posterior?: Posterior; onset?: OnsetPosterior; points: number } | undefined {
+  const sorted = readings.filter((r) => r.atMs <= asOfMs).sort((a, b) => a.atMs - b.atMs);
+  if (sorted.length === 0) return undefined;
+  const points: HiPoint[] = sorted.map((r) => ({ tDays: (r.atMs - asOfMs) / DAY_MS, hi: r.hi, sd: r.sd }));
+  // The onset model's rate is that of e^(ct) − 1 from the onset, not the log-slope of readings clear
+  // of healthy that the default P–F guess and the fleet's curves describe (degradation.ts): it gets
+  // a scale-free prior, uniform in ln c over the grid (P–F from years to minutes), and the history
+  // alone sets it (a guessed P–F interval is off by orders of magnitude between plants: Moubray).
+  // Only a history that shows the healthy level places the onset; readings all clear of healthy
+  // (updates after the alarm without a history) leave it open, and the log-linear model with the
+  // fleet's prior is then the better-informed one.
+  // A history without a rise leaves the rate open too: a scale-free prior would then read a noise
+  // spike at the end as a fast, imminent failure.
+  const healthySeen = points.filter((p) => Math.abs(p.hi) <= HEALTHY_SDS * p.sd).length >= MIN_SEEN;
+  const riseSeen = points.filter((p) => p.hi > HEALTHY_SDS * p.sd).length >= MIN_RISE;
+  const onset = healthySeen && riseSeen ? fitOnset(points, { ...prior, lnRateSd: Infinity }) : undefined;
+  let estimate: RulEstimate;
+  let posterior: Posterior | undefined;
+  let used: number;
+  if (onset) {
+    estimate = onsetRemainingLife(onset, 0, { ...DEFAULT_ONSET_FIT_FROM(opts) });
+    used = onset.points;
+  } else {
+    posterior = fitPosterior(points, prior, opts);
+    if (posterior.points === 0) return undefined;
+    estimate = remainingLife(posterior, 0, opts);
+    used = posterior.points;
+  }
   const at = (d: number) => Math.round(asOfMs + d * DAY_MS);
   return {
     estimate,
+    ...(posterior ? { posterior } : {}),
+    ...(onset ? { onset } : {}),
+    points: used,
     summary: {
       healthIndicator: sorted[sorted.length - 1]!.hi,
       feature: what.feature,
@@ -83,12 +116,21 @@ export function estimateRul(
       p10Days: estimate.p10Days,
       p90Days: estimate.p90Days,
       failureAtMs: { p10: at(estimate.p10Days), p50: at(estimate.medianDays), p90: at(estimate.p90Days) },
-      readings: post.points,
-      prior: { source: prior.source, curves: prior.curves, rateMeanPerDay: prior.rateMeanPerDay },
+      readings: used,
+      prior: { source: prior.source, curves: prior.curves, rateMeanPerDay: prior.rateMedianPerDay },
       asOfMs,
     },
   };
 }
+
+/** A reading within this many of its sd of 0 shows the healthy level. */
+const HEALTHY_SDS = 3;
+/** Readings needed at the healthy level, and clear of it, before the onset model is fitted. */
+const MIN_SEEN = 3;
+const MIN_RISE = 1;
+
+/** The onset fit's draws, horizon and seed as the degradation options set them. */
+const DEFAULT_ONSET_FIT_FROM = (opts: DegradationOptions) => ({ ...DEFAULT_ONSET_FIT, draws: opts.draws, horizonDays: opts.horizonDays, seed: opts.seed });
 
 /** "12 days (10-90 %: 8-17 days)", in hours below two days. */
 export function describeRul(s: Pick<RulSummary, 'medianDays' | 'p10Days' | 'p90Days' | 'prior'>): string {

@@ -7,7 +7,7 @@
 // fleet's or the default prior then weighs in only as much as the slope is uncertain.
 import type { Evidence, FaultType } from '../../core/index.ts';
 import type { DegradationPrior } from './degradation.ts';
-import { HEALTH_SPECS, type HealthReading } from './health-indicator.ts';
+import { HEALTH_SPECS, hiSpec, type HealthReading } from './health-indicator.ts';
 
 /**
  * Coefficient of variation assumed for a rate read off an EWMA slope: the slope averages about
@@ -31,8 +31,8 @@ export interface TrendRate {
  * not a trended scalar, the slope points away from failure, or the HI is too small to divide by.
  */
 export function trendRate(faultType: FaultType, ev: Evidence, reading: HealthReading): TrendRate | undefined {
-  const spec = HEALTH_SPECS[faultType];
-  if (spec.scale !== 'linear' || !(reading.hi >= TREND_MIN_HI)) return undefined;
+  const spec = hiSpec(HEALTH_SPECS[faultType]);
+  if (spec.scale !== 'amplitude' || !(reading.hi >= TREND_MIN_HI)) return undefined;
   const channel = reading.feature.replace(/^scalar\./, '');
   const slopeFeature = `scalar.${channel}.slopePerH`;
   const slopePerH = ev.features[slopeFeature];
@@ -47,18 +47,14 @@ export function trendRate(faultType: FaultType, ev: Evidence, reading: HealthRea
 /**
  * The prior sharpened by a trend measurement of the rate. A rate is a scale (positive, known to
  * within a factor), so the two are combined as log-normals, precision-weighted in ln(rate) with
- * σ_ln ≈ CV; a Gaussian combination would let a confident-looking small default rate outweigh a
- * trend several times faster.
+ * σ_ln = √ln(1 + CV²); a Gaussian combination would let a confident-looking small default rate
+ * outweigh a trend several times faster.
  */
 export function withTrend(prior: DegradationPrior, t: TrendRate): DegradationPrior {
-  if (!(prior.rateMeanPerDay > 0)) return { ...prior, rateMeanPerDay: t.ratePerDay, rateSdPerDay: t.sdPerDay };
-  const lnSd = (mean: number, sd: number) => Math.sqrt(Math.log1p((sd / mean) ** 2));
-  const sp = lnSd(prior.rateMeanPerDay, prior.rateSdPerDay);
-  const st = lnSd(t.ratePerDay, t.sdPerDay);
-  const wp = 1 / sp ** 2;
+  const st = Math.sqrt(Math.log1p((t.sdPerDay / t.ratePerDay) ** 2));
+  if (!(prior.rateMedianPerDay > 0)) return { ...prior, rateMedianPerDay: t.ratePerDay, lnRateSd: st };
+  const wp = 1 / Math.max(prior.lnRateSd, 1e-6) ** 2;
   const wt = 1 / st ** 2;
-  const lnMean = (wp * Math.log(prior.rateMeanPerDay) + wt * Math.log(t.ratePerDay)) / (wp + wt);
-  const lnSdPost = Math.sqrt(1 / (wp + wt));
-  const mean = Math.exp(lnMean);
-  return { ...prior, rateMeanPerDay: mean, rateSdPerDay: mean * Math.sqrt(Math.expm1(lnSdPost ** 2)) };
+  const lnMean = (wp * Math.log(prior.rateMedianPerDay) + wt * Math.log(t.ratePerDay)) / (wp + wt);
+  return { ...prior, rateMedianPerDay: Math.exp(lnMean), lnRateSd: Math.sqrt(1 / (wp + wt)) };
 }
