@@ -5,6 +5,7 @@ import { EnterpriseConfig } from '../../src/enterprise/index.ts';
 import type { PolicyName, PolicyRun } from '../policies/run.ts';
 import { percentiles, scoreBusiness, scoreDetection, scoreDiagnosis, scoreRul, type BusinessFigures, type Percentiles, type RulSample } from '../scoring/index.ts';
 import type { EvalSetup } from '../setup.ts';
+import { scoreRulAtLastUpdate, type RulUpdateReport } from '../scoring/rul-updates.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -45,6 +46,8 @@ export interface EvalReport {
   diagnosis: null | {
     macroF1: number; accuracy: number; incidents: number; labels: string[]; confusion: Record<string, Record<string, number>>;
     rul: { n: number; meanAbsErrorHours: number | null; medianErrorHours: number | null; meanRelativeError: number | null; phm08Score: number | null; errorsHours: number[] };
+    /** The same error at the last evidence update before the fault ended (rul-updates.ts). */
+    rulLastUpdate?: RulUpdateReport;
   };
   latency: null | { windowToAlarmMs: Percentiles; alarmToCloudMs: Percentiles; cloudToDecisionMs: Percentiles; diagnosisToPurchaseOrderMs: Percentiles };
   policies: Partial<Record<PolicyName, PolicyFigures>>;
@@ -117,10 +120,11 @@ export function buildReport(setup: EvalSetup, runs: PolicyRun[], skipped: EvalRe
     const rulSamples: RulSample[] = detected.flatMap((o) => {
       const rul = incidents.get(o.firstAlarm!.incidentId)?.diagnosis?.rul;
       const t = truthById.get(o.truthId)!;
-      return rul ? [{ truthId: o.truthId, atMs: o.firstAlarm!.atMs, predictedFailureMs: rul.failureAtMs.p50, trueFailureMs: t.failureMs }] : [];
+      return rul ? [{ truthId: o.truthId, atMs: o.firstAlarm!.atMs, predictedFailureMs: rul.failureAtMs.p50, trueFailureMs: t.failureMs, predictedP10Ms: rul.failureAtMs.p10, predictedP90Ms: rul.failureAtMs.p90 }] : [];
     });
     const rul = scoreRul(rulSamples);
     diagnosis = { macroF1: diag.macroF1, accuracy: diag.accuracy, incidents: diag.incidents, labels: diag.labels, confusion: diag.confusion, rul: { ...rul } };
+    diagnosis.rulLastUpdate = scoreRulAtLastUpdate(detected.map((o) => { const t = truthById.get(o.truthId)!; return { truthId: o.truthId, incidentId: o.firstAlarm!.incidentId, trueFailureMs: t.failureMs, endedAtMs: t.repairedAtMs ?? t.failedAtMs }; }), incidents);
     const incs = pred.incidents ?? [];
     const poCreated = new Map(pred.purchaseOrders.filter((p) => p.incidentId).map((p) => [p.incidentId!, p.createdAtMs]));
     latency = {

@@ -6,6 +6,8 @@
 // backstop for a crash between its call and our commit. An enterprise that refuses the request for
 // good (a final 4xx, enterprise-refusal.ts) is a decision too: "refused by ERP" with its reason,
 // committed and acked like any other; transient failures are redelivered with backoff.
+// Evidence updates of open incidents (pdm.update.*, their own durable) refit the remaining life and
+// extend the incident's RUL history (update-intake.ts), acked after their commit the same way.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import {
@@ -33,6 +35,7 @@ import {
   type MaintenanceRequest,
   type QueueMessage,
   type QueueVerdict,
+  type RulHistoryPoint,
   type SqlStore,
   type WorkQueue,
 } from '../core/index.ts';
@@ -44,6 +47,8 @@ import { FleetView } from './fleet-view.ts';
 import { claimIncident, commitDecision, findDecision, leaseLeftMs, pinPending, recentIncidents, recordEscalation, releaseIncident } from './repository.ts';
 import { createEvidenceKeeper, type EvidenceKeeper } from './sealed-evidence.ts';
 import { createStatusUnsealer, unsealEscalation, type Unsealed } from './sealed-intake.ts';
+import { createUpdateHandler, UPDATE_COUNTERS } from './update-intake.ts';
+import { rulHistories } from './update-store.ts';
 
 /** Options of the diagnosis service (its collaborators are passed beside them). */
 export const DiagnosisServiceOptions = z.object({
@@ -53,6 +58,13 @@ export const DiagnosisServiceOptions = z.object({
     .min(1)
     .default('fleet-status')
     .describe('durable consumer of machine statuses; give each instance its own name if every one must see all statuses'),
+  updateDurable: z.string().min(1).default('rul-updates').describe('durable consumer of incident evidence updates, shared by all workers'),
+  updateMaxUndecidedDeliveries: z
+    .number()
+    .int()
+    .positive()
+    .default(20)
+    .describe('deliveries an evidence update may wait for its incident to be decided before it is acked as rejected'),
   claimLeaseMs: z.number().int().positive().default(30_000).describe('how long a worker may take to decide one incident before another may'),
   busyRetryMs: z
     .number()
@@ -176,7 +188,13 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
     : undefined;
   const onGrantRefused = keeper ? (site: string, code: string, reason: string) => keeper.refused(site, code, reason) : undefined;
 
-  for (const inc of await recentIncidents(store, opts.incidentCacheSize, keeper?.read)) view.upsertIncident(inc);
+  const recent = await recentIncidents(store, opts.incidentCacheSize, keeper?.read);
+  const histories = await rulHistories(store, recent.map((i) => i.escalation.id));
+  for (const inc of recent) {
+    let withHistory = inc;
+    for (const p of histories.get(inc.escalation.id) ?? []) withHistory = withRulPoint(withHistory, p);
+    view.upsertIncident(withHistory);
+  }
 
   const emit = (e: DashboardEvent): void => {
     for (const l of listeners) {
@@ -364,10 +382,30 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
     return 'ack';
   }
 
+  /** New evidence for an incident: its remaining life refitted (the stored escalation opened under the grant when sealed). */
+  async function refitRul(incidentId: string, evidence: Evidence, atMs: number): Promise<RulUpdate> {
+    const opened = await keeper?.escalation(incidentId);
+    if (opened && !opened.ok) return { ok: false, reason: opened.refusal.reason };
+    return updateRul(store, incidentId, evidence, atMs, cfg.economics, opened?.escalation);
+  }
+
+  // Evidence updates of open incidents: the remaining life refitted and kept as the incident's history.
+  const handleUpdate = createUpdateHandler({
+    store, counters, deadLetters, log, publishAck, onGrantRefused,
+    ...(cfg.inboundGuard ? { guard: cfg.inboundGuard } : {}),
+    refit: refitRul,
+    onHistory: (incidentId, point) => {
+      const inc = view.incident(incidentId);
+      if (inc) emitIncident('diagnosis', withRulPoint(inc, point));
+    },
+    retryMs: Math.max(1, opts.busyRetryMs), retryMaxMs: opts.retryMaxMs, maxUndecidedDeliveries: opts.updateMaxUndecidedDeliveries,
+  });
+
   const escalations = await queue.consume(subjects.escalationsAll, opts.durable, (m) =>
     closing ? Promise.resolve('nak' as const) : handleEscalation(m),
   );
   const statuses = await queue.consume(subjects.statusAll, opts.statusDurable, handleStatus);
+  const updates = await queue.consume(subjects.updatesAll, opts.updateDurable, (m) => (closing ? Promise.resolve('nak' as const) : handleUpdate(m)));
 
   // A site that sends nothing is still asked now and then, so its revocation reaches memory too.
   const checkTimer =
@@ -380,7 +418,8 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
     const all = counters.snapshot();
     const out: Record<string, number> = {};
     for (const name of CLOUD_COUNTERS) out[name] = all[name] ?? 0;
-    out['cloud.deadletters'] = (all['deadletter.cloud.intake'] ?? 0) + (all['deadletter.cloud.status'] ?? 0);
+    for (const name of UPDATE_COUNTERS) out[name] = all[name] ?? 0;
+    out['cloud.deadletters'] = (all['deadletter.cloud.intake'] ?? 0) + (all['deadletter.cloud.status'] ?? 0) + (all['deadletter.cloud.update'] ?? 0);
     return out;
   };
   const onEvent = (listener: (e: DashboardEvent) => void): (() => void) => {
@@ -400,11 +439,7 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
       if (opened && !opened.ok) return { ok: false, reason: opened.refusal.reason };
       return confirmCase(store, incidentId, faultType, atMs, opened?.escalation);
     },
-    async updateRul(incidentId, evidence, atMs) {
-      const opened = await keeper?.escalation(incidentId);
-      if (opened && !opened.ok) return { ok: false, reason: opened.refusal.reason };
-      return updateRul(store, incidentId, evidence, atMs, cfg.economics, opened?.escalation);
-    },
+    updateRul: refitRul,
     evidenceRevoked(site, reason) {
       keeper?.refused(site, 'grant-revoked', reason ?? `site ${site} revoked the cloud's grant at ${new Date().toISOString()}: evidence from ${site} cannot be decrypted`);
     },
@@ -416,7 +451,22 @@ export async function createDiagnosisService(cfg: DiagnosisServiceConfig): Promi
       if (checkTimer) clearInterval(checkTimer);
       await escalations.stop();
       await statuses.stop();
+      await updates.stop();
       listeners.clear();
     },
   };
+}
+
+/**
+ * The incident with one more point of its remaining-life history (the estimate at the alarm first,
+ * from its diagnosis), oldest first; a point already there (a redelivery) changes nothing.
+ */
+export function withRulPoint(inc: Incident, point: RulHistoryPoint): Incident {
+  const rul = inc.diagnosis?.rul;
+  const start: RulHistoryPoint[] = inc.rulHistory ?? (rul
+    ? [{ updateId: inc.escalation.id, asOfMs: rul.asOfMs, failureAtMs: rul.failureAtMs, healthIndicator: rul.healthIndicator, option: inc.request?.economics?.option ?? null, moreUrgent: false }]
+    : []);
+  if (start.some((p) => p.updateId === point.updateId)) return inc;
+  const all = [...start, point].sort((a, b) => a.asOfMs - b.asOfMs);
+  return { ...inc, rulHistory: all.length > 500 ? [all[0]!, ...all.slice(-499)] : all };
 }

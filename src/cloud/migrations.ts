@@ -164,4 +164,27 @@ UPDATE diagnoses d SET diagnosis = jsonb_build_object(
   WHERE d.diagnosis IS NULL AND jsonb_typeof(d.details->'neighbours') = 'array';
 `,
   },
+  {
+    version: 8,
+    name: 'remaining-life history from evidence updates',
+    sql: `
+-- One row per evidence update the edge sent for an open incident (IncidentUpdate, keyed by its
+-- stable id, so a redelivery finds its row and changes nothing): the remaining life refitted on
+-- it and the repair options re-weighed at its event time, or why there was no estimate. The
+-- update's evidence itself is not kept (with sovereignty on it arrived sealed; only the cloud's own
+-- conclusions are stored in clear, migration 5). more_urgent: the new estimate makes the committed
+-- decision look too late (update-intake.ts).
+CREATE TABLE IF NOT EXISTS incident_rul_updates (
+  id text PRIMARY KEY,
+  incident_id text NOT NULL REFERENCES escalations (id),
+  at_ms double precision NOT NULL,
+  received_at_ms double precision NOT NULL,
+  rul jsonb,
+  economics jsonb,
+  more_urgent boolean NOT NULL DEFAULT false,
+  note text
+);
+CREATE INDEX IF NOT EXISTS incident_rul_updates_incident_idx ON incident_rul_updates (incident_id, at_ms);
+`,
+  },
 ];

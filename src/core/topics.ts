@@ -47,6 +47,9 @@ export const subjects = {
   ack: (site: string) => `pdm.ack.${site}`,
   status: (site: string) => `pdm.status.${site}`,
   statusAll: 'pdm.status.>',
+  /** Evidence updates of open incidents (IncidentUpdate), acked on the site's ack subject like escalations. */
+  update: (site: string) => `pdm.update.${site}`,
+  updatesAll: 'pdm.update.>',
   /** Edge model releases (signed ONNX models) from the cloud to one site. */
   model: (site: string) => `pdm.model.${site}`,
   /** Fleet priors (healthy baselines per machine type) from the cloud to one site. */

@@ -1,11 +1,13 @@
 // The edge agent of one site: births and telemetry from the site broker → per-machine monitor →
 // on a raise, local action at once (alarm + command on the broker), then the evidence goes into
 // the durable outbox and over the cloud link; an entry leaves the outbox only on the cloud's
-// application ack. Logic runs on event time; wall time only measures latency and paces resends.
+// application ack. While the incident stays open, evidence updates follow at a bounded cadence of
+// event time (incident-updates.ts), through the same boundary and outbox, below alarms.
+// Logic runs on event time; wall time only measures latency and paces resends.
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import {
-  AlarmEvent, ConfigError, Counters, DataQualityEvent, FleetPrior, DeadLetterQueue, decodeJson, decodeWindow, encodeJson, Escalation, EscalationAck, incidentId,
+  AlarmEvent, ConfigError, Counters, DataQualityEvent, FleetPrior, DeadLetterQueue, decodeJson, decodeWindow, encodeJson, Escalation, EscalationAck, incidentId, incidentOfUpdateId, IncidentUpdate, isIncidentUpdateId,
   MachineBirth, machineTopic, OutboxFullError, parseMachineTopic, siteFilter, silentLogger, subjects,
   type Logger, type MachineCommand, type MachineStatus, type TelemetryWindow, type Transport, type WorkQueue,
 } from '../core/index.ts';
@@ -22,6 +24,8 @@ import type { TrustedKeys } from './models/verify.ts';
 import { createIngestShedder, IngestConfig, type IngestPriority, type IngestStats } from './ingest-shedder.ts';
 import { createFeatureTrends, FeatureTrendConfig, type FeatureTrends } from './feature-trends.ts';
 import { createFeatureForests } from './feature-forest.ts';
+import { buildIncidentUpdate, createIncidentUpdates, IncidentUpdateConfig, trendsSince, type UpdateReason } from './incident-updates.ts';
+import { createSealedUpdate } from './sealed-update.ts';
 
 export const EdgeAgentConfig = MonitorConfig.extend({
   site: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
@@ -33,6 +37,7 @@ export const EdgeAgentConfig = MonitorConfig.extend({
   ingest: IngestConfig.prefault({}).describe('the bounded ingest queue and its shedding rules (ingest-shedder.ts)'),
   preAlarmHoldWindows: z.number().int().min(0).default(20).describe('windows a machine stays protected from shedding after one scored at or above alarm.high (its alarm on-delay has started: a pre-alarm)'),
   trends: FeatureTrendConfig.prefault({}).describe('the history of the features that track fault progress, sent with an escalation (feature-trends.ts)'),
+  updates: IncidentUpdateConfig.prefault({}).describe('evidence updates of open incidents for the cloud\'s remaining-life refit (incident-updates.ts)'),
   modelInflightBatches: z.number().int().min(1).default(4).describe('edge-model batches (of models.maxBatch windows) awaiting onnxruntime; beyond, a window is not model-scored (edge.model.skipped_busy)'),
 });
 
@@ -55,6 +60,7 @@ export type EdgeAgentOptions = z.input<typeof EdgeAgentConfig> & {
 export type EdgeAgentEvent =
   | { type: 'alarm'; alarm: AlarmEvent; command?: MachineCommand; latency?: { windowToAlarmMs: number; windowToCommandMs: number } }
   | { type: 'escalated'; escalation: Escalation; published: boolean }
+  | { type: 'updated'; update: IncidentUpdate; reason: UpdateReason; bytes: number; published: boolean }
   | { type: 'acked'; ack: EscalationAck; deleted: boolean }
   | { type: 'status'; status: MachineStatus }
   | { type: 'quality'; event: DataQualityEvent };
@@ -73,9 +79,15 @@ export interface EdgeAgentStats {
   /** Windows of stopped machines (neither learned nor scored). */
   stoppedWindows: number;
   escalations: number;
+  /** Evidence updates of open incidents stored in the outbox (class 'status': dropped before alarms). */
+  updates: number;
+  /** Updates that were due but not stored (outbox full of alarms, sealing failed or kept on site by policy). */
+  updatesDropped: number;
+  /** Updates the cloud acked. */
+  updatesAcked: number;
   /** Escalations the site's policy kept on site (never stored, never sent). */
   escalationsBlocked: number;
-  /** Bytes and messages handed to the cloud link (escalations with resends, and statuses). */
+  /** Bytes and messages handed to the cloud link (escalations and updates with resends, and statuses). */
   linkBytesOut: number;
   linkMessagesOut: number;
   acked: number;
@@ -122,6 +134,8 @@ interface MachineEntry {
   lastSeq?: number;
   /** Protected from shedding until the monitor has seen this many windows (a recent pre-alarm score). */
   hotUntil?: number;
+  /** Id of the machine's open incident (evidence updates go out for it). */
+  incident?: string;
 }
 
 /** A telemetry message waiting in the ingest queue, still undecoded (a shed one costs no decode). */
@@ -153,10 +167,13 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
   const machines = new Map<string, MachineEntry>();
   const listeners = new Set<(e: EdgeAgentEvent) => void>();
   const latencies: number[] = [];
-  const n = { modelScored: 0, modelSkippedBusy: 0, priors: 0, windows: 0, alarms: 0, reopened: 0, cleared: 0, qualityRaised: 0, qualityCleared: 0, stoppedWindows: 0, escalations: 0, escalationsBlocked: 0, linkBytesOut: 0, linkMessagesOut: 0, acked: 0, resent: 0, commands: 0, deadLetters: 0 };
+  const n = { modelScored: 0, modelSkippedBusy: 0, priors: 0, windows: 0, alarms: 0, reopened: 0, cleared: 0, qualityRaised: 0, qualityCleared: 0, stoppedWindows: 0, escalations: 0, updates: 0, updatesDropped: 0, updatesAcked: 0, escalationsBlocked: 0, linkBytesOut: 0, linkMessagesOut: 0, acked: 0, resent: 0, commands: 0, deadLetters: 0 };
   if (options.guard && !options.destination) throw new ConfigError('edge agent: a guard needs a destination ({ name, jurisdiction }) for its policy');
   const outbound = createSealedOutbound({ guard: options.guard, destination: options.destination, counters, log });
   const sealStatus = createSealedStatus({ guard: options.guard, destination: options.destination, counters, log });
+  const sealUpdate = createSealedUpdate({ guard: options.guard, destination: options.destination, counters, log });
+  // Open incidents' evidence updates: their cadence, and whether their escalation was acked yet.
+  const updates = createIncidentUpdates(cfg.updates);
   const inflight = new Set<Promise<void>>();
   let closed = false;
   const priors = new Map<string, FleetPrior>();
@@ -318,8 +335,19 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
       }).finally(() => modelInflight--));
     }
     const t = r.value.transition;
-    if (t?.kind === 'raised') track('raise', raise(m, w.value, r.value, t, arrivedMs));
-    else if (t?.kind === 'cleared') track('clear', clear(m, w.value, t));
+    if (t?.kind === 'raised') {
+      m.incident = incidentId(site, m.monitor.birth.machine, t.openedAtMs);
+      if (t.reopened) updates.reopened(m.incident);
+      track('raise', raise(m, w.value, r.value, t, arrivedMs));
+    } else if (t?.kind === 'cleared') {
+      if (m.incident) updates.closed(m.incident);
+      m.incident = undefined;
+      track('clear', clear(m, w.value, t));
+    } else if (m.incident && reg.running && !reg.transient) {
+      const open = m.monitor.incident();
+      const due = open && updates.due(m.incident, w.value.ts, open.severity);
+      if (open && due) track('update', sendUpdate(m, m.incident, open.openedAtMs, w.value, r.value, due));
+    }
     if (m.monitor.windows % cfg.statusEveryWindows === 0) track('status', sendStatus(m, w.value, r.value));
   }
 
@@ -382,6 +410,7 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
       log.error({ err, incidentId: id }, 'escalation could not be stored; the local action stands');
       return;
     }
+    updates.opened(id, t.openedAtMs, t.severity, escalation.evidence);
     if (stored === 'duplicate') return; // already pending: the resend timer carries it
     n.escalations++;
     emit({ type: 'escalated', escalation, published: await send(id, bytes) });
@@ -396,8 +425,42 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
     emit({ type: 'alarm', alarm });
   }
 
+  /**
+   * An evidence update of an open incident: this window's evidence without its spectra (the
+   * escalation showed them), the history points since the last evidence sent, and the healthy
+   * levels the escalation's history implied. Queued below alarms (outbox class 'status').
+   */
+  async function sendUpdate(m: MachineEntry, id: string, openedAtMs: number, w: TelemetryWindow, obs: Observation, due: { reason: UpdateReason; sinceMs: number }): Promise<void> {
+    const birth = m.monitor.birth;
+    const { spectra: _spectra, ...evidence } = obs.features.evidence;
+    const update = buildIncidentUpdate({
+      incidentId: id, site, line: birth.line, machine: birth.machine, machineType: birth.machineType, openedAtMs, tsMs: w.ts,
+      severity: m.monitor.incident()?.severity ?? 'warning', score: obs.score,
+      evidence: { ...evidence, baseline: updates.healthy(id), trends: trendsSince(m.trends.summary(obs.regime.key, w.ts), due.sinceMs, w.ts) },
+      sentAtMs: Date.now(),
+    });
+    const dropped = (counter: string) => {
+      n.updatesDropped++;
+      counters.inc(counter);
+    };
+    if (!IncidentUpdate.safeParse(update).success) return dropped('edge.update_invalid');
+    const out = await sealUpdate(update);
+    if (!out.ok) return dropped('edge.update_dropped.sealing');
+    try {
+      if ((await outbox.put(update.id, out.bytes, { class: 'status' })) === 'duplicate') return;
+    } catch (err) {
+      // Full of alarms (an update never evicts one): this update is lost, the next one supersedes it.
+      dropped(err instanceof OutboxFullError ? 'edge.update_dropped.outbox_full' : 'edge.update_dropped.outbox_error');
+      log.warn({ err, updateId: update.id }, 'incident update not stored');
+      return;
+    }
+    n.updates++;
+    counters.inc(`edge.update.${due.reason}`);
+    emit({ type: 'updated', update, reason: due.reason, bytes: out.bytes.byteLength, published: await send(update.id, out.bytes, 'update') });
+  }
+
   /** Counts what left over the link (for the sovereignty view: bytes per machine-hour). */
-  const countOut = (kind: 'escalation' | 'status', bytes: Uint8Array) => {
+  const countOut = (kind: 'escalation' | 'status' | 'update', bytes: Uint8Array) => {
     n.linkBytesOut += bytes.byteLength;
     n.linkMessagesOut++;
     counters.inc('edge.link.bytes_out', bytes.byteLength);
@@ -405,12 +468,12 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
     counters.inc('edge.link.messages_out');
   };
 
-  /** One attempt to hand an escalation to the link; failures leave it in the outbox for the timer. */
-  async function send(id: string, bytes: Uint8Array): Promise<boolean> {
+  /** One attempt to hand an escalation (or an update) to the link; failures leave it in the outbox for the timer. */
+  async function send(id: string, bytes: Uint8Array, kind: 'escalation' | 'update' = 'escalation'): Promise<boolean> {
     outbox.markAttempt(id, Date.now());
     try {
-      await link.publish(subjects.escalation(site), bytes);
-      countOut('escalation', bytes);
+      await link.publish(kind === 'update' ? subjects.update(site) : subjects.escalation(site), bytes);
+      countOut(kind, bytes);
       return true;
     } catch (err) {
       counters.inc('edge.link_publish_failed');
@@ -472,7 +535,7 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
         if (closed) break;
         n.resent++;
         counters.inc('edge.resent');
-        if (!(await send(e.id, e.payload))) break;
+        if (!(await send(e.id, e.payload, e.class === 'alarm' ? 'escalation' : 'update'))) break;
       }
     } finally {
       resending = false;
@@ -493,6 +556,19 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
       return 'ack';
     }
     const deleted = await outbox.delete(r.value.escalationId); // throws → nak → redelivered
+    if (isIncidentUpdateId(r.value.escalationId)) {
+      // An update's ack (same subject and message): counted apart, it says nothing of the escalation.
+      if (deleted) {
+        n.updatesAcked++;
+        counters.inc(`edge.update_acked.${r.value.outcome}`);
+      }
+      // Refused (the incident is closed at the cloud, e.g. repaired, or unknown there): send no more for it.
+      if (r.value.outcome === 'rejected') updates.escalation(incidentOfUpdateId(r.value.escalationId), 'refused');
+      emit({ type: 'acked', ack: r.value, deleted });
+      return 'ack';
+    }
+    // Updates of an incident flow once the cloud has decided on it (an update it cannot place is refused).
+    updates.escalation(r.value.escalationId, r.value.outcome === 'rejected' ? 'refused' : 'acked');
     if (deleted) {
       n.acked++;
       counters.inc(`edge.acked.${r.value.outcome}`);

@@ -12,7 +12,7 @@ import { createThermalResiduals, ThermalResidualConfig } from './features/therma
 import { createRobustBaseline, MAD_TO_SIGMA, RobustBaselineConfig, type RobustBaseline } from './detectors/robust-baseline.ts';
 import { RollingMedianMad } from './detectors/rolling-median.ts';
 import { createScoreCalibration, ScoreCalibrationConfig, type ScoreCalibration } from './detectors/score-calibration.ts';
-import { AlarmConfig, createAlarm, type Alarm, type AlarmTransition } from './alarm.ts';
+import { AlarmConfig, createAlarm, type Alarm, type AlarmTransition, type OpenIncident } from './alarm.ts';
 import { createRegimeTracker, RegimeConfig, type RegimeState } from './regime.ts';
 import { createQualityChecker, QualityConfig, type QualityTransition } from './quality/checker.ts';
 import { createDriftCusum, DriftCusumConfig } from './drift-cusum.ts';
@@ -105,6 +105,8 @@ export interface MachineMonitor {
   /** Score of the last observed window (0 before any). */
   readonly lastScore: number;
   state(): MonitorState;
+  /** The open incident (opened at, severity, peak score), or null: what an evidence update reports. */
+  incident(): OpenIncident | null;
   /**
    * The edge model's raw score of the window `ticket` names, arriving asynchronously: it takes part
    * in the next windows' score (the latest available one, while it is recent and of the same
@@ -246,6 +248,7 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
       return lastScore;
     },
     state: () => lastState,
+    incident: () => alarm.incident(),
     noteModelScore(ticket, raw) {
       if (!Number.isFinite(raw) || raw < 0) return;
       if (!latestModel || ticket.window >= latestModel.window) latestModel = { raw, window: ticket.window, regime: ticket.regime };

@@ -29,6 +29,8 @@ export interface BindOptions {
 export const sealedBinding = {
   escalation: (id: string): string => `escalation:${id}`,
   status: (): string => 'status',
+  /** An incident's evidence update, bound to its own id (carried in clear beside the envelope, like an escalation's). */
+  update: (id: string): string => `update:${id}`,
 } as const;
 
 export interface OutboundGuard {

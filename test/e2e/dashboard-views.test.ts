@@ -91,6 +91,17 @@ test('e2e dashboard views - fleet, live incident, its timeline with the purchase
     assert.match(timeline, /next-window-expedited/);
     assert.match(timeline, /confirmed 2026-01-05 16:00:00 UTC/, 'purchase order status history');
     assert.match(timeline, /140 ms/, 'wall-clock latency sent → received');
+    // Remaining life: the estimate at the alarm, then a row per evidence update as it arrives.
+    assert.match(await page.locator('#rul-history-table').innerText(), /at the alarm/);
+    const rul = decided.diagnosis!.rul!;
+    source.push({ type: 'diagnosis', incident: { ...decided, rulHistory: [
+      { updateId: decided.escalation.id, asOfMs: rul.asOfMs, failureAtMs: rul.failureAtMs, healthIndicator: rul.healthIndicator, option: 'next-window-expedited', moreUrgent: false },
+      { updateId: `${decided.escalation.id}.u${rul.asOfMs + 7_200_000}`, asOfMs: rul.asOfMs + 7_200_000, failureAtMs: { p10: rul.asOfMs + 3_600_000 * 20, p50: rul.asOfMs + 3_600_000 * 40, p90: rul.asOfMs + 3_600_000 * 90 }, healthIndicator: rul.healthIndicator + 0.1, option: 'stop-when-part-arrives', moreUrgent: true, note: 'failure now expected before the repair' },
+    ] } });
+    await page.waitForFunction("document.querySelectorAll('#rul-history-table tbody tr').length === 2");
+    const rulRows = await page.locator('#rul-history-table').innerText();
+    assert.match(rulRows, /stop-when-part-arrives/);
+    assert.match(rulRows, /more urgent/);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-incident.png'), fullPage: true });
     assert.deepEqual(await unlabelledControls(page), [], 'incident: every control, chart and region has an accessible name');
 

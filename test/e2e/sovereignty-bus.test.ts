@@ -1,5 +1,5 @@
 // The demo's cloud bus after a run, read whole from JetStream (our own nats-server): everything that
-// left the site, escalations and machine statuses alike, is a sealed envelope with nothing readable
+// left the site, escalations, machine statuses and incident updates alike, is a sealed envelope with nothing readable
 // beside its header; what the envelopes hold is only what the data policy lets leave, with no
 // waveform block in it. Also prints the bytes leaving per machine-hour by kind.
 import { test } from 'node:test';
@@ -52,6 +52,7 @@ test('e2e sovereignty bus - after a demo run every escalation and status on the 
     const leaving = bus.filter(leavesSite);
     const statuses = leaving.filter((m) => m.subject.startsWith(subjects.status('')));
     const escalations = leaving.filter((m) => m.subject.startsWith(subjects.escalation('')));
+    const updates = leaving.filter((m) => m.subject.startsWith(subjects.update('')));
     // The scan must have something to scan: the statuses every 10 windows and the escalation.
     assert.ok(statuses.length >= MACHINES * 5, `${statuses.length} statuses on the bus`);
     assert.ok(escalations.length >= 1);
@@ -77,7 +78,8 @@ test('e2e sovereignty bus - after a demo run every escalation and status on the 
     for (const m of leaving) {
       const raw = JSON.parse(Buffer.from(m.data).toString('utf8')) as Record<string, unknown>;
       const isEscalation = m.subject.startsWith(subjects.escalation(''));
-      const bind = isEscalation ? sealedBinding.escalation(String(raw['escalationId'])) : sealedBinding.status();
+      const isUpdate = m.subject.startsWith(subjects.update(''));
+      const bind = isEscalation ? sealedBinding.escalation(String(raw['escalationId'])) : isUpdate ? sealedBinding.update(String(raw['updateId'])) : sealedBinding.status();
       const opened = await guard.open(raw, 'scan', { bind });
       assert.ok(opened.ok, opened.ok ? '' : opened.reason);
       const payload = JSON.parse(opened.value.payload.toString('utf8')) as unknown;
@@ -94,7 +96,8 @@ test('e2e sovereignty bus - after a demo run every escalation and status on the 
     process.stdout.write(
       `# bytes leaving per machine-hour (${MACHINES} machines × ${HOURS} h, sealed): total ${(sum(leaving) / machineHours).toFixed(0)} B` +
         ` = statuses ${(sum(statuses) / machineHours).toFixed(0)} B (${statuses.length} × ~${(sum(statuses) / statuses.length).toFixed(0)} B)` +
-        ` + escalations ${(sum(escalations) / machineHours).toFixed(0)} B (${escalations.length} × ~${(sum(escalations) / escalations.length).toFixed(0)} B)\n`,
+        ` + escalations ${(sum(escalations) / machineHours).toFixed(0)} B (${escalations.length} × ~${(sum(escalations) / escalations.length).toFixed(0)} B)` +
+        ` + incident updates ${(sum(updates) / machineHours).toFixed(0)} B (${updates.length} × ~${(sum(updates) / Math.max(1, updates.length)).toFixed(0)} B)\n`,
     );
   } finally {
     await pipeline.close();

@@ -29,8 +29,9 @@ export async function readWholeBus(url: string, ns: string, quietMs = 2000): Pro
 /** The fields a sealed envelope shows in clear (src/sovereignty/envelope/schema.ts), and the id an escalation carries beside it. */
 const ENVELOPE_KEYS = ['v', 'kind', 'alg', 'id', 'site', 'jurisdiction', 'keyId', 'keyVersion', 'contentType', 'iv', 'tag', 'ciphertext', 'wrap'];
 
-/** Whether a message is one of those that leave a site (escalations and statuses, any site). */
-export const leavesSite = (m: BusMessage): boolean => m.subject.startsWith(subjects.escalation('')) || m.subject.startsWith(subjects.status(''));
+/** Whether a message is one of those that leave a site (escalations, statuses and incident evidence updates, any site). */
+export const leavesSite = (m: BusMessage): boolean =>
+  m.subject.startsWith(subjects.escalation('')) || m.subject.startsWith(subjects.status('')) || m.subject.startsWith(subjects.update(''));
 
 /**
  * Why a message that left a site is not just a sealed envelope (undefined when it is): not JSON
@@ -45,7 +46,8 @@ export function notSealed(m: BusMessage): string | undefined {
     return `${m.subject}: not JSON (${m.data.byteLength} B, a raw frame?)`;
   }
   if (obj['kind'] !== 'edge-pdm.sealed') return `${m.subject}: not a sealed envelope`;
-  const allowed = new Set([...ENVELOPE_KEYS, ...(m.subject.startsWith(subjects.escalation('')) ? ['escalationId'] : [])]);
+  const beside = m.subject.startsWith(subjects.escalation('')) ? ['escalationId'] : m.subject.startsWith(subjects.update('')) ? ['updateId'] : [];
+  const allowed = new Set([...ENVELOPE_KEYS, ...beside]);
   const extra = Object.keys(obj).filter((k) => !allowed.has(k));
   if (extra.length) return `${m.subject}: fields in clear beside the envelope: ${extra.join(', ')}`;
   const wrapKeys = Object.keys(obj['wrap'] as object).sort().join(',');

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { MachineType } from '../vocabulary.ts';
 import { Diagnosis, MaintenanceOutcome, MaintenanceRefusal, MaintenanceRequest } from './cloud.ts';
 import { Escalation, MachineStatus } from './edge.ts';
+import { RulHistoryPoint } from './incident-update.ts';
 
 /** One machine as the cloud sees it: its last status and the incidents still open on it. */
 export const FleetMachine = z.object({
@@ -32,6 +33,8 @@ export const Incident = z.object({
    * grant (crypto-shredding): the escalation's evidence is then empty, the rest still stands.
    */
   evidenceRefusal: z.object({ code: z.string(), site: z.string(), reason: z.string() }).optional(),
+  /** The remaining life as evidence arrived: the estimate at the alarm, then one per edge update, oldest first. */
+  rulHistory: z.array(RulHistoryPoint).max(500).optional(),
 });
 export type Incident = z.infer<typeof Incident>;
 

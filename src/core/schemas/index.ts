@@ -6,3 +6,4 @@ export * from './truth.ts';
 export * from './enterprise.ts';
 export * from './model-release.ts';
 export * from './fleet-prior.ts';
+export * from './incident-update.ts';

@@ -19,7 +19,10 @@ export function mountIncident(root, id, config) {
   const tl = panel('Timeline', 'timeline');
   const tlBox = el('div');
   tl.appendChild(tlBox);
-  root.append(head, tl);
+  const rl = panel('Remaining life', 'rul-history');
+  const rlBox = el('div');
+  rl.appendChild(rlBox);
+  root.append(head, tl, rl);
   let record = null, recordError = null, frame = 0, seen = {}, historyFor = null;
 
   function render() {
@@ -51,8 +54,26 @@ export function mountIncident(root, id, config) {
     // Crypto-shredding: the site withdrew the cloud's key, its evidence is gone; the decision stays.
     if (i.evidenceRefusal) tlBox.appendChild(notice('Evidence unreadable: ' + i.evidenceRefusal.reason + '. The diagnosis and decision above were made before and remain.', 'error'));
     if (i.refusal) tlBox.appendChild(notice('Refused by ERP: ' + i.refusal.reason + ' (HTTP ' + i.refusal.status + '). The escalation is decided and acked; nothing was ordered or planned.', 'error'));
+    renderRul(i);
     if (recordError) tlBox.appendChild(notice('ERP/MES unavailable, showing what the cloud knows: ' + recordError, 'error'));
     else if (!config.enterprise) tlBox.appendChild(notice('No ERP/MES connection configured: purchase-order status and work-order windows are not shown.', 'info'));
+  }
+  /** The estimate at the alarm, then one row per evidence update from the edge (Incident.rulHistory). */
+  function renderRul(i) {
+    const rows = i.rulHistory || (i.diagnosis && i.diagnosis.rul ? [{ updateId: i.escalation.id, asOfMs: i.diagnosis.rul.asOfMs, failureAtMs: i.diagnosis.rul.failureAtMs, healthIndicator: i.diagnosis.rul.healthIndicator, option: null, moreUrgent: false }] : []);
+    if (!rows.length) { rlBox.replaceChildren(notice('No remaining-life estimate for this incident.', 'info')); return; }
+    const { table: t, body } = table('Refitted on each evidence update the edge sends while the incident is open (simulated time). Failure times are the 10 %, 50 % and 90 % quantiles.',
+      ['As of', 'Health indicator', 'Failure (10 %)', 'Failure (median)', 'Failure (90 %)', 'Remaining (median)', 'Repair option', 'Note']);
+    t.id = 'rul-history-table';
+    for (const r of rows) {
+      const f = r.failureAtMs;
+      const note = r.moreUrgent ? badge('more urgent', 'critical') : el('span', r.note || (r.updateId === i.escalation.id ? 'at the alarm' : ''));
+      if (r.moreUrgent && r.note) note.title = r.note;
+      addRow(body, [{ text: fmtTime(r.asOfMs), cls: 'num' }, { text: r.healthIndicator == null ? '—' : r.healthIndicator.toFixed(2), cls: 'num' },
+        { text: f ? fmtTime(f.p10) : '—', cls: 'num' }, { text: f ? fmtTime(f.p50) : '—', cls: 'num' }, { text: f ? fmtTime(f.p90) : '—', cls: 'num' },
+        { text: f ? fmtDuration(Math.max(0, f.p50 - r.asOfMs)) : '—', cls: 'num' }, r.option || '—', note]);
+    }
+    rlBox.replaceChildren(t);
   }
   const schedule = () => { if (!frame) frame = requestAnimationFrame(render); };
   function fetchHistory(key) {
