@@ -18,6 +18,9 @@ import { runPredictive } from '../policies/predictive.ts';
 import { loadScenario } from '../scenarios/scenario.ts';
 import { scoreDetection, scoreDiagnosis } from '../scoring/index.ts';
 import { buildSetup } from '../setup.ts';
+import { DETECTABLE_SEVERITY } from '../../src/simulator/ground-truth.ts';
+import { faultSeverityAt } from '../../src/simulator/degradation.ts';
+import type { FaultType } from '../../src/core/index.ts';
 
 /** One detected incident of the development set. */
 export interface DevIncident {
@@ -30,6 +33,13 @@ export interface DevIncident {
   /** The rules' verdict on the same evidence at collection time. */
   rules: string;
   escalation: Escalation | null;
+  /**
+   * Where on the fault's path the first alarm came (absent from older files): life used at the
+   * alarm, (alarm − onset)/(failure − onset), and at the ground truth's detectable time; with the
+   * path's shape (degradation.ts) they tell how far the signature had grown when the edge alarmed.
+   */
+  lifeAtAlarm?: number;
+  lifeAtDetectable?: number;
 }
 
 async function collect(seeds: number[], faults: number, hours: number | undefined, out: string): Promise<void> {
@@ -43,14 +53,18 @@ async function collect(seeds: number[], faults: number, hours: number | undefine
     const run = await runPredictive(setup, { env: readEnv(), logger: silentLogger() });
     const det = scoreDetection({ truth: run.truth, alarms: run.alarms ?? [], startMs: run.startMs, endMs: run.endMs, machines: setup.machines });
     const incidents = new Map((run.incidents ?? []).map((i) => [i.escalation.id, i]));
+    const truths = new Map(run.truth.map((t) => [t.id, t]));
     let n = 0;
     for (const o of det.outcomes) {
       if (!o.firstAlarm) continue;
       const inc = incidents.get(o.firstAlarm.incidentId);
       const esc = inc?.escalation ?? null;
+      const t = truths.get(o.truthId);
+      const life = (ms: number) => (t ? (ms - t.onsetMs) / Math.max(1, t.failureMs - t.onsetMs) : undefined);
       const row: DevIncident = {
         seed, machine: o.machine, machineType: esc?.machineType ?? '', truth: o.fault,
         cloud: inc?.diagnosis?.faultType ?? null, rules: esc ? diagnose(esc).faultType : 'undiagnosed', escalation: esc,
+        lifeAtAlarm: life(o.firstAlarm.atMs), lifeAtDetectable: t?.detectableMs != null ? life(t.detectableMs) : undefined,
       };
       appendFileSync(out, `${JSON.stringify(row)}\n`);
       n++;
@@ -71,6 +85,27 @@ function printConfusion(title: string, items: { truth: string; predicted: string
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/**
+ * The fault's severity (0..1) at its first alarm: the path's growth exponent is recovered from
+ * where the truth put the detectable severity (bisection on degradation.ts's path), then the
+ * path is read at the alarm. Undefined for rows from older files.
+ */
+export function severityAtAlarm(row: DevIncident): number | undefined {
+  const { lifeAtAlarm: u, lifeAtDetectable: ud } = row;
+  const fault = row.truth as FaultType;
+  const th = DETECTABLE_SEVERITY[fault];
+  if (u === undefined || ud === undefined || th === undefined) return undefined;
+  const at = (g: number, x: number) => faultSeverityAt(fault, x, 0, 1, g);
+  // Severity at the detectable life fraction falls as the growth exponent rises.
+  let lo = 0.5, hi = 12;
+  for (let i = 0; i < 50; i++) {
+    const mid = (lo + hi) / 2;
+    if (at(mid, ud) > th) lo = mid;
+    else hi = mid;
+  }
+  return at((lo + hi) / 2, u);
+}
+
 function replay(file: string, misses: boolean, only: string | undefined): void {
   const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as DevIncident);
   printConfusion('closed loop at collection', rows.map((r) => ({ truth: r.truth, predicted: r.cloud })));
@@ -79,7 +114,9 @@ function replay(file: string, misses: boolean, only: string | undefined): void {
   if (!misses) return;
   for (const { row, d } of now) {
     if (d?.faultType === row.truth || (only && row.truth !== only)) continue;
-    process.stdout.write(`\nMISS seed ${row.seed} ${row.machine} (${row.machineType}) ${row.truth} -> ${d?.faultType ?? 'undiagnosed'} (${d?.confidence.toFixed(2)})\n  ${d?.explanation.slice(0, 1500)}\n`);
+    const sev = severityAtAlarm(row);
+    const at = sev === undefined ? '' : ` at severity ${sev.toFixed(3)} (life ${row.lifeAtAlarm!.toFixed(2)})`;
+    process.stdout.write(`\nMISS seed ${row.seed} ${row.machine} (${row.machineType}) ${row.truth}${at} -> ${d?.faultType ?? 'undiagnosed'} (${d?.confidence.toFixed(2)})\n  ${d?.explanation.slice(0, 1500)}\n`);
   }
 }
 

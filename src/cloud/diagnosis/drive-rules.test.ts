@@ -62,6 +62,37 @@ test('drive rules - an unknown pattern stays unknown', () => {
   assert.ok(d.confidence < 0.5);
 });
 
+/** A gearbox whose mesh dominates its acceleration (healthy 2.34 m/s², MAD 0.005), mesh and sidebands near healthy. */
+const wearingGearbox = (accRms: number, extra: Record<string, number> = {}, base: Record<string, { median: number; mad: number }> = {}) =>
+  withFeatures(
+    { gear_sideband_db: -29.2, gear_mesh_db: 48.9, 'accel.rmsMs2': accRms, ...extra },
+    { gear_sideband_db: { median: -30.4, mad: 0.6 }, gear_mesh_db: { median: 48.1, mad: 0.65 }, 'accel.rmsMs2': { median: 2.34, mad: 0.005 }, ...base },
+  );
+
+test('drive rules - a gearbox whose mesh-dominated acceleration grew 10 %, mesh leaning up, nothing else risen, is early gear wear', () => {
+  const d = diagnose(sampleEscalation(wearingGearbox(2.6), { machineType: 'gearbox' }));
+  assert.equal(d.faultType, 'gear-tooth-wear', d.explanation);
+  assert.ok(d.confidence >= 0.5 && d.confidence < 0.65, `just over the bar: ${d.confidence}`);
+  assert.match(d.explanation, /early/);
+});
+
+test('drive rules - early gear wear stands aside: a small rise, mesh and sidebands falling, a grown shaft line, a hot bearing, impacts', () => {
+  assert.equal(gearToothWearRule(wearingGearbox(2.4)).score, 0, 'a 2.6 % rise is within a load swing');
+  assert.equal(gearToothWearRule(wearingGearbox(2.6, { gear_sideband_db: -31.5, gear_mesh_db: 47.2 })).score, 0, 'mesh and sidebands fell: the rise is from elsewhere');
+  assert.equal(gearToothWearRule(wearingGearbox(2.6, { 'vel.x2MmS': 0.6 }, { 'vel.x2MmS': { median: 0.3, mad: 0.02 } })).score, 0, 'a grown 2x is a shaft fault');
+  assert.equal(gearToothWearRule(wearingGearbox(2.6, { 'scalar.temp_bearing.residual': 3 }, { 'scalar.temp_bearing.residual': { median: 0, mad: 0.2 } })).score, 0, 'a hot bearing is the film');
+  assert.equal(gearToothWearRule(wearingGearbox(2.6, { 'accel.kurtosis': 6 })).score, 0, 'impacts are a spall or a cracked tooth');
+});
+
+test('drive rules - without a wear estimate, a risen spindle load with risen broadband vibration is tool wear just over the bar; the load alone is not', () => {
+  const loaded = (loadPct: number, accRms: number) =>
+    withFeatures({ 'scalar.spindle_load': loadPct, 'accel.rmsMs2': accRms }, { 'scalar.spindle_load': { median: 50, mad: 2 } });
+  const r = toolWearRule(loaded(70, 1.4));
+  assert.ok(r.score >= 0.5 && r.score <= 0.6, r.explanation);
+  assert.ok(toolWearRule(loaded(70, 1.0)).score < 0.5, 'a harder workpiece raises the load without rubbing');
+  assert.equal(toolWearRule(loaded(51, 1.4)).score, 0);
+});
+
 test('drive rules - property: never throw, scores in [0, 1]', () => {
   const num = fc.double({ noNaN: false });
   fc.assert(

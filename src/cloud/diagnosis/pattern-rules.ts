@@ -3,7 +3,8 @@
 // (vibration-verdict.ts). Without that evidence they score 0, so the legacy rules decide as before.
 import type { Evidence, FaultType } from '../../core/index.ts';
 import type { Rule, RuleResult } from './rules.ts';
-import { bearingFits, shaftFits, type Verdict } from './vibration-verdict.ts';
+import { bearingFits, shaftFits, SUPPORT_DB, type Verdict } from './vibration-verdict.ts';
+import { robustZ } from './robust-z.ts';
 
 /** The FaultType each named verdict maps to (normal and unknown name no fault). */
 export const VERDICT_FAULT: Partial<Record<Verdict, FaultType>> = {
@@ -15,6 +16,39 @@ export const VERDICT_FAULT: Partial<Record<Verdict, FaultType>> = {
   looseness: 'looseness',
 };
 
+/** Per bearing verdict: its envelope line family, the family's supporting sidebands, and the window feature of its line. */
+const BEARING_LINES = {
+  outer_race: { line: 'bpfo', support: undefined, window: 'env.bpfoRatio' },
+  inner_race: { line: 'bpfi', support: 'shaftSidebandsDb', window: 'env.bpfiRatio' },
+  rolling_element: { line: 'bsf2', support: 'cageSidebandsDb', window: 'env.bsfRatio' },
+} as const;
+
+/**
+ * True when a bearing pattern rests on a lone line: neither the 2nd/3rd harmonic nor a sideband stands SUPPORT_DB,
+ * and this machine's window envelope at the same frequency is no higher than when healthy (robust
+ * z under 3). A recording of a few windows averages few segments, so a single bin a little over
+ * LINE_PRESENT_DB is within the noise maxima of a ±2.5 % search band; a real spall repeats (harmonics),
+ * is modulated (sidebands) or has grown against the bearing's history (Randall & Antoni 2011, sec. 3.3).
+ */
+function loneUnconfirmedLine(ev: Evidence, verdict: keyof typeof BEARING_LINES): boolean {
+  const env = ev.envelopeDiagnostics;
+  if (!env) return false;
+  const spec = BEARING_LINES[verdict];
+  const fam = env.lines[spec.line];
+  // The 2nd or 3rd harmonic: an impact train's envelope harmonics fall off from the fundamental, so a
+  // lone higher one (a 4th at 6 dB) beside absent 2nd and 3rd is a noise maximum, not the series.
+  const harmonics = fam.harmonicsDb.slice(1, 3).some((d) => d >= SUPPORT_DB);
+  const sidebands = spec.support !== undefined && fam[spec.support] >= SUPPORT_DB;
+  const value = ev.features[spec.window];
+  const healthy = ev.baseline[spec.window];
+  if (harmonics || sidebands || value === undefined || !healthy) return false;
+  return robustZ(value, healthy) < LONE_LINE_Z;
+}
+/** Robust z of the window line against healthy that confirms a lone recording line (Leys et al. 2013's cut). */
+const LONE_LINE_Z = 3;
+/** Score a lone, unconfirmed bearing line keeps: below the bar, so the diagnosis stays open. */
+const LONE_LINE_MAX_SCORE = 0.45;
+
 /** A rule scoring one verdict's pattern fit from the recording-level evidence. */
 function patternRule(verdict: 'outer_race' | 'inner_race' | 'rolling_element' | 'imbalance' | 'looseness'): Rule {
   const faultType = VERDICT_FAULT[verdict]!;
@@ -24,8 +58,10 @@ function patternRule(verdict: 'outer_race' | 'inner_race' | 'rolling_element' | 
     if (!mine) return { faultType, score: 0, explanation: `${faultType}: no envelope or shaft analysis in the evidence` };
     // A bearing pattern outranks a shaft one: only score a shaft fault when no bearing line fits.
     const bearingWins = (verdict === 'imbalance' || verdict === 'looseness') && bearingFits(ev).some((b) => b.score >= 0.5);
-    const score = bearingWins ? Math.min(mine.score, 0.4) : mine.score;
-    return { faultType, score: Number.isFinite(score) ? Math.min(1, Math.max(0, score)) : 0, explanation: `${faultType}: ${mine.evidence.finding}` };
+    const lone = verdict in BEARING_LINES && mine.score >= 0.5 && loneUnconfirmedLine(ev, verdict as keyof typeof BEARING_LINES);
+    const score = bearingWins ? Math.min(mine.score, 0.4) : lone ? Math.min(mine.score, LONE_LINE_MAX_SCORE) : mine.score;
+    const caveat = lone ? '; a lone line without harmonics or sidebands, and the window envelope there no higher than healthy' : '';
+    return { faultType, score: Number.isFinite(score) ? Math.min(1, Math.max(0, score)) : 0, explanation: `${faultType}: ${mine.evidence.finding}${caveat}` };
   };
 }
 

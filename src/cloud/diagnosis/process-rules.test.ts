@@ -120,3 +120,39 @@ test('process rules - a hot, noisy bearing under a 1x grown 2.8x is the shaft fa
   // The same heat and noise without the grown 1x stays lubrication loss.
   assert.ok(lubricationRule({ ...ev, features: { ...ev.features, 'vel.x1MmS': 2.45 } }).score >= 0.5);
 });
+
+test('process rules - a hot, noisy spindle bearing beside a clearly risen spindle load (no thermal residual) is the load, not lubrication loss', () => {
+  const h = healthyEvidence();
+  const hot = { ...h, features: { ...h.features, 'scalar.temp_bearing': 50, 'accel.rmsMs2': 1.4 } };
+  const loaded = {
+    ...hot,
+    features: { ...hot.features, 'scalar.spindle_load': 70 },
+    baseline: { ...hot.baseline, 'scalar.spindle_load': { median: 50, mad: 2 } },
+  };
+  const r = lubricationRule(loaded);
+  assert.ok(r.score < 0.5, r.explanation);
+  assert.match(r.explanation, /spindle load rose too/);
+  // The same heat at a steady load is the film.
+  const steady = { ...loaded, features: { ...loaded.features, 'scalar.spindle_load': 51 } };
+  assert.ok(lubricationRule(steady).score >= 0.5, lubricationRule(steady).explanation);
+});
+
+test('process rules - incipient cavitation: a pump turned impulsive (crest, envelope-band SK) at no bearing frequency, head not yet down', () => {
+  const p = pump();
+  const crackling = { ...p, features: { ...p.features, 'accel.crest': 5.2, 'accel.kurtosis': 3.2, 'env.sk': 1.8 } };
+  const d = diagnose(sampleEscalation(crackling, { machineType: 'centrifugal-pump' }));
+  assert.equal(d.faultType, 'cavitation', d.explanation);
+  assert.match(d.explanation, /incipient/);
+  assert.ok(d.confidence < 0.65, 'a line-based bearing call outranks it');
+});
+
+test('process rules - impulsive with a bearing line, a Gaussian band, or on a machine without pressure is not incipient cavitation', () => {
+  const p = pump();
+  const crackling = { ...p, features: { ...p.features, 'accel.crest': 5.2, 'env.sk': 1.8 } };
+  const spall = { ...crackling, envelopeDefectRatios: { ...crackling.envelopeDefectRatios, bpfo: 8 } };
+  assert.equal(cavitationRule(spall).score, 0, cavitationRule(spall).explanation);
+  const gaussian = { ...crackling, features: { ...crackling.features, 'env.sk': 0.2 } };
+  assert.equal(cavitationRule(gaussian).score, 0, 'crest alone: one outlier window, not a band of bursts');
+  const h = healthyEvidence();
+  assert.equal(cavitationRule({ ...h, features: { ...h.features, 'accel.crest': 5.2, 'env.sk': 1.8 } }).score, 0, 'not a pump');
+});

@@ -4,6 +4,7 @@
 import type { Evidence } from '../../core/index.ts';
 import type { Rule } from './rules.ts';
 import { robustZ } from './robust-z.ts';
+import { bearingFits } from './vibration-verdict.ts';
 
 /** Robust z from which a change is taken as real (Leys et al. 2013's conservative cut is 3). */
 const Z_CHANGE = 3;
@@ -49,6 +50,34 @@ const fmtZ = (z: number) => `${z >= 0 ? '+' : ''}${z.toFixed(1)} σ`;
 const PULSATION_FRAC = 0.03;
 
 /**
+ * Spectral kurtosis (excess) of the window's envelope band from which it is clearly impulsive: ≈ 0
+ * for Gaussian noise (Antoni, MSSP 20, 2006), as vibration-verdict.ts's IMPULSIVE_SK.
+ */
+const IMPULSIVE_BAND_SK = 1;
+
+/**
+ * Incipient cavitation: before the head drops, bubbles collapse now and then near the impeller, each
+ * collapse a short random shock that rings the casing at kHz (Brennen, Hydrodynamics of Pumps, 1994,
+ * ch. 3; McKee et al. 2011: high-frequency crackling precedes the head drop). The acceleration turns
+ * impulsive (crest factor or kurtosis up, a clearly impulsive envelope band) while its RMS barely
+ * moves, and the impacts repeat at no bearing frequency: no envelope defect line has grown and the
+ * recording's envelope analysis names no bearing. A spall's impacts are periodic, so they show as
+ * a line, and the bearing rules (which score higher) name them; no running-speed line has grown.
+ */
+function incipientCavitation(ev: Evidence): { score: number; why: string } | undefined {
+  const sk = ev.features['env.sk'];
+  const zc = zOf(ev, 'accel.crest') ?? 0;
+  const zk = zOf(ev, 'accel.kurtosis') ?? 0;
+  const zi = Math.max(zc, zk);
+  if (sk === undefined || !(sk >= IMPULSIVE_BAND_SK) || zi < Z_CHANGE) return undefined;
+  if (defectLine(ev) > 0 || bearingFits(ev).some((f) => f.score >= 0.5) || shaftLinesGrown(ev)) return undefined;
+  return {
+    score: clamp01(0.5 + 0.1 * strength(zi)),
+    why: `impulsive acceleration (crest ${fmtZ(zc)}, kurtosis ${fmtZ(zk)}, envelope-band spectral kurtosis ${sk.toFixed(1)}) repeating at no bearing frequency and with no shaft line grown: random bubble collapses`,
+  };
+}
+
+/**
  * Cavitation (pumps): vapour bubbles collapse at the impeller when suction pressure falls below
  * vapour pressure; the head breaks down (discharge pressure drops and fluctuates) and collapses
  * add broadband high-frequency vibration (Brennen, Hydrodynamics of Pumps, 1994, ch. 3 and 6).
@@ -66,6 +95,8 @@ export const cavitationRule: Rule = (ev) => {
   const noise = zv ?? 0;
   const pressure = `pressure ${zp === undefined ? 'level unknown' : fmtZ(zp)}${ripple === undefined ? '' : `, ripple ${(100 * ripple).toFixed(1)} % of its mean`}`;
   if ((pressureDrop < Z_CHANGE && !pulsating) || noise < Z_CHANGE) {
+    const incipient = incipientCavitation(ev);
+    if (incipient) return { faultType: 'cavitation', score: incipient.score, explanation: `cavitation (incipient): ${incipient.why}; ${pressure}` };
     return { faultType: 'cavitation', score: 0, explanation: `cavitation: not indicated (${pressure}, vibration ${fmtZ(noise)} against healthy)` };
   }
   const pulse = pulsating ? clamp01((ripple! - PULSATION_FRAC) / (2 * PULSATION_FRAC)) : 0;
@@ -125,6 +156,18 @@ function grownShaftLine(ev: Evidence): { key: string; growth: number } | undefin
   return undefined;
 }
 
+/** Scalar channels that measure the load a machine carries, by their evidence feature name. */
+const LOAD_FEATURES: Record<string, string> = { 'scalar.spindle_load': 'spindle load', 'scalar.current': 'motor current' };
+
+/** The process load that has clearly risen against its healthy level (robust z ≥ Z_CHANGE), if any. */
+function risenLoad(ev: Evidence): { name: string; z: number } | undefined {
+  for (const [key, name] of Object.entries(LOAD_FEATURES)) {
+    const z = zOf(ev, key);
+    if (z !== undefined && z >= Z_CHANGE) return { name, z };
+  }
+  return undefined;
+}
+
 /**
  * Loss of lubrication: metal contact raises friction, so the bearing runs hot well beyond its
  * daily and load swings, and the broadband vibration floor rises before any discrete defect line
@@ -147,6 +190,14 @@ export const lubricationRule: Rule = (ev) => {
   if (shaft) {
     const hot = zt !== undefined && zt >= Z_CHANGE ? `bearing hot (${fmtZ(zt)}), but ` : '';
     return { faultType: 'lubrication-loss', score: hot ? 0.3 : 0, explanation: `lubrication loss: ${hot}the ${shaft.key.slice(5, 7)} running-speed line grew ${shaft.growth.toFixed(1)}x its healthy level, a shaft fault that loads (and heats) the bearing` };
+  }
+  // Without the thermal model's residual the raw temperature follows the load: a bearing's friction
+  // torque, so its heat, grows with the load it carries (Palmgren's M = f1·P·dm, Harris & Kotzalas
+  // ch. 9). A hot bearing beside a clearly risen process load (spindle load, motor current) is then
+  // the load's heat first; the load's own cause (a worn tool, a process change) is the lead.
+  const load = residualZ === undefined ? risenLoad(ev) : undefined;
+  if (zt !== undefined && zt >= Z_CHANGE && load) {
+    return { faultType: 'lubrication-loss', score: 0.3, explanation: `lubrication loss: bearing temperature ${fmtZ(zt)} above its healthy level, but the ${load.name} rose too (${fmtZ(load.z)}): heat from the load, not from the film` };
   }
   if (zt !== undefined && zt >= Z_CHANGE) {
     const score = clamp01(0.5 + 0.3 * strength(zt) + 0.15 * strength(zv));

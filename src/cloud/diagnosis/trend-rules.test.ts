@@ -71,11 +71,19 @@ test('trend rules - a harmonic series beyond 3x is looseness, and misalignment y
 });
 
 test('trend rules - half orders beside a grown 2x are looseness; a grown lone 2x stays misalignment', () => {
-  const halfOrders = shaftEvidence({ x1: 2.0, x2: 0.62, x3: 0.1 }, [1, 0.31, 0.04, 0.08, 0.06, 0.05, 0.04, 0.03, 0.02, 0.02], [2, 0.6, 0.24, 0.09, 0.07]);
+  const grown = shaftEvidence({ x1: 2.0, x2: 0.62, x3: 0.1 }, [1, 0.31, 0.04, 0.08, 0.06, 0.05, 0.04, 0.03, 0.02, 0.02], [2, 0.6, 0.24, 0.09, 0.07]);
+  const halfOrders = { ...grown, shaftDiagnostics: { ...grown.shaftDiagnostics!, halfOrdersDb: [20, 18, 16, 10, 8] } };
   assert.equal(diagnose(sampleEscalation(halfOrders)).faultType, 'looseness');
   const lone2x = shaftEvidence({ x1: 2.4, x2: 2.6, x3: 0.5 }, [1, 1.08, 0.2, 0.02, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01]);
   assert.equal(loosenessTrendRule(lone2x).score, 0, loosenessTrendRule(lone2x).explanation);
   assert.equal(diagnose(sampleEscalation(lone2x)).faultType, 'misalignment');
+});
+
+test('trend rules - half-order velocity without a line above the floor (leakage of 1x/2x) is no half order: a grown 2x stays misalignment', () => {
+  // A 4-pole motor in 0.4 s blocks: 2.5x reads 24 % of 1x from the 2x line's leakage, 0 dB above the floor.
+  const ev = shaftEvidence({ x1: 2.0, x2: 0.62, x3: 0.1 }, [1, 0.31, 0.04, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01], [0.1, 0.58, 0.24, 0.02, 0.01]);
+  assert.equal(loosenessTrendRule(ev).score, 0, loosenessTrendRule(ev).explanation);
+  assert.equal(diagnose(sampleEscalation(ev)).faultType, 'misalignment');
 });
 
 test('trend rules - 2x and 3x grown together without a shaft analysis are looseness only just', () => {
@@ -120,4 +128,30 @@ test('trend rules - 2x grown by 40 % (mm/s well past its scatter) with 3x laggin
   assert.equal(loose.faultType, 'looseness', loose.explanation);
   const steady = diagnose(sampleEscalation(shaftLines(1.48, 0.3, 0.09)));
   assert.equal(steady.faultType, 'unknown', steady.explanation);
+});
+
+/** A 1x trend (points oldest first) ending at the alarm, with the window's 1x `x1` (healthy 1.95 mm/s, MAD 0.025). */
+function withTrend(x1: number, points: number[]) {
+  const h = healthyEvidence();
+  return {
+    ...h,
+    features: { ...h.features, 'vel.x1MmS': x1, 'vel.x2MmS': 0.39, 'vel.x3MmS': 0.12 },
+    baseline: { ...h.baseline, 'vel.x1MmS': { median: 1.95, mad: 0.025 }, 'vel.x2MmS': { median: 0.39, mad: 0.01 }, 'vel.x3MmS': { median: 0.12, mad: 0.005 } },
+    orderAmplitudes: { x1, x2: 0.39, x3: 0.12 },
+    trends: { 'vel.x1MmS': { tHours: points.map((_, i) => i - points.length + 1), levels: points, windows: points.map(() => 12) } },
+  };
+}
+
+test('trend rules - a 1x rise of 14 % sustained over the last five trend points is early imbalance, though one window is under the cut', () => {
+  const ev = withTrend(2.23, [1.95, 1.96, 1.95, 2.18, 2.29, 2.32, 2.23, 2.22]);
+  const r = imbalanceTrendRule(ev);
+  assert.ok(r.score >= 0.5, r.explanation);
+  assert.match(r.explanation, /early/);
+  assert.equal(diagnose(sampleEscalation(ev)).faultType, 'imbalance');
+});
+
+test('trend rules - a 1x rise that is not sustained (one point back at healthy), or too small, is not early imbalance', () => {
+  assert.equal(imbalanceTrendRule(withTrend(2.23, [1.95, 1.96, 2.18, 2.29, 1.97, 2.23, 2.22])).score, 0, 'one point fell back');
+  assert.equal(imbalanceTrendRule(withTrend(2.05, [1.95, 2.06, 2.05, 2.07, 2.05, 2.06])).score, 0, '5 % is within repeatability');
+  assert.equal(imbalanceTrendRule(withTrend(2.23, [2.18, 2.29, 2.32])).score, 0, 'too short a trend');
 });

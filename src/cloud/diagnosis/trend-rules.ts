@@ -74,7 +74,10 @@ export function harmonicSeries(ev: Evidence): { harmonics: number; halfOrders: n
   const s = ev.shaftDiagnostics;
   if (!s?.velocityHarmonics) return undefined;
   const harmonics = s.velocityHarmonics.slice(2).filter((v) => v >= LOOSENESS_HARMONIC_REL).length;
-  const halfOrders = (s.velocityHalfOrders ?? []).slice(2).filter((v) => v >= LOOSENESS_HARMONIC_REL).length;
+  // A sub-harmonic is a discrete line: velocity read at a half order that does not stand out of the
+  // floor is the leakage of a neighbouring integer line or broadband noise (4- and 6-pole machines'
+  // half orders lie within a few bins of 1x and 2x in a short recording), not rattling.
+  const halfOrders = (s.velocityHalfOrders ?? []).slice(2).filter((v, i) => v >= LOOSENESS_HARMONIC_REL && (s.halfOrdersDb[i + 2] ?? 0) >= COMB_LINE_DB).length;
   const comb = s.harmonicsDb.slice(3, 10).filter((d) => d >= COMB_LINE_DB).length;
   return { harmonics, halfOrders, comb };
 }
@@ -89,6 +92,36 @@ export function hasHarmonicSeries(ev: Evidence): boolean {
   return h !== undefined && (h.harmonics + h.halfOrders >= LOOSENESS_MIN_HARMONICS || h.halfOrders > 0 || h.comb >= COMB_MIN_LINES);
 }
 
+/**
+ * Trend points (each the median of several windows, feature-trends.ts) that must all stand above the
+ * healthy level for a sustained rise: five consecutive excursions of ≥ 3σ have a chance of
+ * (1.3e-3)^5 under the healthy scatter, so persistence, not one window's size, carries the evidence.
+ */
+export const SUSTAINED_POINTS = 5;
+/** Median growth over those points for a sustained rise: 10 %, beyond the ±10 % repeatability of one order reading (ISO 20816-1). */
+export const SUSTAINED_GROWTH_MIN = 1.1;
+/** Scale floor of the trend's z (fraction of the median): a sensor's ~1 % repeatability, not robustZ's 5 % guard for constant features. */
+const TREND_SCALE_FLOOR = 0.01;
+
+/**
+ * A line's rise sustained over the last SUSTAINED_POINTS points of its pre-alarm trend (Evidence.
+ * trends): every point ≥ LINE_CHANGE_Z of the healthy scatter above the healthy median and their
+ * median ≥ SUSTAINED_GROWTH_MIN of it. Early in a fault one window's growth is still under the
+ * single-window cut, while the trend has already left the healthy band and stayed out (an
+ * analyst's trend plot, ISO 13373-3).
+ */
+export function sustainedRise(ev: Evidence, key: string): { growth: number; minZ: number } | undefined {
+  const t = ev.trends?.[key];
+  const b = ev.baseline[key];
+  if (!t || !b || !(b.median > 0) || t.levels.length < SUSTAINED_POINTS) return undefined;
+  const last = t.levels.slice(-SUSTAINED_POINTS);
+  const scale = Math.max(1.4826 * Math.abs(b.mad), TREND_SCALE_FLOOR * b.median);
+  const minZ = Math.min(...last.map((v) => (v - b.median) / scale));
+  const sorted = [...last].sort((a, c) => a - c);
+  const growth = sorted[SUSTAINED_POINTS >> 1]! / b.median;
+  return Number.isFinite(minZ) && minZ >= LINE_CHANGE_Z && growth >= SUSTAINED_GROWTH_MIN ? { growth, minZ } : undefined;
+}
+
 /** Imbalance: 1x has grown past this machine's healthy level while 2x and 3x have grown little in mm/s. */
 export const imbalanceTrendRule: Rule = (ev) => {
   const c1 = lineChange(ev, 'vel.x1MmS');
@@ -99,6 +132,14 @@ export const imbalanceTrendRule: Rule = (ev) => {
   const harmonicGrowth = Math.max(c2 ? Math.max(0, c2.delta) : 0, c3 ? Math.max(0, c3.delta) : 0);
   const pure = harmonicGrowth <= IMBALANCE_HARMONIC_SHARE_MAX * Math.max(c1.delta, 0) && !hasHarmonicSeries(ev);
   const level = `1x ${c1.value.toFixed(2)} mm/s, ${c1.growth.toFixed(2)}x its healthy ${c1.healthy.toFixed(2)} mm/s (z ${c1.z.toFixed(1)})`;
+  const sustained = pure ? sustainedRise(ev, 'vel.x1MmS') : undefined;
+  if (sustained && (c1.z < LINE_CHANGE_Z || c1.growth < IMBALANCE_1X_GROWTH_MIN)) {
+    return {
+      faultType: 'imbalance',
+      score: 0.5,
+      explanation: `imbalance (early): 1x running-speed vibration has stayed ${sustained.growth.toFixed(2)}x its healthy ${c1.healthy.toFixed(2)} mm/s over the last ${SUSTAINED_POINTS} trend points (each ≥ ${sustained.minZ.toFixed(1)} σ of its own scatter), while 2x and 3x stay near their healthy levels`,
+    };
+  }
   if (c1.z < LINE_CHANGE_Z || c1.growth < IMBALANCE_1X_GROWTH_MIN || !pure) {
     return { faultType: 'imbalance', score: 0, explanation: `imbalance (trend): not indicated (${level}; 2x/3x grew ${harmonicGrowth.toFixed(2)} mm/s)` };
   }

@@ -63,11 +63,18 @@ export function shaftDiagnostics(x: ArrayLike<number>, rateHz: number, nominalSh
 
   const harmonicsDb: number[] = [];
   for (let k = 1; k <= HARMONICS && k * shaftHz < 0.45 * rateHz; k++) harmonicsDb.push(level(k * shaftHz, tol(k * shaftHz)).db);
+  // Hann main-lobe half-width in bins of this transform (±2 bins of the unpadded block).
+  const lobe = Math.max(2, Math.round((2 * (a.length - 1) * 2) / Math.max(1, span)));
+  // A half order lies 0.5x from the integer lines either side. Where its search band (±tol) plus
+  // the bins summed round its peak (±lobe) reach into a neighbour's main lobe, what is read there is
+  // that line's leakage, not a sub-harmonic (Randall, Vibration-based Condition Monitoring, 2011,
+  // sec. 3.6 on resolution): with 0.4 s blocks (2.5 Hz bins) so for 4- and 6-pole machines, whose
+  // 0.5x is 12 and 8 Hz. Such a half order is reported as no line: 0 dB, velocity 0.
+  const resolvable = (k: number) => tol((k + 0.5) * shaftHz) + 2 * lobe * binHz < 0.5 * shaftHz;
   const halfOrdersDb: number[] = [];
-  for (let k = 0; k < HALF_ORDERS && (k + 0.5) * shaftHz < 0.45 * rateHz; k++) halfOrdersDb.push(level((k + 0.5) * shaftHz, tol((k + 0.5) * shaftHz)).db);
+  for (let k = 0; k < HALF_ORDERS && (k + 0.5) * shaftHz < 0.45 * rateHz; k++) halfOrdersDb.push(resolvable(k) ? level((k + 0.5) * shaftHz, tol((k + 0.5) * shaftHz)).db : 0);
 
   // Velocity of a tone: acceleration amplitude / 2πf; ratios and shares need no unit.
-  const lobe = Math.max(2, Math.round((2 * (a.length - 1) * 2) / Math.max(1, span)));
   const vel = (k: number) => {
     const f = k * shaftHz;
     if (f >= 0.45 * rateHz) return 0;
@@ -76,7 +83,7 @@ export function shaftDiagnostics(x: ArrayLike<number>, rateHz: number, nominalSh
   const [v1, v2, v3] = [vel(1), vel(2), vel(3)];
   const ratio = (v: number) => (v1 > 0 && Number.isFinite(v) ? Math.min(1e3, v / v1) : 0);
   const velocityHarmonics = harmonicsDb.map((_, i) => ratio(vel(i + 1)));
-  const velocityHalfOrders = halfOrdersDb.map((_, i) => ratio(vel(i + 0.5)));
+  const velocityHalfOrders = halfOrdersDb.map((_, i) => (resolvable(i) ? ratio(vel(i + 0.5)) : 0));
   const share = v1 > 0 ? Math.min(1, (v1 * v1) / 2 / Math.max(1e-300, velocityMeanSquare(spec, VELOCITY_BAND_HZ))) : 0;
   return {
     shaftHz,
