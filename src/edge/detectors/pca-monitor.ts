@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { VectorDetector } from './detector.ts';
 import { ChannelLayout, isAbsent } from './channel-layout.ts';
-import { symmetricEigen } from './symmetric-eigen.ts';
+import { symmetricEigenFlat } from './symmetric-eigen.ts';
 
 export const PcaMonitorConfig = z.object({
   warmup: z.number().int().min(3).default(50).describe('observations learned before the first fit; 0 until then'),
@@ -88,18 +88,25 @@ export function createPcaMonitor(config: PcaMonitorConfig = {}, layout = new Cha
   function fit(): void {
     const d = chan.length;
     if (d === 0 || weight <= 1) return;
-    const sd = Float64Array.from({ length: d }, (_, i) => Math.max(Math.sqrt(Math.max(0, comoment[i * d + i]! / (weight - 1))), cfg.relativeFloor * Math.abs(mean[i]!), cfg.absoluteFloor));
-    const corr = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (__, j) => comoment[i * d + j]! / (weight - 1) / (sd[i]! * sd[j]!)));
-    const { values, vectors } = symmetricEigen(corr);
-    const total = Math.max(values.reduce((s, v) => s + Math.max(0, v), 0), 1e-12);
+    // Refit every `refitEvery` rows: flat arrays and loops, no per-entry closures or row arrays.
+    const w1 = weight - 1;
+    const sd = new Float64Array(d);
+    for (let i = 0; i < d; i++) sd[i] = Math.max(Math.sqrt(Math.max(0, comoment[i * d + i]! / w1)), cfg.relativeFloor * Math.abs(mean[i]!), cfg.absoluteFloor);
+    const corr = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) corr[i * d + j] = comoment[i * d + j]! / w1 / (sd[i]! * sd[j]!);
+    const { values, vectors } = symmetricEigenFlat(corr, d);
+    let positive = 0;
+    for (let j = 0; j < d; j++) positive += Math.max(0, values[j]!);
+    const total = Math.max(positive, 1e-12);
     const floor = cfg.eigenFloor * total;
     let k = 0;
     let acc = 0;
     while (k < d && acc < cfg.explainedVariance * total) acc += Math.max(0, values[k++]!);
-    const lambda = Float64Array.from(values.slice(0, k), (v) => Math.max(v, floor));
-    const rest = values.slice(k).reduce((s, v) => s + Math.max(0, v), 0);
-    const basis = new Float64Array(k * d);
-    for (let j = 0; j < k; j++) basis.set(vectors[j]!, j * d);
+    const lambda = new Float64Array(k);
+    for (let j = 0; j < k; j++) lambda[j] = Math.max(values[j]!, floor);
+    let rest = 0;
+    for (let j = k; j < d; j++) rest += Math.max(0, values[j]!);
+    const basis = vectors.slice(0, k * d);
     model = { mu: Float64Array.from(mean), sd, basis, k, lambda, theta1: Math.max(rest, floor) };
   }
 
@@ -135,18 +142,25 @@ export function createPcaMonitor(config: PcaMonitorConfig = {}, layout = new Cha
   function learnVector(x: Float64Array): void {
     grow(x);
     const d = chan.length;
+    const xs = xv;
+    const dl = delta;
+    const mu = mean;
+    const cm = comoment;
+    const forgetting = cfg.forgetting;
     // Welford's update with exponential forgetting (weights decay by `forgetting` per step).
-    weight = weight * cfg.forgetting + 1;
+    weight = weight * forgetting + 1;
     for (let i = 0; i < d; i++) {
       const c = chan[i]!;
-      xv[i] = c < x.length ? x[c]! : NaN;
+      xs[i] = c < x.length ? x[c]! : NaN;
     }
-    for (let i = 0; i < d; i++) delta[i] = Number.isFinite(xv[i]!) ? xv[i]! - mean[i]! : 0;
-    for (let i = 0; i < d; i++) mean[i]! += delta[i]! / weight;
+    for (let i = 0; i < d; i++) dl[i] = Number.isFinite(xs[i]!) ? xs[i]! - mu[i]! : 0;
+    for (let i = 0; i < d; i++) mu[i]! += dl[i]! / weight;
     for (let i = 0; i < d; i++) {
-      const di2 = Number.isFinite(xv[i]!) ? xv[i]! - mean[i]! : 0;
+      const di2 = Number.isFinite(xs[i]!) ? xs[i]! - mu[i]! : 0;
       const b = i * d;
-      for (let j = 0; j < d; j++) comoment[b + j] = comoment[b + j]! * cfg.forgetting + delta[j]! * di2;
+      // Without forgetting, c · 1 = c exactly: the product is skipped, the sums are the same.
+      if (forgetting === 1) for (let j = 0; j < d; j++) cm[b + j] = cm[b + j]! + dl[j]! * di2;
+      else for (let j = 0; j < d; j++) cm[b + j] = cm[b + j]! * forgetting + dl[j]! * di2;
     }
     learned++;
     sinceFit++;

@@ -70,3 +70,26 @@ test('rolling-median - single-precision storage evicts exactly and rounds to 7 d
   const m = r.get().median;
   assert.ok(Math.abs(m - 1500.3) < 1e-3, String(m));
 });
+
+test('rolling-median - exact on slowly moving values, where each search starts next to its answer (fast-check)', () => {
+  // Autocorrelated values with ties (rounded to a coarse grid): the searches for the value
+  // inserted and the one evicted start where the previous ones ended, a few ranks away.
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: -100, max: 100 }), { minLength: 1, maxLength: 600 }), fc.integer({ min: 1, max: 300 }), fc.constantFrom(0, 0.01, 0.5), (steps, size, grid) => {
+      const r = new RollingMedianMad(size, 0);
+      const xs: number[] = [];
+      let level = 0;
+      for (const d of steps) {
+        level += d / 100 + 1e-3 * Math.sin(xs.length); // off the grid unless rounded to it
+        const x = grid > 0 ? Math.round(level / grid) * grid : level;
+        xs.push(x);
+        r.update(x);
+        const win = xs.slice(-size);
+        const m = med(win);
+        assert.equal(r.get().median + 0, m + 0);
+        assert.equal(r.get().mad + 0, med(win.map((v) => Math.abs(v - m))) + 0);
+      }
+    }),
+    { numRuns: 40 },
+  );
+});
