@@ -10,6 +10,8 @@ test('ranking metrics - known values, ties counted half', () => {
   assert.ok(Math.abs(averagePrecision([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]) - 5 / 6) < 1e-12);
   assert.ok(Number.isNaN(rocAuc([1, 2], [1, 1])));
   assert.ok(Number.isNaN(averagePrecision([1, 2], [0, 0])));
+  // Found by the property below: nine positives over subnormal scores summed to 1.0000000000000002.
+  assert.equal(averagePrecision([0, 5e-324, 1e-323, 1.5e-323, 2e-323, 2.5e-323, 2.5e-323, 2.5e-323, 2.5e-323, 2.5e-323], [0, 1, 1, 1, 1, 1, 1, 1, 1, 1]), 1);
 });
 
 test('ranking metrics - property: a perfect ranking scores 1, reversing the scores gives 1 − AUC', () => {

@@ -42,8 +42,10 @@ export function averagePrecision(scores: readonly number[], labels: readonly num
       else fp++;
     }
     tp += gained;
-    if (gained > 0) ap += (gained / pos) * (tp / (tp + fp));
+    // Sum gained × precision and divide once: summing (gained/pos) × precision could exceed 1 by
+    // an ulp (1.0000000000000002 for a perfect ranking of 9 positives, found by fast-check).
+    if (gained > 0) ap += gained * (tp / (tp + fp));
     i = j + 1;
   }
-  return ap;
+  return ap / pos;
 }
