@@ -14,3 +14,13 @@ test('rul scoring - median relative error at first detection is the middle of |e
   assert.ok(r.medianRelativeError! < r.meanRelativeError!, 'one large miss moves the mean, not the median');
   assert.equal(scoreRul([]).medianRelativeError ?? null, null);
 });
+
+test('rul scoring - interval coverage is the share of true failures inside the predicted 10-90 % interval, over samples that carry one', () => {
+  const r = scoreRul([
+    { truthId: 'a', atMs: 0, predictedFailureMs: 12 * H, trueFailureMs: 10 * H, predictedP10Ms: 8 * H, predictedP90Ms: 16 * H }, // inside
+    { truthId: 'b', atMs: 0, predictedFailureMs: 5 * H, trueFailureMs: 10 * H, predictedP10Ms: 3 * H, predictedP90Ms: 7 * H }, // outside
+    { truthId: 'c', atMs: 0, predictedFailureMs: 9 * H, trueFailureMs: 10 * H }, // no interval: not counted
+  ]);
+  assert.equal(r.intervalCoverage, 0.5);
+  assert.equal(scoreRul([{ truthId: 'c', atMs: 0, predictedFailureMs: 9 * H, trueFailureMs: 10 * H }]).intervalCoverage, null);
+});

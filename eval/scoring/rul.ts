@@ -2,6 +2,10 @@
 // degradation model) against the true scheduled failure, at the first detection of each fault.
 // Positive error = predicted too late (optimistic, the dangerous side), as in the PHM08
 // challenge's asymmetric score (Saxena et al. 2008), which we report beside the plain errors.
+// The truth is the simulator's scheduled failure (severity 1 on the fault's path): the time the
+// machine would have failed unrepaired, so a fault repaired in time, or scheduled to fail after the
+// run ends, is scored against it all the same; a sample detected at or after its failure has no
+// remaining life to be relative to and is left out of the relative errors.
 
 export interface RulSample {
   truthId: string;
@@ -9,6 +13,9 @@ export interface RulSample {
   atMs: number;
   predictedFailureMs: number;
   trueFailureMs: number;
+  /** The prediction's 10-90 % interval of the failure time, epoch ms, when it has one. */
+  predictedP10Ms?: number;
+  predictedP90Ms?: number;
 }
 
 export interface RulReport {
@@ -21,6 +28,11 @@ export interface RulReport {
   meanRelativeError: number | null;
   /** Median |error| as a share of the true remaining life (the target: within 20 % at first detection). */
   medianRelativeError?: number | null;
+  /**
+   * Share of true failure times inside the predicted 10-90 % interval, over the samples that carry
+   * one (null without): 0.8 for a calibrated interval, below it an overconfident one.
+   */
+  intervalCoverage?: number | null;
   /** PHM08 score Σ (exp(−d/13) − 1) early, (exp(d/10) − 1) late, with d in hours (the challenge used cycles); lower is better. */
   phm08Score: number | null;
 }
@@ -38,6 +50,7 @@ export function scoreRul(samples: readonly RulSample[]): RulReport {
   if (samples.length === 0) return { n: 0, errorsHours: [], meanAbsErrorHours: null, medianErrorHours: null, meanRelativeError: null, phm08Score: null };
   const errs = samples.map((s) => (s.predictedFailureMs - s.trueFailureMs) / HOUR_MS);
   const rel = samples.filter((s) => s.trueFailureMs > s.atMs).map((s) => Math.abs(s.predictedFailureMs - s.trueFailureMs) / (s.trueFailureMs - s.atMs));
+  const withInterval = samples.filter((s) => s.predictedP10Ms !== undefined && s.predictedP90Ms !== undefined);
   const sorted = [...errs].sort((a, b) => a - b);
   const m = sorted.length >> 1;
   return {
@@ -47,6 +60,7 @@ export function scoreRul(samples: readonly RulSample[]): RulReport {
     medianErrorHours: sorted.length % 2 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2,
     meanRelativeError: rel.length ? rel.reduce((s, e) => s + e, 0) / rel.length : null,
     medianRelativeError: rel.length ? medianOf(rel) : null,
+    intervalCoverage: withInterval.length ? withInterval.filter((s) => s.predictedP10Ms! <= s.trueFailureMs && s.trueFailureMs <= s.predictedP90Ms!).length / withInterval.length : null,
     phm08Score: errs.reduce((s, d) => s + (d < 0 ? Math.exp(-d / 13) - 1 : Math.exp(d / 10) - 1), 0),
   };
 }

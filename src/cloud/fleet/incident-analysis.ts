@@ -15,6 +15,7 @@ import type { OnsetPosterior } from '../rul/onset-fit.ts';
 import { healthIndicator, type HealthReading } from '../rul/health-indicator.ts';
 import { trendRate, withTrend, type TrendRate } from '../rul/trend-rate.ts';
 import { DAY_MS, describeRul, estimateRul, priorFor, type RulSummary } from '../rul/rul.ts';
+import { onsetPriorFor, type OnsetPriorFile, type OnsetRatePrior } from '../rul/onset-prior.ts';
 import { HEALTH_SPECS, hiSpec } from '../rul/health-indicator.ts';
 import { caseVector, fleetDeviations } from './fleet-compare.ts';
 import { DEFAULT_FLEET_DIAGNOSIS, diagnoseWithFleet, faultLabel, type DiagnosisDetails, type FleetDiagnosisOptions } from './fleet-diagnosis.ts';
@@ -43,20 +44,50 @@ function curvesOf(cases: StoredCase[], faultType: FaultType): HiPoint[][] {
  * smoothed scalar slope (trend-rate.ts) sharpens the prior where the key feature carries one; with
  * a history that slope is the same data again and is left out.
  */
-function rulFor(faultType: FaultType, readings: { atMs: number; hi: number; sd: number }[], cases: StoredCase[], asOfMs: number, reading: HealthReading, ev: Evidence) {
+function rulFor(faultType: FaultType, readings: { atMs: number; hi: number; sd: number }[], cases: StoredCase[], asOfMs: number, reading: HealthReading, ev: Evidence, onsetPriors?: OnsetPriorFile) {
   const spec = hiSpec(HEALTH_SPECS[faultType]);
   const prior = priorFor(faultType, curvesOf(cases, faultType), DEFAULT_DEGRADATION);
   const history = readings.filter((r) => r.atMs < asOfMs).length >= 2;
   const trend = history ? undefined : trendRate(faultType, ev, reading);
-  const r = estimateRul(readings, trend ? withTrend(prior, trend) : prior, asOfMs, { feature: reading.feature, failureLevel: spec.why });
-  return r && { ...r, trend, history };
+  const onsetPrior = onsetPriorFor(faultType, curvesOf(cases, faultType), onsetPriors);
+  const r = estimateRul(readings, trend ? withTrend(prior, trend) : prior, asOfMs, { feature: reading.feature, failureLevel: spec.why }, DEFAULT_DEGRADATION, onsetPrior);
+  return r && { ...r, trend, history, onsetPrior };
+}
+
+/**
+ * The remaining life at an escalation's first detection from its evidence alone (its pre-alarm
+ * history and the alarm's reading, as analyseIncident records them) under the prior the given
+ * confirmed cases imply: the pure part of analyseIncident, also replayed by eval/dev/rul-devset.ts
+ * (`onsetPriors`: another default onset-rate prior than the shipped one, for its cross-validation).
+ */
+export function rulAtDetection(faultType: FaultType, esc: Escalation, cases: StoredCase[], onsetPriors?: OnsetPriorFile) {
+  const d = detectionReadings(faultType, esc);
+  if (!d) return undefined;
+  const r = rulFor(faultType, d.readings, cases, esc.openedAt, d.reading, esc.evidence, onsetPriors);
+  return r && { ...r, reading: d.reading };
+}
+
+/**
+ * An escalation's HI readings at first detection (its pre-alarm history and the alarm's reading),
+ * as analyseIncident stores and reads them back: one per event time (the first wins), oldest first.
+ */
+export function detectionReadings(faultType: FaultType, esc: Escalation): { reading: HealthReading; readings: { atMs: number; hi: number; sd: number }[] } | undefined {
+  const reading = healthIndicator(faultType, esc.evidence);
+  if (!reading) return undefined;
+  const all = [...historyReadings(faultType, esc.evidence, reading, esc.openedAt).filter((h) => h.atMs < esc.openedAt), { atMs: esc.openedAt, hi: reading.hi, sd: reading.sd }];
+  const byTime = new Map<number, { atMs: number; hi: number; sd: number }>();
+  for (const r of all) if (Number.isFinite(r.hi) && Number.isFinite(r.sd) && Number.isInteger(r.atMs) && !byTime.has(r.atMs)) byTime.set(r.atMs, r);
+  return { reading, readings: [...byTime.values()].sort((a, b) => a.atMs - b.atMs) };
 }
 
 /** Where the rate came from, for the explanation. */
-function trendClause(r: { trend?: TrendRate; history: boolean; posterior?: Posterior; onset?: OnsetPosterior; points: number }): string[] {
+function trendClause(r: { trend?: TrendRate; history: boolean; posterior?: Posterior; onset?: OnsetPosterior; points: number; onsetPrior?: OnsetRatePrior }): string[] {
+  const from = r.onsetPrior && (r.onsetPrior.source === 'fleet' ? `the rates of ${r.onsetPrior.curves} confirmed curves of this fault` : 'the shipped default rate of this fault (simulator curves)');
   if (r.onset) {
-    return [`degradation from this machine's own trend over ${r.onset.points} readings (exponential growth from its onset): ${(r.onset.rateMedianPerDay / 24).toPrecision(2)} per hour`];
+    const weighed = from ? `, weighed with ${from}` : '';
+    return [`degradation from this machine's own trend over ${r.onset.points} readings (exponential growth from its onset${weighed}): ${(r.onset.rateMedianPerDay / 24).toPrecision(2)} per hour`];
   }
+  if (r.points === 0 && from) return [`no rise of the gauge above its noise yet: remaining life bounded by ${from}`];
   const d = r.posterior?.dataRate;
   if (r.history && d && r.points >= 3) {
     return [`degradation rate from this machine's own trend over ${r.points} readings: ${(d.ratePerDay / 24).toPrecision(2)} per hour (±${(d.sePerDay / 24).toPrecision(1)}) in ln(HI)`];

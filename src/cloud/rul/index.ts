@@ -5,3 +5,4 @@ export * from './rul.ts';
 export * from './trend-rate.ts';
 export * from './own-trend.ts';
 export * from './onset-fit.ts';
+export * from './onset-prior.ts';

@@ -6,11 +6,13 @@
 // uses every reading, the flat healthy ones too (they place the onset), on the HI scale where
 // their noise is additive, so no reading near noise is selected away (which biases upwards).
 // A has a flat prior and is integrated out in closed form; (c, φ) are on a grid, c under the given
-// rate prior (estimateRul gives it a scale-free one), the onset as φ = e^(−c(tRef − t₀)) uniform
-// on (0, 1). Whatever the model, a reading near noise limits it: with the HI at detection ~0.1 and
-// its noise 0.01 the median error of the remaining life is ~0.6 even for the true curve family.
+// rate prior (estimateRul gives it the fleet's curves' or the shipped one, onset-prior.ts, else a
+// scale-free one), the onset as φ = e^(−c(tRef − t₀)) uniform on (0, 1). Whatever the model, a
+// reading near noise limits it: with the HI at detection ~0.1 and its noise 0.01 the median error
+// of the remaining life is ~0.6 under a scale-free rate even for the true curve family; a prior
+// from past curves brings it to ~0.2 (onset-prior.test.ts).
 import { mulberry32 } from '../../core/prng.ts';
-import { cellSampler, estimateFromDraws, type DegradationPrior, type HiPoint, type RulEstimate } from './degradation.ts';
+import { cellSampler, estimateFromDraws, theilSen, type DegradationPrior, type HiPoint, type RulEstimate } from './degradation.ts';
 
 /** Options of the onset fit. */
 export interface OnsetFitOptions {
@@ -149,4 +151,25 @@ export function onsetRemainingLife(post: OnsetPosterior, nowDays: number, opts: 
     draws.push(Math.min(opts.horizonDays, Math.max(0, tFail - nowDays)));
   }
   return estimateFromDraws(draws);
+}
+
+/** Readings of a history's older half needed before their scatter calibrates the stated sd. */
+const MIN_FOR_NOISE_CHECK = 8;
+
+/**
+ * Readings with their sd widened to their own scatter where that is larger: the sd comes from the
+ * healthy baseline's MAD, but a history that mixes operating points or a baseline learned in
+ * another season scatters more, and a sd too small reads that scatter as a rise (or finds no
+ * healthy stretch at all). The scatter is the robust sd (1.4826 MAD) of the older half's residuals
+ * about its Theil–Sen line: that half is mostly the healthy stretch before the alarm, and the line
+ * keeps an early part of the rise from passing for noise. Never narrowed.
+ */
+export function calibrateNoise(points: HiPoint[]): HiPoint[] {
+  const old = points.slice(0, Math.floor(points.length / 2));
+  if (old.length < MIN_FOR_NOISE_CHECK) return points;
+  const line = theilSen(old.map((p) => p.tDays), old.map((p) => p.hi));
+  if (!line) return points;
+  const stated = [...old.map((p) => p.sd)].sort((a, b) => a - b)[old.length >> 1]!;
+  const k = stated > 0 ? line.residSd / stated : 1;
+  return k > 1 ? points.map((p) => ({ ...p, sd: p.sd * k })) : points;
 }

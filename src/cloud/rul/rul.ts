@@ -1,9 +1,11 @@
-// Remaining useful life of an incident: its HI readings, the prior for its fault type (the fleet's
-// past curves when there are at least two, otherwise a weak default), and the summary stored with
-// the decision (median and 10-90 % interval, as days and as event times).
+// Remaining useful life of an incident: its HI readings, the priors for its fault type (the fleet's
+// past curves when it has them, otherwise a default: a weak P–F guess for the log-linear model, the
+// shipped simulator-fitted onset-rate prior for the onset model, onset-prior.ts), and the summary
+// stored with the decision (median and 10-90 % interval, as days and as event times).
 import type { FaultType } from '../../core/index.ts';
 import { DEFAULT_DEGRADATION, fitPosterior, fleetPrior, remainingLife, type DegradationOptions, type DegradationPrior, type HiPoint, type Posterior, type RulEstimate } from './degradation.ts';
-import { DEFAULT_ONSET_FIT, fitOnset, onsetRemainingLife, type OnsetPosterior } from './onset-fit.ts';
+import { calibrateNoise, DEFAULT_ONSET_FIT, fitOnset, onsetRemainingLife, type OnsetPosterior } from './onset-fit.ts';
+import { priorRemainingLife, type OnsetRatePrior } from './onset-prior.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -74,22 +76,31 @@ export function estimateRul(
   asOfMs: number,
   what: { feature: string; failureLevel: string },
   opts: DegradationOptions = DEFAULT_DEGRADATION,
+  onsetPrior?: OnsetRatePrior,
 ): { summary: RulSummary; estimate: RulEstimate; posterior?: Posterior; onset?: OnsetPosterior; points: number } | undefined {
   const sorted = readings.filter((r) => r.atMs <= asOfMs).sort((a, b) => a.atMs - b.atMs);
   if (sorted.length === 0) return undefined;
-  const points: HiPoint[] = sorted.map((r) => ({ tDays: (r.atMs - asOfMs) / DAY_MS, hi: r.hi, sd: r.sd }));
+  const points: HiPoint[] = calibrateNoise(sorted.map((r) => ({ tDays: (r.atMs - asOfMs) / DAY_MS, hi: r.hi, sd: r.sd })));
   // The onset model's rate is that of e^(ct) − 1 from the onset, not the log-slope of readings clear
-  // of healthy that the default P–F guess and the fleet's curves describe (degradation.ts): it gets
-  // a scale-free prior, uniform in ln c over the grid (P–F from years to minutes), and the history
-  // alone sets it (a guessed P–F interval is off by orders of magnitude between plants: Moubray).
+  // of healthy that the default P–F guess and the fleet's curves describe (degradation.ts): without
+  // `onsetPrior` it gets a scale-free prior, uniform in ln c over the grid (P–F from years to
+  // minutes), and the history alone sets it (a guessed P–F interval is off by orders of magnitude
+  // between plants: Moubray). The sd of the readings is first widened to their own scatter
+  // (calibrateNoise, onset-fit.ts).
   // Only a history that shows the healthy level places the onset; readings all clear of healthy
   // (updates after the alarm without a history) leave it open, and the log-linear model with the
   // fleet's prior is then the better-informed one.
   // A history without a rise leaves the rate open too: a scale-free prior would then read a noise
   // spike at the end as a fast, imminent failure.
+  // `onsetPrior`, when given, is a prior on the onset model's own rate from past curves of the
+  // fault fitted with the same model (onset-prior.ts), so it replaces the scale-free one.
   const healthySeen = points.filter((p) => Math.abs(p.hi) <= HEALTHY_SDS * p.sd).length >= MIN_SEEN;
   const riseSeen = points.filter((p) => p.hi > HEALTHY_SDS * p.sd).length >= MIN_RISE;
-  const onset = healthySeen && riseSeen ? fitOnset(points, { ...prior, lnRateSd: Infinity }) : undefined;
+  const onsetRate = onsetPrior ? { rateMedianPerDay: onsetPrior.rateMedianPerDay, lnRateSd: onsetPrior.lnRateSd } : { lnRateSd: Infinity };
+  // With a prior on the onset rate from past curves the rate is no longer open: a history that shows
+  // the healthy level is then fitted even while its rise is within a few sd of noise (a fault
+  // detected early, by a feature more sensitive than its gauge), the prior carrying the rate.
+  const onset = healthySeen && (riseSeen || onsetPrior) ? fitOnset(points, { ...prior, ...onsetRate }) : undefined;
   let estimate: RulEstimate;
   let posterior: Posterior | undefined;
   let used: number;
@@ -98,9 +109,17 @@ export function estimateRul(
     used = onset.points;
   } else {
     posterior = fitPosterior(points, prior, opts);
-    if (posterior.points === 0) return undefined;
-    estimate = remainingLife(posterior, 0, opts);
-    used = posterior.points;
+    if (posterior.points === 0) {
+      // Nothing clear of noise to fit: with a rate prior from past curves, the bound it gives
+      // (onset-prior.ts); without one the remaining life is unknown.
+      if (!onsetPrior) return undefined;
+      posterior = undefined;
+      estimate = priorRemainingLife(onsetPrior, points[points.length - 1]!, opts);
+      used = 0;
+    } else {
+      estimate = remainingLife(posterior, 0, opts);
+      used = posterior.points;
+    }
   }
   const at = (d: number) => Math.round(asOfMs + d * DAY_MS);
   return {
@@ -117,7 +136,9 @@ export function estimateRul(
       p90Days: estimate.p90Days,
       failureAtMs: { p10: at(estimate.p10Days), p50: at(estimate.medianDays), p90: at(estimate.p90Days) },
       readings: used,
-      prior: { source: prior.source, curves: prior.curves, rateMeanPerDay: prior.rateMedianPerDay },
+      prior: (onset || used === 0) && onsetPrior
+        ? { source: onsetPrior.source, curves: onsetPrior.curves, rateMeanPerDay: onsetPrior.rateMedianPerDay }
+        : { source: prior.source, curves: prior.curves, rateMeanPerDay: prior.rateMedianPerDay },
       asOfMs,
     },
   };

@@ -1,9 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { healthyEvidence } from '../fixtures.ts';
-import { healthIndicator } from './health-indicator.ts';
+import { HEALTH_SPECS, healthIndicator as hiDefault } from './health-indicator.ts';
+import type { Evidence, FaultType } from '../../core/index.ts';
 import { defaultPrior, estimateRul } from './rul.ts';
-import { trendRate, withTrend } from './trend-rate.ts';
+import { trendRate as rateDefault, withTrend } from './trend-rate.ts';
+
+/**
+ * A plant that gauges lubrication loss on the bearing temperature (failure at 100 °C): the shipped
+ * specs gauge it on the acceleration (health-indicator.ts), but the trend rate applies to any key
+ * feature that is a trended scalar, and a temperature is the plainest one.
+ */
+const SPECS = { ...HEALTH_SPECS, 'lubrication-loss': { feature: 'temp_bearing', scale: 'amplitude', failure: { absolute: 100 }, why: 'bearing at 100 °C' } } as const;
+const healthIndicator = (f: FaultType, ev: Evidence) => hiDefault(f, ev, SPECS);
+const trendRate = (f: FaultType, ev: Evidence, r: Parameters<typeof rateDefault>[2]) => rateDefault(f, ev, r, SPECS);
 
 /** A bearing running hot on HI(t) = 0.2·e^(c·t): temperature 40 °C + 60 K·HI (failure level 100 °C), with its slope per hour. */
 function hot(c: number, hi: number, slopeScale = 1) {

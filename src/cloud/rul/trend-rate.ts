@@ -7,7 +7,7 @@
 // fleet's or the default prior then weighs in only as much as the slope is uncertain.
 import type { Evidence, FaultType } from '../../core/index.ts';
 import type { DegradationPrior } from './degradation.ts';
-import { HEALTH_SPECS, hiSpec, type HealthReading } from './health-indicator.ts';
+import { HEALTH_SPECS, hiSpec, type HealthReading, type HealthSpec } from './health-indicator.ts';
 
 /**
  * Coefficient of variation assumed for a rate read off an EWMA slope: the slope averages about
@@ -30,8 +30,8 @@ export interface TrendRate {
  * The rate the evidence's own slope implies for `faultType`, or undefined when the key feature is
  * not a trended scalar, the slope points away from failure, or the HI is too small to divide by.
  */
-export function trendRate(faultType: FaultType, ev: Evidence, reading: HealthReading): TrendRate | undefined {
-  const spec = hiSpec(HEALTH_SPECS[faultType]);
+export function trendRate(faultType: FaultType, ev: Evidence, reading: HealthReading, specs: Record<FaultType, HealthSpec> = HEALTH_SPECS): TrendRate | undefined {
+  const spec = hiSpec(specs[faultType]);
   if (spec.scale !== 'amplitude' || !(reading.hi >= TREND_MIN_HI)) return undefined;
   const channel = reading.feature.replace(/^scalar\./, '');
   const slopeFeature = `scalar.${channel}.slopePerH`;

@@ -1,0 +1,106 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { normalDraws } from '../../core/prng.ts';
+import type { HiPoint } from './degradation.ts';
+import { DAY_MS, defaultPrior, estimateRul } from './rul.ts';
+import shipped from './default-onset-prior.json' with { type: 'json' };
+import { MIN_FLEET_CURVES, onsetPriorFor, onsetPriorFromCurves, type OnsetPriorFile } from './onset-prior.ts';
+
+/**
+ * A machine's HI on HI(t) = (e^(c(t−t₀)) − 1)/(e^(g) − 1), g = c·L e-folds over its life L, 0 before
+ * the onset t₀ and 1 at failure: read at n times over as much healthy history as life used, up to
+ * `usedShare` of its life (now = 0), additive noise. Returns the readings and the true RUL (days).
+ */
+function machine(c: number, g: number, usedShare: number, n: number, noise: number, seed: number): { points: HiPoint[]; rulDays: number } {
+  const z = normalDraws(seed);
+  const life = g / c;
+  const t0 = -usedShare * life;
+  const span = 2 * usedShare * life;
+  const points = Array.from({ length: n }, (_, i) => {
+    const t = -span + (i * span) / (n - 1);
+    const hi = t <= t0 ? 0 : Math.expm1(c * (t - t0)) / Math.expm1(g);
+    return { tDays: t, hi: hi + noise * z(), sd: noise };
+  });
+  return { points, rulDays: life * (1 - usedShare) };
+}
+
+/** A fleet of machines whose rates scatter by a factor e^0.3 about 3 per day (seeded). */
+const population = (seed: number) => {
+  const z = normalDraws(seed);
+  return () => 3 * Math.exp(0.3 * z());
+};
+
+const t0 = Date.UTC(2026, 0, 5);
+const asReadings = (pts: HiPoint[]) => pts.map((p) => ({ atMs: Math.round(t0 + p.tDays * DAY_MS), hi: p.hi, sd: p.sd }));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+test('onset prior - run-to-failure curves of machines scattered about one rate give a prior centred on it, as wide as their spread', () => {
+  const rate = population(11);
+  const curves = Array.from({ length: 8 }, (_, i) => machine(rate(), 4, 0.97, 40, 0.005, 100 + i).points);
+  const p = onsetPriorFromCurves(curves)!;
+  assert.equal(p.curves, 8);
+  assert.ok(Math.abs(p.lnRateMean - Math.log(3)) < 0.3, `ln-rate mean ${p.lnRateMean.toFixed(2)} vs ${Math.log(3).toFixed(2)}`);
+  assert.ok(p.lnRateSd >= 0.2 && p.lnRateSd < 1, `ln-rate sd ${p.lnRateSd.toFixed(2)} (the machines scatter by 0.3)`);
+  assert.equal(onsetPriorFromCurves(curves.slice(0, 1)), undefined, 'one curve is no population');
+});
+
+test('onset prior - at first detection (HI ~0.05 over noise 0.01) the fleet\'s curves cut the remaining-life error of the scale-free fit', () => {
+  const rate = population(21);
+  const fleet = Array.from({ length: 6 }, (_, i) => machine(rate(), 4, 0.97, 40, 0.005, 200 + i).points);
+  const prior = onsetPriorFor('imbalance', fleet)!;
+  assert.equal(prior.source, 'fleet');
+  const what = { feature: 'x', failureLevel: 'y' };
+  const err = { flat: [] as number[], fleet: [] as number[] };
+  let covered = 0;
+  const n = 25;
+  for (let i = 0; i < n; i++) {
+    // Detected at 40 % of life: HI = (e^1.6 − 1)/(e^4 − 1) ≈ 0.07.
+    const { points, rulDays } = machine(rate(), 4, 0.4, 40, 0.01, 300 + i);
+    const flat = estimateRul(asReadings(points), defaultPrior('imbalance'), t0, what);
+    const withFleet = estimateRul(asReadings(points), defaultPrior('imbalance'), t0, what, undefined, prior)!;
+    err.flat.push(flat ? Math.abs(flat.summary.medianDays - rulDays) / rulDays : Infinity);
+    err.fleet.push(Math.abs(withFleet.summary.medianDays - rulDays) / rulDays);
+    if (withFleet.summary.p10Days <= rulDays && rulDays <= withFleet.summary.p90Days) covered++;
+  }
+  assert.ok(median(err.fleet) < 0.3, `median relative error with the fleet prior ${median(err.fleet).toFixed(2)}`);
+  assert.ok(median(err.fleet) < 0.75 * median(err.flat), `with ${median(err.fleet).toFixed(2)} vs scale-free ${median(err.flat).toFixed(2)}`);
+  assert.ok(covered / n >= 0.6, `10-90 % interval covers ${covered} of ${n}`);
+});
+
+test('onset prior - the fleet\'s own curves replace the shipped default from MIN_FLEET_CURVES on; a fault type with few curves falls back to the pooled default', () => {
+  const file: OnsetPriorFile = {
+    version: 1,
+    provenance: 'test',
+    priors: { imbalance: { lnRateMean: 0, lnRateSd: 0.5, curves: 5 }, looseness: { lnRateMean: 2, lnRateSd: 0.5, curves: 2 }, any: { lnRateMean: 1, lnRateSd: 0.8, curves: 7 } },
+  };
+  assert.deepEqual(onsetPriorFor('imbalance', [], file), { rateMedianPerDay: 1, lnRateSd: 0.5, source: 'default', curves: 5 });
+  assert.equal(onsetPriorFor('looseness', [], file)!.rateMedianPerDay, Math.E, 'two curves of its own: the pooled prior');
+  assert.equal(onsetPriorFor('cavitation', [], file)!.curves, 7);
+  assert.equal(onsetPriorFor('imbalance', [], { ...file, priors: {} }), undefined, 'no default at all: a scale-free rate');
+  const rate = population(31);
+  const curves = Array.from({ length: MIN_FLEET_CURVES }, (_, i) => machine(rate(), 4, 0.97, 40, 0.005, 400 + i).points);
+  assert.equal(onsetPriorFor('imbalance', curves, file)!.source, 'fleet');
+  assert.equal(onsetPriorFor('imbalance', curves.slice(1), file)!.source, 'default');
+});
+
+test('onset prior - the shipped default says where it comes from and was fitted on tuning seeds only', () => {
+  const f = shipped as OnsetPriorFile;
+  assert.ok(f.version >= 1);
+  const seeds = /tuning seeds ([\d,]+)/.exec(f.provenance)?.[1]?.split(',').map(Number);
+  assert.ok(seeds && seeds.length > 0, f.provenance);
+  assert.ok(seeds.every((s) => s < 101 || s > 110), 'never the testing seeds 101-110');
+  assert.ok(f.priors.any, 'a pooled prior for fault types without their own');
+  for (const [k, p] of Object.entries(f.priors)) assert.ok(Number.isFinite(p.lnRateMean) && p.lnRateSd > 0 && p.curves >= 2, k);
+});
+
+test('onset prior - a fault its gauge does not show yet gets the prior\'s bound ln(1/h₀)/c, neither an imminent failure nor none', () => {
+  const z = normalDraws(41);
+  const flat: HiPoint[] = Array.from({ length: 40 }, (_, i) => ({ tDays: i / 10 - 4, hi: 0.01 * z(), sd: 0.01 }));
+  const prior = { rateMedianPerDay: 3, lnRateSd: 0.5, source: 'default' as const, curves: 10 };
+  const r = estimateRul(asReadings(flat), defaultPrior('imbalance'), t0, { feature: 'x', failureLevel: 'y' }, undefined, prior)!;
+  assert.ok(r, 'an estimate');
+  // h₀ is at least 2 sd = 0.02: ln(50)/3 ≈ 1.3 days at the median rate; never below it by more than the prior's spread.
+  const bound = Math.log(1 / 0.02) / 3;
+  assert.ok(r.summary.medianDays >= 0.6 * bound && r.summary.medianDays <= 1.5 * bound, `median ${r.summary.medianDays.toFixed(2)} days vs ${bound.toFixed(2)}`);
+  assert.equal(r.summary.prior.source, 'default');
+});
