@@ -136,6 +136,14 @@ function levelsOf(features: Record<string, number>): Record<string, number> {
 
 const pick = (x: Record<string, number>, keep: (k: string) => boolean) => Object.fromEntries(Object.entries(x).filter(([k]) => keep(k)));
 
+/**
+ * How long a current-signature reading stands in the evidence when a block gives none, ms. MCSA
+ * needs load (Thomson & Fenger 2001): at light load the slip puts the rotor-bar sidebands inside
+ * the line's bins and the block gives no reading, yet a rotor's damage does not change within an
+ * hour, so the last loaded reading is what the cloud's diagnosis should see (it is not scored).
+ */
+const SIDEBAND_HOLD_MS = 60 * 60_000;
+
 /** Least σ of a temperature difference, K: two class-B RTDs (IEC 60751, ±0.3 K each) plus lag mismatch. */
 const TEMPERATURE_FLOOR_K = 0.5;
 
@@ -163,6 +171,8 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
   const thermal = createThermalResiduals(() => monitor.birth, cfg.thermal);
   // Per regime and temperature channel: the learned difference to its peer temperatures (sensor drift).
   const peerResiduals = new Map<string, RollingMedianMad>();
+  // The last current-signature reading and its event time (SIDEBAND_HOLD_MS).
+  let lastSideband: { db: number; ts: number } | undefined;
   const pendingPeer = new Map<string, number>();
   // Learning above the raise threshold would let a slowly growing fault teach the baseline itself
   // (the threshold-filter rule, applied here in calibrated units).
@@ -224,7 +234,10 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
     const current = usable.find((c) => c.name === 'phase_current');
     if (current) {
       const cs = currentSignature(current.values, current.rateHz, rpm, b);
-      if (cs) extra[EVIDENCE_FEATURE.currentSidebandDb] = cs.sidebandDb;
+      if (cs) {
+        extra[EVIDENCE_FEATURE.currentSidebandDb] = cs.sidebandDb;
+        lastSideband = { db: cs.sidebandDb, ts: w.ts };
+      }
     }
     if (vib && b.gear) {
       const g = gearMesh(vib.values, vib.rateHz, rpm / 60, b.gear);
@@ -236,7 +249,12 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
     // Scored like any feature: the robust baseline floors σ of these dB levels at 1 dB
     // (DB_SIGMA_FLOOR), so a sideband sitting on its clamp does not give infinite scores.
     for (const [k, v] of Object.entries(extra)) if (Number.isFinite(v)) features[k] = v;
-    return ok({ features, evidence: { ...f.value.evidence, features: { ...f.value.evidence.features, ...pick(extra, (k) => Number.isFinite(extra[k]!)) } } });
+    // Evidence only: a block without its own reading carries the last one (light load, SIDEBAND_HOLD_MS).
+    const held: Record<string, number> = {};
+    if (current && extra[EVIDENCE_FEATURE.currentSidebandDb] === undefined && lastSideband && w.ts - lastSideband.ts <= SIDEBAND_HOLD_MS) {
+      held[EVIDENCE_FEATURE.currentSidebandDb] = lastSideband.db;
+    }
+    return ok({ features, evidence: { ...f.value.evidence, features: { ...f.value.evidence.features, ...held, ...pick(extra, (k) => Number.isFinite(extra[k]!)) } } });
   }
 
   const monitor: MachineMonitor = {
@@ -412,7 +430,10 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
       const obs: Observation = { score, rawScore, state: lastState, transition, features: { features: all, evidence }, regime, quality, excluded: [...excluded], modelScore, driftScore, forestScore, learned };
       if (!regime.transient) obs.modelRow = { row: rowFeatures, ticket: { window: windows - 1, regime: regime.key, learned } };
       if (transition?.kind === 'raised') {
-        obs.baseline = Object.fromEntries(Object.keys(scored).filter((k) => learnedBaseline[k]).map((k) => [k, learnedBaseline[k]!]));
+        // The scored features' baselines, and the current signature's when its reading is held from an earlier window.
+        const keys = new Set(Object.keys(scored));
+        if (evidence.features[EVIDENCE_FEATURE.currentSidebandDb] !== undefined) keys.add(EVIDENCE_FEATURE.currentSidebandDb);
+        obs.baseline = Object.fromEntries([...keys].filter((k) => learnedBaseline[k]).map((k) => [k, learnedBaseline[k]!]));
       }
       return ok(obs);
     },

@@ -68,3 +68,33 @@ test('monitor - without scoring the sideband level the same rotor-bar fault goes
   const r = run({ detector: { ignore: [EVIDENCE_FEATURE.currentSidebandDb] } }, FAULT);
   assert.equal(r.faultRaises, 0);
 });
+
+test('monitor - a motor escalation carries the current sideband (and its healthy baseline) even when the raising block is at light load', () => {
+  // Two loaded blocks (slip 2 %) read a broken bar's sidebands at −38 dB; the machine then runs
+  // near synchronous speed (slip 0.1 %: sidebands inside the line's bins, no reading) with a
+  // bearing fault, and the alarm is raised on such a block. Its evidence must still name the
+  // rotor's current signature, or the cloud cannot see the broken bar (issue 5); after an hour
+  // without a reading it is no longer carried.
+  const plant = createPlant(11);
+  const m = createMachineMonitor(birth, {});
+  const jitter = rng(78);
+  for (let i = 0; i < 90; i++) assert.ok(m.observe(withCurrent(plant.next({ rpm: 1500 }), -55 + 2 * (jitter() - 0.5), i)).ok);
+  for (let j = 0; j < 2; j++) assert.ok(m.observe(withCurrent(plant.next({ rpm: 1500 }), -38, 90 + j)).ok);
+  let raisedAt = -1;
+  const carried: boolean[] = [];
+  for (let j = 0; j < 20; j++) {
+    const r = m.observe(withCurrent(plant.next({ rpm: 1528, fault: 4 }), -38, 92 + j));
+    assert.ok(r.ok);
+    assert.equal(r.value.features.features[EVIDENCE_FEATURE.currentSidebandDb], undefined, 'a light-load block gives no reading to score');
+    const ev = r.value.features.evidence.features;
+    carried.push(ev[EVIDENCE_FEATURE.currentSidebandDb] !== undefined);
+    if (r.value.transition?.kind === 'raised') {
+      raisedAt = j;
+      assert.ok(Math.abs(ev[EVIDENCE_FEATURE.currentSidebandDb]! + 38) < 1.5, `raise evidence: ${ev[EVIDENCE_FEATURE.currentSidebandDb]} dB`);
+      assert.ok(Math.abs(r.value.baseline![EVIDENCE_FEATURE.currentSidebandDb]!.median + 55) < 2, 'no healthy sideband baseline in the raise');
+    }
+  }
+  assert.ok(raisedAt >= 0, 'the faults raised no alarm');
+  // 5-minute blocks: the last reading (block 91) is carried through 60 min, i.e. 12 more blocks.
+  assert.deepEqual(carried, Array.from({ length: 20 }, (_, j) => j < 12));
+});
