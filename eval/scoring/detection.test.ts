@@ -45,6 +45,19 @@ test('scoring - a false incident that clears and reopens counts once; another in
   assert.equal(r.duplicateAlarms, 2);
 });
 
+test('scoring - an incident opened before the onset and reopened after it is one false alarm, not a detection', () => {
+  const truth = [fault('m1', 10, 40)];
+  const r = scoreDetection({ ...base, truth, alarms: [alarm('m1', 7, 'early'), alarm('m1', 12, 'early')] });
+  assert.equal(r.detected, 0);
+  assert.equal(r.falseAlarms, 1);
+  assert.equal(r.duplicateAlarms, 1);
+  // A new incident after the onset still detects the fault.
+  const later = scoreDetection({ ...base, truth, alarms: [alarm('m1', 7, 'early'), alarm('m1', 12, 'early'), alarm('m1', 15, 'new')] });
+  assert.equal(later.detected, 1);
+  assert.equal(later.leadTimeHours[0], 25);
+  assert.equal(later.falseAlarms, 1);
+});
+
 test('scoring - an alarm after the failure is late: neither a hit nor a false alarm', () => {
   const truth = [fault('m1', 10, 40, { failedAtMs: T0 + 40 * H })];
   const r = scoreDetection({ ...base, truth, alarms: [alarm('m1', 41)] });

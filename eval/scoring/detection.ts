@@ -35,7 +35,7 @@ export interface FaultOutcome {
   truthId: string;
   machine: string;
   fault: string;
-  /** First alarm inside [onset, end of credit), or null (missed). */
+  /** First alarm inside [onset, end of credit) of an incident opened at or after the onset, or null (missed). */
   firstAlarm: ScoredAlarm | null;
   /** Scheduled failure minus first alarm, hours (null when missed). */
   leadTimeHours: number | null;
@@ -95,12 +95,18 @@ export function scoreDetection(input: DetectionInput): DetectionReport {
   const sensorFaults = input.truth.filter((t) => t.kind === 'sensor' && t.onsetMs < input.endMs);
   const alarms = [...input.alarms].sort((a, b) => a.atMs - b.atMs);
   const used = new Set<ScoredAlarm>();
+  // When each incident first raised: an incident the edge opened before a fault's onset and
+  // reopened (same id) after it is the earlier false alarm coming back, not a detection of the
+  // fault (seed 207 motor-002 opened 3.5 h before its outer race began, on temperature levels,
+  // and its reopen was credited as the detection).
+  const openedAt = new Map<string, number>();
+  for (const a of alarms) if (!openedAt.has(a.incidentId)) openedAt.set(a.incidentId, a.atMs);
   let duplicateAlarms = 0;
   let lateAlarms = 0;
 
   const outcomes: FaultOutcome[] = machineFaults.map((t) => {
     const [from, to] = creditWindow(t, input.endMs);
-    const mine = alarms.filter((a) => a.machine === t.machine && a.atMs >= from && a.atMs < to && !used.has(a));
+    const mine = alarms.filter((a) => a.machine === t.machine && a.atMs >= from && a.atMs < to && openedAt.get(a.incidentId)! >= from && !used.has(a));
     mine.forEach((a) => used.add(a));
     duplicateAlarms += Math.max(0, mine.length - 1);
     const first = mine[0] ?? null;
