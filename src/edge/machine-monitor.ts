@@ -17,6 +17,7 @@ import { createRegimeTracker, RegimeConfig, type RegimeState } from './regime.ts
 import { createQualityChecker, QualityConfig, type QualityTransition } from './quality/checker.ts';
 import { createDriftCusum, DriftCusumConfig } from './drift-cusum.ts';
 import { createFeatureForests, createForestMember, FeatureForestConfig, type FeatureForests } from './feature-forest.ts';
+import { createAlarmPeaks } from './features/alarm-peaks.ts';
 
 export const DetectorConfig = RobustBaselineConfig.extend({
   float32: z.boolean().default(true).describe('keep learned values in single precision: memory per machine halves, and sensor data carry far fewer than 7 significant digits'),
@@ -159,6 +160,8 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
   const regimes = new Map<string, RobustBaseline>();
   const shape = createRobustBaseline(cfg.detector);
   const alarm: Alarm = createAlarm(cfg.alarm);
+  // Each feature's most anomalous reading over the windows that raise the alarm (alarm-peaks.ts).
+  const peaks = createAlarmPeaks();
   const high = cfg.alarm.high ?? 6;
   const calRegime = createScoreCalibration(high, cfg.calibration);
   const calShape = createScoreCalibration(high, cfg.calibration);
@@ -402,7 +405,17 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
       // The forest joins as a soft vote like the edge model: alone it raises only at twice the threshold.
       const score = Math.max(baseScore, (baseScore + modelScore) / 2, driftScore, (baseScore + forestScore) / 2);
       // The first window after a start or a setpoint change is a mechanical transient: not scored.
-      const transition = cal.armed && !regime.transient ? alarm.step(score, w.ts) : null;
+      const stepped = cal.armed && !regime.transient;
+      const opening = stepped && alarm.incident() === null;
+      const transition = stepped ? alarm.step(score, w.ts) : null;
+      // The alarm's run (windows at or above `high` before the raise, alarm.ts): each feature's
+      // strongest deviation in it goes into the evidence, scored as this window was scored.
+      let zNow: Record<string, number> = {};
+      if (opening && !(score < high)) {
+        const x = useRegime ? scored : shapeF;
+        zNow = useRegime ? reg.zScores(x) : shape.zScores(x);
+        peaks.note(w.ts, x, zNow, useRegime ? learnedBaseline : shape.baseline());
+      } else if (opening) peaks.reset();
       // Nothing is learned while the machine is suspect (an incident open, or cleared less than
       // rearmMs ago): a flickering fault's quiet windows are still the fault.
       const learned = !regime.transient && !alarm.suspect(w.ts) && score < learnBelow;
@@ -426,6 +439,10 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
       for (const [ch, v] of Object.entries(levels)) {
         const b = learnedBaseline[`scalar.${ch}`];
         if (b && regWarm) evidence.features[`scalar.${ch}.deviation`] = v - b.median;
+      }
+      if (transition?.kind === 'raised') {
+        const p = peaks.take(zNow);
+        if (Object.keys(p).length > 0) evidence.peaks = p;
       }
       const obs: Observation = { score, rawScore, state: lastState, transition, features: { features: all, evidence }, regime, quality, excluded: [...excluded], modelScore, driftScore, forestScore, learned };
       if (!regime.transient) obs.modelRow = { row: rowFeatures, ticket: { window: windows - 1, regime: regime.key, learned } };

@@ -156,3 +156,30 @@ test('process rules - impulsive with a bearing line, a Gaussian band, or on a ma
   const h = healthyEvidence();
   assert.equal(cavitationRule({ ...h, features: { ...h.features, 'accel.crest': 5.2, 'env.sk': 1.8 } }).score, 0, 'not a pump');
 });
+
+test('process rules - incipient cavitation is read from the alarm run\'s peaks when the raising window is quiet', () => {
+  const p = pump();
+  // The raising window: nothing impulsive (crest at its healthy level, a Gaussian envelope band).
+  const quiet = { ...p, features: { ...p.features, 'env.sk': 0.1 } };
+  assert.equal(cavitationRule(quiet).score, 0, 'quiet window alone: nothing to name');
+  const burst = { ...quiet, peaks: { 'accel.crest': { value: 5.2, z: 8.5, atMs: 1_000 }, 'env.sk': { value: 1.8, z: 12, atMs: 1_000 } } };
+  const d = diagnose(sampleEscalation(burst, { machineType: 'centrifugal-pump' }));
+  assert.equal(d.faultType, 'cavitation', d.explanation);
+  assert.match(d.explanation, /strongest in the windows that raised the alarm/);
+  // The peak is judged against the healthy baseline, not by the edge's z: a peak within the healthy scatter is nothing.
+  const mild = { ...quiet, peaks: { 'accel.crest': { value: 3.35, z: 8.5, atMs: 1_000 }, 'env.sk': { value: 1.8, z: 12, atMs: 1_000 } } };
+  assert.equal(cavitationRule(mild).score, 0, cavitationRule(mild).explanation);
+});
+
+test('process rules - peaks of a run do not make a bearing line cavitation, nor a burst a lubrication loss', () => {
+  const p = pump();
+  const peaks = { 'accel.crest': { value: 5.2, z: 8.5, atMs: 1_000 }, 'env.sk': { value: 1.8, z: 12, atMs: 1_000 } };
+  const spall = { ...p, peaks, envelopeDefectRatios: { ...p.envelopeDefectRatios, bpfo: 8 } };
+  assert.equal(cavitationRule(spall).score, 0, cavitationRule(spall).explanation);
+  // A smooth broadband rise with no temperature is early lubrication loss; impacts in the run say it is not smooth.
+  const h = healthyEvidence();
+  const { 'scalar.temp_bearing': _t, ...noTemp } = h.features;
+  const floor = { ...h, features: { ...noTemp, 'accel.rmsMs2': 1.6 } };
+  assert.ok(lubricationRule(floor).score >= 0.5, lubricationRule(floor).explanation);
+  assert.equal(lubricationRule({ ...floor, peaks: { 'accel.kurtosis': { value: 7.5, z: 30, atMs: 1_000 } } }).score, 0);
+});

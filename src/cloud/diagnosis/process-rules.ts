@@ -5,6 +5,7 @@ import type { Evidence } from '../../core/index.ts';
 import type { Rule } from './rules.ts';
 import { robustZ } from './robust-z.ts';
 import { bearingFits } from './vibration-verdict.ts';
+import { peakValue, peakZ } from './peak-evidence.ts';
 
 /** Robust z from which a change is taken as real (Leys et al. 2013's conservative cut is 3). */
 const Z_CHANGE = 3;
@@ -63,17 +64,21 @@ const IMPULSIVE_BAND_SK = 1;
  * moves, and the impacts repeat at no bearing frequency: no envelope defect line has grown and the
  * recording's envelope analysis names no bearing. A spall's impacts are periodic, so they show as
  * a line, and the bearing rules (which score higher) name them; no running-speed line has grown.
+ * Collapses come in bursts, so the impulsiveness is read at its strongest over the windows that
+ * raised the alarm (peak-evidence.ts); the no-line conditions stay on the raising window and the
+ * recording, where a bearing's periodic impacts would show.
  */
 function incipientCavitation(ev: Evidence): { score: number; why: string } | undefined {
-  const sk = ev.features['env.sk'];
-  const zc = zOf(ev, 'accel.crest') ?? 0;
-  const zk = zOf(ev, 'accel.kurtosis') ?? 0;
+  const sk = peakValue(ev, 'env.sk');
+  const zc = peakZ(ev, 'accel.crest') ?? 0;
+  const zk = peakZ(ev, 'accel.kurtosis') ?? 0;
   const zi = Math.max(zc, zk);
   if (sk === undefined || !(sk >= IMPULSIVE_BAND_SK) || zi < Z_CHANGE) return undefined;
   if (defectLine(ev) > 0 || bearingFits(ev).some((f) => f.score >= 0.5) || shaftLinesGrown(ev)) return undefined;
+  const inRun = zi > Math.max(zOf(ev, 'accel.crest') ?? 0, zOf(ev, 'accel.kurtosis') ?? 0) || sk > (ev.features['env.sk'] ?? -Infinity);
   return {
     score: clamp01(0.5 + 0.1 * strength(zi)),
-    why: `impulsive acceleration (crest ${fmtZ(zc)}, kurtosis ${fmtZ(zk)}, envelope-band spectral kurtosis ${sk.toFixed(1)}) repeating at no bearing frequency and with no shaft line grown: random bubble collapses`,
+    why: `impulsive acceleration (crest ${fmtZ(zc)}, kurtosis ${fmtZ(zk)}, envelope-band spectral kurtosis ${sk.toFixed(1)}${inRun ? ', at their strongest in the windows that raised the alarm' : ''}) repeating at no bearing frequency and with no shaft line grown: random bubble collapses`,
   };
 }
 
@@ -125,7 +130,8 @@ function defectLine(ev: Evidence): number {
  * (Randall & Antoni 2011, sec. 3.1: kurtosis grows with impulsiveness, not with Gaussian noise).
  */
 function impulsive(ev: Evidence): boolean {
-  return (zOf(ev, 'accel.crest') ?? 0) >= Z_CHANGE || (zOf(ev, 'accel.kurtosis') ?? 0) >= Z_CHANGE;
+  // Impacts in any window of the alarm's run count (peak-evidence.ts): a smooth rise has none.
+  return (peakZ(ev, 'accel.crest') ?? 0) >= Z_CHANGE || (peakZ(ev, 'accel.kurtosis') ?? 0) >= Z_CHANGE;
 }
 
 /** Any running-speed line (1x, 2x, 3x) grown against its healthy level: a shaft fault, not the film. */
@@ -208,7 +214,8 @@ export const lubricationRule: Rule = (ev) => {
     };
   }
   // Early starvation: metal contact lifts the broadband floor before the bearing heats up much
-  // (Harris & Kotzalas ch. 9); suspected when the temperature at least trends up.
+  // (Harris & Kotzalas ch. 9); suspected when the temperature at least trends up. The raising
+  // window's peak, not the run's: a lone burst is an impact, not a raised floor.
   const zHf = Math.max(zv, zOf(ev, 'accel.peakMs2') ?? 0);
   if (zt !== undefined && zHf >= Z_CHANGE && zt >= EARLY_TEMP_Z) {
     return {

@@ -115,6 +115,19 @@ export const FeatureTrend = z.object({
 });
 export type FeatureTrend = z.infer<typeof FeatureTrend>;
 
+/** Most features an escalation's `evidence.peaks` carries (the strongest deviations kept). */
+export const MAX_ALARM_PEAKS = 12;
+
+/** One feature's most anomalous value over the windows that raised an alarm. */
+export const AlarmPeak = z.object({
+  value: z.number(),
+  /** Robust z of `value` against the regime baseline the edge scored it with (signed: below the median is negative). */
+  z: z.number(),
+  /** Event time of the window it came from, epoch ms. */
+  atMs: z.number().int(),
+});
+export type AlarmPeak = z.infer<typeof AlarmPeak>;
+
 /**
  * Evidence of one incident: derived features only (never raw waveforms), the machine's own
  * learned baseline, and the spectral facts a diagnosis needs.
@@ -146,6 +159,16 @@ export const Evidence = z.object({
    * alarm's operating regime; absent from older edges (v stays 1: an optional field only adds).
    */
   trends: z.record(z.string(), FeatureTrend).optional(),
+  /**
+   * The most anomalous value of each feature over the windows that raised the alarm (its on-delay
+   * and the raising window), where it stands out more than in the raising window: an intermittent
+   * signature (cavitation bursts, early impacts) can be quiet in the window that happens to raise.
+   * By feature name (as in `features`); derived values only, at most MAX_ALARM_PEAKS of them.
+   */
+  peaks: z
+    .record(z.string(), AlarmPeak)
+    .refine((r) => Object.keys(r).length <= MAX_ALARM_PEAKS, `at most ${MAX_ALARM_PEAKS} peak features`)
+    .optional(),
   /** Compact spectra of the alarm window for people to look at (dashboard): decimated, never the waveform. */
   spectra: z
     .object({
