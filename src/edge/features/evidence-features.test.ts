@@ -67,6 +67,34 @@ test('current signature - a lightly loaded motor (slip 0.5–1 %) still gives it
   }
 });
 
+test('current signature - the fitted line is cancelled to the noise floor, off-bin and lightly loaded', () => {
+  // No sidebands at all, a line between bins (50.037 Hz, 0.125 Hz bins) and sidebands' places
+  // 0.6–2 Hz off it: the reading is the floor (noise ~−100 dB re the line). A fit that stopped
+  // short of the line's frequency leaves its leakage here (−40 … −60 dB).
+  for (const rpm of [1485, 1470, 1455]) {
+    const x = statorCurrent(rpm, -300, -300, 8192, 1024, 50.037);
+    const r = currentSignature(x, 1024, rpm * 50.037 / 50, { ratedSpeedRpm: 1450, drive: { supplyHz: 50, poles: 4 } });
+    assert.ok(r && Math.abs(r.supplyHz - 50.037) < 1e-4, `rpm ${rpm}: supply ${r?.supplyHz}`);
+    assert.ok(r.sidebandDb < -85, `rpm ${rpm}: ${r.sidebandDb.toFixed(1)} dB with no sidebands`);
+  }
+});
+
+test('current signature - a block that fills its transform (line removed in closed form) reads as one that does not (line removed sample by sample)', () => {
+  // 8,192 samples: the residual's spectrum is the block's minus the fitted line's analytic DFT;
+  // 8,191 samples (zero-padded): the residual is formed and transformed. Same signal, same reading.
+  for (const rpm of [1491, 1485, 1470, 1455]) {
+    for (const [lower, upper] of [[-56, -59], [-44, -41]] as const) {
+      const x = statorCurrent(rpm, lower, upper, 8192, 1024, 49.93);
+      const birth = { ratedSpeedRpm: 1450, drive: { supplyHz: 50, poles: 4 } };
+      const full = currentSignature(x, 1024, rpm * 49.93 / 50, birth);
+      const padded = currentSignature(x.slice(0, 8191), 1024, rpm * 49.93 / 50, birth);
+      assert.ok(full && padded, `rpm ${rpm}: no reading`);
+      assert.ok(Math.abs(full.sidebandDb - padded.sidebandDb) < 0.5, `rpm ${rpm}: ${full.sidebandDb.toFixed(2)} vs ${padded.sidebandDb.toFixed(2)} dB`);
+      assert.ok(Math.abs(full.sidebandDb - Math.max(lower, upper)) < 1.5, `rpm ${rpm}: ${full.sidebandDb.toFixed(2)} dB, expected ${Math.max(lower, upper)}`);
+    }
+  }
+});
+
 /** Gear vibration: mesh and its 2nd harmonic with ±shaft-rate sidebands at `sideDb` (dB re each harmonic). */
 function gearVibration(meshAmp: number, sideDb: number, shaftHz = 25, teeth = 23, n = 8192, rateHz = 10240, noise = 0.02): number[] {
   const mesh = teeth * shaftHz;
