@@ -28,6 +28,8 @@ export interface RulReport {
   meanRelativeError: number | null;
   /** Median |error| as a share of the true remaining life (the target: within 20 % at first detection). */
   medianRelativeError?: number | null;
+  /** |error| as a share of the true remaining life, per sample detected before its failure (to pool runs). */
+  relativeErrors?: number[];
   /**
    * Share of true failure times inside the predicted 10-90 % interval, over the samples that carry
    * one (null without): 0.8 for a calibrated interval, below it an overconfident one.
@@ -60,6 +62,7 @@ export function scoreRul(samples: readonly RulSample[]): RulReport {
     medianErrorHours: sorted.length % 2 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2,
     meanRelativeError: rel.length ? rel.reduce((s, e) => s + e, 0) / rel.length : null,
     medianRelativeError: rel.length ? medianOf(rel) : null,
+    relativeErrors: rel,
     intervalCoverage: withInterval.length ? withInterval.filter((s) => s.predictedP10Ms! <= s.trueFailureMs && s.trueFailureMs <= s.predictedP90Ms!).length / withInterval.length : null,
     phm08Score: errs.reduce((s, d) => s + (d < 0 ? Math.exp(-d / 13) - 1 : Math.exp(d / 10) - 1), 0),
   };
