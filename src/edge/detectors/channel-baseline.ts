@@ -4,7 +4,7 @@
 // exists beside robust-baseline.ts (which the edge agent uses, with fleet priors and evidence) so
 // the offline stack can score rows without walking keys; a test holds the two to the same scores.
 import type { VectorDetector } from './detector.ts';
-import { ChannelLayout, isAbsent } from './channel-layout.ts';
+import { ChannelLayout, isAbsent, recordMethods } from './channel-layout.ts';
 import { ChannelStandardizer, DEFAULT_FLOORS } from './robust-standardizer.ts';
 import {
   isDbFeature,
@@ -37,7 +37,6 @@ export function createChannelBaseline(config: RobustBaselineConfig = {}, layout 
   let ignored = new Uint8Array(0);
   const top = new Float64Array(cfg.topK); // the k largest |z| of a row, descending
   let learned = 0;
-  let row: Float64Array | undefined;
 
   function resolve(d: number): void {
     if (d <= known) return;
@@ -116,13 +115,6 @@ export function createChannelBaseline(config: RobustBaselineConfig = {}, layout 
   return {
     learnVector,
     scoreVector,
-    learnOne(x) {
-      row = layout.fromRecord(x, row);
-      learnVector(row);
-    },
-    scoreOne(x) {
-      row = layout.fromRecord(x, row);
-      return scoreVector(row);
-    },
+    ...recordMethods(layout, learnVector, scoreVector),
   };
 }

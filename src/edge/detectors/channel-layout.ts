@@ -80,3 +80,25 @@ export class ChannelLayout {
 
 /** True for a row position whose channel is absent from the observation (NaN). */
 export const isAbsent = (v: number): boolean => v !== v;
+
+/**
+ * The record methods of a vector detector (`learnOne` / `scoreOne` of the contract, DESIGN.md)
+ * over its vector path: each record is written into one reused row of `layout`.
+ */
+export function recordMethods(
+  layout: ChannelLayout,
+  learnVector: (row: Float64Array) => void,
+  scoreVector: (row: Float64Array) => number,
+): { learnOne(x: Readonly<Record<string, number>>): void; scoreOne(x: Readonly<Record<string, number>>): number } {
+  let row: Float64Array | undefined;
+  return {
+    learnOne(x) {
+      row = layout.fromRecord(x, row);
+      learnVector(row);
+    },
+    scoreOne(x) {
+      row = layout.fromRecord(x, row);
+      return scoreVector(row);
+    },
+  };
+}

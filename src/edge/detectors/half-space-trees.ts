@@ -5,7 +5,7 @@
 // lands in sparsely populated regions of the reference window is anomalous.
 import { z } from 'zod';
 import type { VectorDetector } from './detector.ts';
-import { ChannelLayout } from './channel-layout.ts';
+import { ChannelLayout, recordMethods } from './channel-layout.ts';
 import { mulberry32 } from './prng.ts';
 import { ChannelStandardizer } from './robust-standardizer.ts';
 
@@ -95,7 +95,6 @@ export function createHalfSpaceTrees(config: HalfSpaceTreesConfig = {}, layout =
   let filled = 0;
   let first: Float64Array[] = []; // the first window's rows, replayed once the trees exist
   let unitRow = new Float64Array(0);
-  let row: Float64Array | undefined;
   let readable: ReadableForest = { feature: new Int32Array(0), value: new Float64Array(0), child: new Int32Array(0), used: 0 };
   const masses = new Float64Array(W);
   const order = new Int32Array(W); // counting: the window's points, partitioned down a tree
@@ -337,13 +336,6 @@ export function createHalfSpaceTrees(config: HalfSpaceTreesConfig = {}, layout =
     },
     learnVector,
     scoreVector,
-    learnOne(x) {
-      row = layout.fromRecord(x, row);
-      learnVector(row);
-    },
-    scoreOne(x) {
-      row = layout.fromRecord(x, row);
-      return scoreVector(row);
-    },
+    ...recordMethods(layout, learnVector, scoreVector),
   };
 }

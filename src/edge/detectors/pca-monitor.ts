@@ -5,7 +5,7 @@
 // correlation between channels, which per-channel detectors cannot see.
 import { z } from 'zod';
 import type { VectorDetector } from './detector.ts';
-import { ChannelLayout, isAbsent } from './channel-layout.ts';
+import { ChannelLayout, isAbsent, recordMethods } from './channel-layout.ts';
 import { symmetricEigenFlat } from './symmetric-eigen.ts';
 
 export const PcaMonitorConfig = z.object({
@@ -186,13 +186,6 @@ export function createPcaMonitor(config: PcaMonitorConfig = {}, layout = new Cha
     },
     learnVector,
     scoreVector,
-    learnOne(x) {
-      row = layout.fromRecord(x, row);
-      learnVector(row);
-    },
-    scoreOne(x) {
-      row = layout.fromRecord(x, row);
-      return scoreVector(row);
-    },
+    ...recordMethods(layout, learnVector, scoreVector),
   };
 }
