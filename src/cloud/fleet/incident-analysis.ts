@@ -44,13 +44,13 @@ function curvesOf(cases: StoredCase[], faultType: FaultType): HiPoint[][] {
  * smoothed scalar slope (trend-rate.ts) sharpens the prior where the key feature carries one; with
  * a history that slope is the same data again and is left out.
  */
-function rulFor(faultType: FaultType, readings: { atMs: number; hi: number; sd: number }[], cases: StoredCase[], asOfMs: number, reading: HealthReading, ev: Evidence, onsetPriors?: OnsetPriorFile, detectedAtMs?: number) {
+function rulFor(faultType: FaultType, readings: { atMs: number; hi: number; sd: number }[], cases: StoredCase[], asOfMs: number, reading: HealthReading, ev: Evidence, onsetPriors?: OnsetPriorFile) {
   const spec = hiSpec(HEALTH_SPECS[faultType]);
   const prior = priorFor(faultType, curvesOf(cases, faultType), DEFAULT_DEGRADATION);
   const history = readings.filter((r) => r.atMs < asOfMs).length >= 2;
   const trend = history ? undefined : trendRate(faultType, ev, reading);
   const onsetPrior = onsetPriorFor(faultType, curvesOf(cases, faultType), onsetPriors);
-  const r = estimateRul(readings, trend ? withTrend(prior, trend) : prior, asOfMs, { feature: reading.feature, failureLevel: spec.why }, DEFAULT_DEGRADATION, onsetPrior, detectedAtMs);
+  const r = estimateRul(readings, trend ? withTrend(prior, trend) : prior, asOfMs, { feature: reading.feature, failureLevel: spec.why }, DEFAULT_DEGRADATION, onsetPrior);
   return r && { ...r, trend, history, onsetPrior };
 }
 
@@ -193,8 +193,7 @@ export async function updateRul(db: SqlExecutor, incidentId: string, evidence: E
   // The update's own history since the last reading joins too (keyed by event time: overlaps add nothing).
   await recordHealthMany(db, incidentId, [...historyReadings(faultType, merged, reading, atMs).filter((h) => h.atMs < atMs), { atMs, hi: reading.hi, sd: reading.sd }]);
   const cases = await libraryCases(db, esc.data.machineType);
-  // The first detection's time makes the refit survival-aware (rul.ts: a bound that does not restart).
-  const r = rulFor(faultType, await healthReadings(db, incidentId), cases, atMs, reading, merged, undefined, esc.data.openedAt);
+  const r = rulFor(faultType, await healthReadings(db, incidentId), cases, atMs, reading, merged);
   if (!r) return { ok: false, reason: 'health indicator too close to healthy to fit' };
   await storeRul(db, incidentId, atMs, r.summary);
   const econ = weighOptions(FAULT_COMPONENT[faultType], (tMs) => r.estimate.failureProbWithin(tMs / DAY_MS), atMs, economics);

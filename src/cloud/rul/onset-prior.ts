@@ -109,30 +109,3 @@ export function priorRemainingLife(prior: OnsetRatePrior, latest: { hi: number; 
   }
   return estimateFromDraws(draws);
 }
-
-/** Surviving draws needed for the conditional bound; fewer and the prior is contradicted (below). */
-const MIN_SURVIVING_DRAWS = 50;
-
-/**
- * The bound of priorRemainingLife given that the fault has survived `elapsedDays` since detection
- * without the gauge rising: failure times from detection T = ln(1/h₀)/c, h₀ from the reading at
- * detection and c from the same seeded prior draws, kept where T > elapsed, less the elapsed time
- * (the residual life given survival, T − t | T > t: Meeker & Escobar, Statistical Methods for
- * Reliability Data, 1998, sec. 4.3). The predicted failure then stays put in event time as updates
- * arrive instead of restarting the bound at each one. With almost every draw failed by now the
- * prior no longer describes this fault, and the unconditional bound from the latest reading stands.
- */
-export function survivingRemainingLife(prior: OnsetRatePrior, atDetection: { hi: number; sd: number }, latest: { hi: number; sd: number }, elapsedDays: number, opts: { draws: number; horizonDays: number; seed: number }): RulEstimate {
-  if (!(elapsedDays > 0)) return priorRemainingLife(prior, latest, opts);
-  const h0 = Math.min(0.5, Math.max(atDetection.hi, NOISE_SDS * atDetection.sd, 1e-3));
-  const rand = mulberry32(opts.seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  const left: number[] = [];
-  for (let i = 0; i < opts.draws; i++) {
-    const c = prior.rateMedianPerDay * Math.exp(prior.lnRateSd * gauss());
-    const t = Math.min(opts.horizonDays, Math.log(1 / h0) / c);
-    if (t > elapsedDays) left.push(t - elapsedDays);
-  }
-  if (left.length < MIN_SURVIVING_DRAWS) return priorRemainingLife(prior, latest, opts);
-  return estimateFromDraws(left);
-}

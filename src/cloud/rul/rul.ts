@@ -5,7 +5,7 @@
 import type { FaultType } from '../../core/index.ts';
 import { DEFAULT_DEGRADATION, fitPosterior, fleetPrior, remainingLife, type DegradationOptions, type DegradationPrior, type HiPoint, type Posterior, type RulEstimate } from './degradation.ts';
 import { calibrateNoise, DEFAULT_ONSET_FIT, fitOnset, onsetRemainingLife, type OnsetPosterior } from './onset-fit.ts';
-import { priorRemainingLife, survivingRemainingLife, type OnsetRatePrior } from './onset-prior.ts';
+import { priorRemainingLife, type OnsetRatePrior } from './onset-prior.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -69,10 +69,6 @@ export interface RulSummary {
  * healthy level and the rise (MIN_ONSET_READINGS or more) the onset model (onset-fit.ts) fits all
  * of it; otherwise the log-linear model on the readings clear of healthy (degradation.ts), where
  * the prior (the fleet's curves, else the P–F default) carries more of the estimate.
- * `detectedAtMs` (an update of an open incident: its first detection, before `asOfMs`) makes the
- * estimate survival-aware: without a rise of the gauge the prior's bound is conditioned on the
- * time survived since detection, and the onset model takes over from it only on a sustained rise.
- * Without it, or at detection itself, the estimate is the first detection's, unchanged.
  */
 export function estimateRul(
   readings: { atMs: number; hi: number; sd: number }[],
@@ -81,7 +77,6 @@ export function estimateRul(
   what: { feature: string; failureLevel: string },
   opts: DegradationOptions = DEFAULT_DEGRADATION,
   onsetPrior?: OnsetRatePrior,
-  detectedAtMs?: number,
 ): { summary: RulSummary; estimate: RulEstimate; posterior?: Posterior; onset?: OnsetPosterior; points: number } | undefined {
   const sorted = readings.filter((r) => r.atMs <= asOfMs).sort((a, b) => a.atMs - b.atMs);
   if (sorted.length === 0) return undefined;
@@ -105,12 +100,7 @@ export function estimateRul(
   // With a prior on the onset rate from past curves the rate is no longer open: a history that shows
   // the healthy level is then fitted even while its rise is within a few sd of noise (a fault
   // detected early, by a feature more sensitive than its gauge), the prior carrying the rate.
-  // After detection, one reading clear of noise does not switch from the prior's bound to the onset
-  // model (a single spike would move the predicted failure by days and back): the last
-  // SUSTAINED_RISE readings must all be clear of it, by the same HEALTHY_SDS threshold as riseSeen.
-  const update = detectedAtMs !== undefined && asOfMs > detectedAtMs;
-  const sustained = !update || (points.length >= SUSTAINED_RISE && points.slice(-SUSTAINED_RISE).every((p) => p.hi > HEALTHY_SDS * p.sd));
-  const onset = healthySeen && (riseSeen || onsetPrior) && sustained ? fitOnset(points, { ...prior, ...onsetRate }) : undefined;
+  const onset = healthySeen && (riseSeen || onsetPrior) ? fitOnset(points, { ...prior, ...onsetRate }) : undefined;
   let estimate: RulEstimate;
   let posterior: Posterior | undefined;
   let used: number;
@@ -124,12 +114,7 @@ export function estimateRul(
       // (onset-prior.ts); without one the remaining life is unknown.
       if (!onsetPrior) return undefined;
       posterior = undefined;
-      const latest = points[points.length - 1]!;
-      if (update) {
-        // The bound from the gauge's level at detection, given the time survived since (onset-prior.ts).
-        const atDetection = [...points].reverse().find((p) => p.tDays <= (detectedAtMs! - asOfMs) / DAY_MS) ?? points[0]!;
-        estimate = survivingRemainingLife(onsetPrior, atDetection, latest, (asOfMs - detectedAtMs!) / DAY_MS, opts);
-      } else estimate = priorRemainingLife(onsetPrior, latest, opts);
+      estimate = priorRemainingLife(onsetPrior, points[points.length - 1]!, opts);
       used = 0;
     } else {
       estimate = remainingLife(posterior, 0, opts);
@@ -164,8 +149,6 @@ const HEALTHY_SDS = 3;
 /** Readings needed at the healthy level, and clear of it, before the onset model is fitted. */
 const MIN_SEEN = 3;
 const MIN_RISE = 1;
-/** Consecutive latest readings clear of noise before an update leaves the prior's bound for the onset model. */
-const SUSTAINED_RISE = 2;
 
 /** The onset fit's draws, horizon and seed as the degradation options set them. */
 const DEFAULT_ONSET_FIT_FROM = (opts: DegradationOptions) => ({ ...DEFAULT_ONSET_FIT, draws: opts.draws, horizonDays: opts.horizonDays, seed: opts.seed });
