@@ -11,13 +11,9 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Escalation } from '../../src/core/index.ts';
-import { silentLogger } from '../../src/core/logger.ts';
-import { readEnv } from '../../src/cli/env.ts';
 import { diagnose } from '../../src/cloud/diagnosis/index.ts';
-import { runPredictive } from '../policies/predictive.ts';
-import { loadScenario } from '../scenarios/scenario.ts';
-import { scoreDetection, scoreDiagnosis } from '../scoring/index.ts';
-import { buildSetup } from '../setup.ts';
+import { scoreDiagnosis } from '../scoring/index.ts';
+import { devRuns } from './dev-run.ts';
 import { DETECTABLE_SEVERITY } from '../../src/simulator/ground-truth.ts';
 import { faultSeverityAt } from '../../src/simulator/degradation.ts';
 import type { FaultType } from '../../src/core/index.ts';
@@ -43,17 +39,7 @@ export interface DevIncident {
 }
 
 async function collect(seeds: number[], faults: number, hours: number | undefined, out: string): Promise<void> {
-  const base = loadScenario('baseline');
-  const testing = new Set(base.seeds.testing);
-  for (const seed of seeds) {
-    if (testing.has(seed)) throw new Error(`seed ${seed} is a testing seed: not for development`);
-    const scenario = { ...base, faults: { ...base.faults, count: faults } };
-    const setup = buildSetup(scenario, seed, { durationHours: hours });
-    const t0 = performance.now();
-    const run = await runPredictive(setup, { env: readEnv(), logger: silentLogger() });
-    const det = scoreDetection({ truth: run.truth, alarms: run.alarms ?? [], startMs: run.startMs, endMs: run.endMs, machines: setup.machines });
-    const incidents = new Map((run.incidents ?? []).map((i) => [i.escalation.id, i]));
-    const truths = new Map(run.truth.map((t) => [t.id, t]));
+  for await (const { seed, detection: det, incidents, truth: truths, seconds } of devRuns(seeds, faults, hours)) {
     let n = 0;
     for (const o of det.outcomes) {
       if (!o.firstAlarm) continue;
@@ -70,7 +56,7 @@ async function collect(seeds: number[], faults: number, hours: number | undefine
       n++;
     }
     const missed = det.outcomes.filter((o) => !o.firstAlarm).map((o) => `${o.fault}@${o.machine}`);
-    process.stderr.write(`seed ${seed}: ${n} detected of ${det.outcomes.length} faults (${((performance.now() - t0) / 1000).toFixed(0)} s)${missed.length ? `; missed ${missed.join(', ')}` : ''}\n`);
+    process.stderr.write(`seed ${seed}: ${n} detected of ${det.outcomes.length} faults (${seconds.toFixed(0)} s)${missed.length ? `; missed ${missed.join(', ')}` : ''}\n`);
   }
 }
 

@@ -23,17 +23,13 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FaultType, type Escalation } from '../../src/core/index.ts';
-import { silentLogger } from '../../src/core/logger.ts';
-import { readEnv } from '../../src/cli/env.ts';
 import { detectionReadings, rulAtDetection } from '../../src/cloud/fleet/incident-analysis.ts';
 import { DAY_MS } from '../../src/cloud/rul/rul.ts';
 import { onsetPriorFromCurves, type OnsetPriorFile } from '../../src/cloud/rul/onset-prior.ts';
 import type { HiPoint } from '../../src/cloud/rul/degradation.ts';
-import { runPredictive } from '../policies/predictive.ts';
-import { loadScenario } from '../scenarios/scenario.ts';
-import { scoreDetection } from '../scoring/index.ts';
 import { scoreRul, type RulSample } from '../scoring/rul.ts';
-import { buildSetup } from '../setup.ts';
+import { loadScenario } from '../scenarios/scenario.ts';
+import { devRuns } from './dev-run.ts';
 
 /** One detected fault of the RUL development set. */
 export interface RulDevIncident {
@@ -50,17 +46,7 @@ export interface RulDevIncident {
 }
 
 async function collect(seeds: number[], faults: number, hours: number | undefined, out: string): Promise<void> {
-  const base = loadScenario('baseline');
-  const testing = new Set(base.seeds.testing);
-  for (const seed of seeds) {
-    if (testing.has(seed)) throw new Error(`seed ${seed} is a testing seed: not for development`);
-    const scenario = { ...base, faults: { ...base.faults, count: faults } };
-    const setup = buildSetup(scenario, seed, { durationHours: hours });
-    const t0 = performance.now();
-    const run = await runPredictive(setup, { env: readEnv(), logger: silentLogger() });
-    const det = scoreDetection({ truth: run.truth, alarms: run.alarms ?? [], startMs: run.startMs, endMs: run.endMs, machines: setup.machines });
-    const incidents = new Map((run.incidents ?? []).map((i) => [i.escalation.id, i]));
-    const truth = new Map(run.truth.map((t) => [t.id, t]));
+  for await (const { seed, detection: det, incidents, truth, seconds } of devRuns(seeds, faults, hours)) {
     let n = 0;
     for (const o of det.outcomes) {
       if (!o.firstAlarm) continue;
@@ -77,7 +63,7 @@ async function collect(seeds: number[], faults: number, hours: number | undefine
       appendFileSync(out, `${JSON.stringify(row)}\n`);
       n++;
     }
-    process.stderr.write(`seed ${seed}: ${n} detected of ${det.outcomes.length} faults (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+    process.stderr.write(`seed ${seed}: ${n} detected of ${det.outcomes.length} faults (${seconds.toFixed(0)} s)\n`);
   }
 }
 
