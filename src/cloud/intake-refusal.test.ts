@@ -6,9 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   EnterpriseApiError,
-  EscalationAck,
   ServiceUnavailableError,
-  decodeJson,
   encodeJson,
   subjects,
   type DashboardEvent,
@@ -16,32 +14,18 @@ import {
 } from '../core/index.ts';
 import { createPgliteStore, createPostgresStore, migrate } from '../store/index.ts';
 import { createTempDatabase, needServices } from '../../test/support/services.ts';
-import { createMemoryQueue, type MemoryQueue } from '../transport/index.ts';
+import { createMemoryQueue } from '../transport/index.ts';
 import { isPermanentRefusal, refusalOf } from './enterprise-refusal.ts';
 import { outerRaceEvidence, recordingEnterprise, sampleEscalation } from './fixtures.ts';
+import { collectAcks } from './intake.test-support.ts';
 import { createDiagnosisService } from './intake.ts';
 import { CLOUD_MIGRATIONS_TABLE, cloudMigrations } from './migrations.ts';
 import { findDecision } from './repository.ts';
+import { waitUntil as waitFor } from '../../test/support/wait.ts';
 
 const BOM_REASON = 'the bill of materials has no drive-end-bearing for machine type centrifugal-pump';
 
-async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-async function collectAcks(queue: MemoryQueue): Promise<EscalationAck[]> {
-  const acks: EscalationAck[] = [];
-  await queue.consume('pdm.ack.>', `acks-${Math.random()}`, async (m) => {
-    const r = decodeJson(EscalationAck, m.data);
-    if (r.ok) acks.push(r.value);
-    return 'ack';
-  });
-  return acks;
-}
+const waitUntil = (predicate: () => boolean, what: string, timeoutMs = 10_000) => waitFor(predicate, what, timeoutMs);
 
 let seq = 0;
 const nextEscalation = () => sampleEscalation(outerRaceEvidence(), { id: `site-a.pump-1.${Date.UTC(2026, 4, 1) + ++seq}` });

@@ -7,16 +7,9 @@ import { createInboundGuard, createOutboundGuard, DEFAULT_POLICY, localKeys, ope
 import { recordingEnterprise, sampleEscalation } from './fixtures.ts';
 import { createDiagnosisService } from './intake.ts';
 import { CLOUD_MIGRATIONS_TABLE, cloudMigrations } from './migrations.ts';
+import { waitUntil } from '../../test/support/wait.ts';
 
 const CLOUD = { name: 'cloud-diagnosis', jurisdiction: 'DE' };
-
-async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 let store: SqlStore;
 let svc: KeyService;

@@ -1,8 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  EscalationAck,
-  decodeJson,
   encodeJson,
   subjects,
   type DashboardEvent,
@@ -11,30 +9,13 @@ import {
 } from '../core/index.ts';
 import { createPgliteStore, createPostgresStore, migrate } from '../store/index.ts';
 import { createTempDatabase, needServices } from '../../test/support/services.ts';
-import { createMemoryQueue, type MemoryQueue } from '../transport/index.ts';
+import { createMemoryQueue } from '../transport/index.ts';
 import { healthyEvidence, misalignmentEvidence, outerRaceEvidence, recordingEnterprise, sampleEscalation } from './fixtures.ts';
+import { collectAcks } from './intake.test-support.ts';
 import { createDiagnosisService } from './intake.ts';
 import { CLOUD_MIGRATIONS_TABLE, cloudMigrations } from './migrations.ts';
 import { findDetails } from './repository.ts';
-
-async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/** Collects the application acks the cloud sends to every site. */
-async function collectAcks(queue: MemoryQueue): Promise<EscalationAck[]> {
-  const acks: EscalationAck[] = [];
-  await queue.consume('pdm.ack.>', `acks-${Math.random()}`, async (m) => {
-    const r = decodeJson(EscalationAck, m.data);
-    if (r.ok) acks.push(r.value);
-    return 'ack';
-  });
-  return acks;
-}
+import { waitUntil } from '../../test/support/wait.ts';
 
 let store: SqlStore;
 let seq = 0;

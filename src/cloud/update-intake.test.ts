@@ -7,16 +7,9 @@ import { outerRaceEvidence, recordingEnterprise, sampleEscalation } from './fixt
 import { createDiagnosisService, type DiagnosisService } from './intake.ts';
 import { CLOUD_MIGRATIONS_TABLE, cloudMigrations } from './migrations.ts';
 import { moreUrgentThan } from './update-intake.ts';
+import { waitUntil } from '../../test/support/wait.ts';
 
 const HOUR = 3_600_000;
-
-async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 let store: SqlStore;
 let queue: MemoryQueue;

@@ -1,42 +1,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Script } from 'node:vm';
-import { DashboardState, type DashboardEvent, type DashboardSource, type Incident } from '../core/index.ts';
+import { DashboardState, type Incident } from '../core/index.ts';
 import { startDashboard } from './server.ts';
 import { sampleIncident } from './incident.test-support.ts';
 import { signIn } from './session.test-support.ts';
+import { fakeSource as drivenSource } from './fixtures.test-support.ts';
 
-/** A source the test drives by hand. */
-function fakeSource(): DashboardSource & { push(e: DashboardEvent): void; listeners: Set<(e: DashboardEvent) => void>; state: DashboardState } {
-  const listeners = new Set<(e: DashboardEvent) => void>();
-  const state: DashboardState = {
-    generatedAtMs: 1,
-    machines: [
-      {
-        site: 'site-a',
-        line: 'line-1',
-        machine: 'pump-7',
-        machineType: 'centrifugal-pump',
-        status: { v: 1, site: 'site-a', line: 'line-1', machine: 'pump-7', machineType: 'centrifugal-pump', ts: 1000, state: 'alarm', score: 9.5, windows: 10 },
-        lastSeenMs: 2000,
-        openIncidents: ['site-a.pump-7.900'],
-      },
-    ],
-    incidents: [],
-    stats: { 'cloud.intake.received': 3 },
-  };
-  return {
-    listeners,
-    state,
-    snapshot: () => state,
-    subscribe(l) {
-      listeners.add(l);
-      return () => void listeners.delete(l);
+/** The hand-driven source with one pump in alarm and three escalations received. */
+function fakeSource(): ReturnType<typeof drivenSource> {
+  const source = drivenSource([
+    {
+      site: 'site-a',
+      line: 'line-1',
+      machine: 'pump-7',
+      machineType: 'centrifugal-pump',
+      status: { v: 1, site: 'site-a', line: 'line-1', machine: 'pump-7', machineType: 'centrifugal-pump', ts: 1000, state: 'alarm', score: 9.5, windows: 10 },
+      lastSeenMs: 2000,
+      openIncidents: ['site-a.pump-7.900'],
     },
-    push(e) {
-      for (const l of listeners) l(e);
-    },
-  };
+  ]);
+  source.state.stats['cloud.intake.received'] = 3;
+  return source;
 }
 
 const incident: Incident = sampleIncident(0.9);

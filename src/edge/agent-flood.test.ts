@@ -11,6 +11,7 @@ import { createMemoryBroker, createMemoryQueue, createMemoryTransport } from '..
 import { createEdgeAgent, type EdgeAgentEvent } from './agent.ts';
 import { createEdgeMetrics } from './metrics.ts';
 import { add, bearingImpacts, gaussian, rng, testBirth, tone, windowOf } from './features/synthetic.test-support.ts';
+import { waitUntil as waitFor } from '../../test/support/wait.ts';
 
 const N = 4096;
 const RATE = 10240;
@@ -18,13 +19,7 @@ const BPFO_HZ = bearingDefectOrders(testBirth.bearing).bpfo * 25;
 const MACHINES = 24;
 const INGEST = { maxWindows: 64, maxBytes: 4 * 1024 * 1024 };
 
-async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const waitUntil = (predicate: () => boolean, what: string, timeoutMs = 60_000) => waitFor(predicate, what, timeoutMs);
 
 // A pool of vibration records reused across machines and windows (generating 4096 samples per
 // window for thousands of windows would cost more than the agent's own work).

@@ -8,16 +8,11 @@ import { createMemoryBroker, createMemoryQueue, createMemoryTransport } from '..
 import { createEdgeAgent } from './agent.ts';
 import { add, gaussian, rng, testBirth, tone, windowOf } from './features/synthetic.test-support.ts';
 import { releaseOf, shippedModel, testKey } from './models/models.test-support.ts';
+import { waitUntil as waitFor } from '../../test/support/wait.ts';
 
 const addr = { site: testBirth.site, line: testBirth.line, machine: testBirth.machine };
 
-async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const waitUntil = (predicate: () => boolean, what: string, timeoutMs = 10_000) => waitFor(predicate, what, timeoutMs);
 
 function pumpWindow(i: number) {
   const u = rng(1000 + i);

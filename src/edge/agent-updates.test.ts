@@ -10,6 +10,7 @@ import { bearingDefectOrders, decodeJson, encodeJson, encodeWindowBinary, Escala
 import { createMemoryBroker, createMemoryQueue, createMemoryTransport } from '../transport/index.ts';
 import { createEdgeAgent } from './agent.ts';
 import { add, bearingImpacts, gaussian, rng, testBirth, tone, windowOf } from './features/synthetic.test-support.ts';
+import { waitUntil as waitFor } from '../../test/support/wait.ts';
 
 const N = 4096;
 const RATE = 10240;
@@ -17,13 +18,7 @@ const BPFO_HZ = bearingDefectOrders(testBirth.bearing).bpfo * 25;
 const addr = { site: testBirth.site, line: testBirth.line, machine: testBirth.machine };
 const MIN = 60_000;
 
-async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const waitUntil = (predicate: () => boolean, what: string, timeoutMs = 20_000) => waitFor(predicate, what, timeoutMs);
 
 /** One-minute pump windows; from `faultFrom` on an outer-race fault whose impacts grow with time. */
 function pumpWindow(i: number, faultFrom: number) {

@@ -12,19 +12,12 @@ import { createEdgeAgent, type EdgeAgent } from './agent.ts';
 import { createOutbox } from './outbox/outbox.ts';
 import { accept, createOutboundGuard, DEFAULT_POLICY, type AuditEntry, type Destination, type OutboundGuard } from '../sovereignty/index.ts';
 import { add, bearingImpacts, gaussian, rng, testBirth, tone, windowOf } from './features/synthetic.test-support.ts';
+import { waitUntil } from '../../test/support/wait.ts';
 
 const N = 4096;
 const RATE = 10240;
 const BPFO_HZ = bearingDefectOrders(testBirth.bearing).bpfo * 25;
 const addr = { site: testBirth.site, line: testBirth.line, machine: testBirth.machine };
-
-async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** A healthy pump window (1x, a little 2x, noise), optionally with an outer-race fault. */
 function pumpWindow(i: number, faulty: boolean) {

@@ -6,14 +6,7 @@ export function uniqueToken(): string {
   return randomBytes(5).toString('hex');
 }
 
-/** Resolves once `predicate()` holds; rejects with `what` after `timeoutMs` (polls every 5 ms). */
-export async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(5);
-  }
-}
+export { waitUntil } from '../../test/support/wait.ts';
 
 /** Resolves after `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {

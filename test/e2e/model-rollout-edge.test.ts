@@ -12,16 +12,11 @@ import { createMemoryBroker, createMemoryQueue, createMemoryTransport } from '..
 import { createEdgeAgent } from '../../src/edge/index.ts';
 import { createFleetPriorPublisher, createModelRollout, generateSigningKey, type FleetPriorConfig, type ModelRolloutConfig, type SigningKey } from '../../src/cloud/index.ts';
 import { add, gaussian, rng, testBirth, tone, windowOf } from '../../src/edge/features/synthetic.test-support.ts';
+import { waitUntil as waitFor } from '../support/wait.ts';
 
 const PUMPS = ['p1', 'p2'];
 
-async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const waitUntil = (predicate: () => boolean, what: string, timeoutMs = 20_000) => waitFor(predicate, what, timeoutMs);
 
 function pumpWindow(machine: string, i: number) {
   const u = rng(1000 + i + (machine === 'p2' ? 50_000 : 0));

@@ -14,6 +14,7 @@ import { createEdgeAgent, type EdgeAgent } from '../../src/edge/index.ts';
 import { CLOUD_MIGRATIONS_TABLE, cloudMigrations, createDiagnosisService, type DiagnosisService } from '../../src/cloud/index.ts';
 import { recordingEnterprise } from '../../src/cloud/fixtures.ts';
 import { createDemoSovereignty, type DemoSovereignty } from '../../src/cli/sovereignty.ts';
+import { waitUntil as waitFor } from './wait.ts';
 import { add, bearingImpacts, gaussian, rng, testBirth, tone, windowOf } from '../../src/edge/features/synthetic.test-support.ts';
 
 const N = 4096;
@@ -23,13 +24,8 @@ export const SITE = testBirth.site;
 /** One window a minute of event time (the test's windows are spaced so). */
 const WINDOW_MS = 60_000;
 
-export async function waitUntil(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** waitUntil with the rig's longer default: a sealed round trip crosses several services. */
+export const waitUntil = (predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000) => waitFor(predicate, what, timeoutMs);
 
 function pumpWindow(machine: string, i: number, faulty: boolean): TelemetryWindow {
   const u = rng(1000 + i);
