@@ -2,13 +2,19 @@
 // the most impulsive, measured by spectral kurtosis (Antoni, "The spectral kurtosis: a useful tool
 // for characterising non-stationary signals", MSSP 20, 2006; the fast kurtogram, MSSP 21, 2007).
 // A coarse two-level grid instead of the full kurtogram, each band demodulated at a reduced rate.
-import { basebandKurtosis, clipBand } from './spectrum.ts';
+import { basebandConj, clipBand, conjKurtosis, scratchOf } from './spectrum.ts';
 
 /** A candidate band and its spectral kurtosis. */
 export interface ScoredBand {
   bandHz: [number, number];
   /** E|z|⁴/(E|z|²)² − 2 of the band's complex envelope z: ≈0 Gaussian noise, −1 a pure tone, >0 impulses. */
   sk: number;
+  /**
+   * The band's complex envelope as the search computed it (spectrum.ts basebandConj: m·conj(z) at
+   * m·binHz; a scratch buffer valid until the next search), so the envelope analysis after the
+   * search reuses it instead of transforming the band again. Absent for an empty band.
+   */
+  baseband?: Float64Array;
 }
 
 /** Spectral kurtosis of a band's envelope magnitude |z| (from bandEnvelope or basebandEnvelope). */
@@ -67,11 +73,16 @@ export function mostImpulsiveBand(spectrum: Float64Array, n: number, rateHz: num
   let best: ScoredBand | undefined;
   let bestZ = -Infinity;
   for (const [i, band] of bands.entries()) {
-    const sk = basebandKurtosis(spectrum, rateHz, band);
+    const env = basebandConj(spectrum, rateHz, band);
+    const sk = env ? conjKurtosis(env) : 0;
     if (!Number.isFinite(sk)) continue;
     const z = skZ(sk, n, rateHz, band) - (i === 0 ? 0 : SWITCH_MARGIN_Z);
     if (z > bestZ) {
-      best = { bandHz: band, sk };
+      // The next band of the same size overwrites basebandConj's scratch: keep a copy (the best
+      // changes a few times per search at most, a copy is ~1 % of a transform's cost).
+      const kept = env ? scratchOf('zBest', env.length) : undefined;
+      kept?.set(env!);
+      best = { bandHz: band, sk, baseband: kept };
       bestZ = z;
     }
   }

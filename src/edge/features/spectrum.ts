@@ -53,7 +53,7 @@ export function cachedHann(n: number): { w: Float64Array; sumW: number; sumW2: n
  * times per window.
  */
 const scratch = new Map<number, Float64Array<ArrayBuffer>>();
-const SCRATCH_PURPOSES = ['fftIn', 'xw', 'spec', 'masked', 'ifft', 'shifted', 'half', 'vel.a', 'vel.p', 'hs.a', 'hs.p', 'halfIn', 'halfIn1', 'half1', 'env', 'env.a', 'z', 'wxw', 'wspec'] as const;
+const SCRATCH_PURPOSES = ['fftIn', 'xw', 'spec', 'masked', 'ifft', 'shifted', 'half', 'vel.a', 'vel.p', 'hs.a', 'hs.p', 'halfIn', 'halfIn1', 'half1', 'env', 'env.a', 'z', 'wxw', 'wspec', 'zBest', 'zPhase'] as const;
 export function scratchOf(key: (typeof SCRATCH_PURPOSES)[number], size: number): Float64Array<ArrayBuffer> {
   const k = SCRATCH_PURPOSES.indexOf(key) * 64 + Math.clz32(size);
   let b = scratch.get(k);
@@ -238,20 +238,22 @@ function basebandAnalytic(spectrum: Float64Array, rateHz: number, band: [number,
   return inverseFft(shifted, scratchOf('ifft', 2 * m));
 }
 
-/**
- * Spectral kurtosis E|z|⁴/(E|z|²)² − 2 of a band's complex envelope z (basebandEnvelope's
- * samples), from |z|² directly: the same value as envelopeKurtosis(basebandEnvelope(...)) without
- * a square root per sample or an envelope array. 0 for an empty band.
- */
-export function basebandKurtosis(spectrum: Float64Array, rateHz: number, band: [number, number]): number {
-  const nfft = spectrum.length / 2;
+/** The bins [lo, hi] of an nfft-point spectrum that bandEnvelope keeps for [loHz, hiHz] (DC and Nyquist excluded; hi < lo when empty). */
+export function bandBins(nfft: number, rateHz: number, band: [number, number]): [number, number] {
   const binHz = rateHz / nfft;
-  const lo = Math.max(1, Math.ceil(band[0] / binHz));
-  const hi = Math.min(nfft / 2 - 1, Math.floor(band[1] / binHz));
-  if (hi < lo) return 0;
+  return [Math.max(1, Math.ceil(band[0] / binHz)), Math.min(nfft / 2 - 1, Math.floor(band[1] / binHz))];
+}
+
+/**
+ * The band's complex envelope at the reduced rate m·binHz, m = nextPow2(the band's bin count), as
+ * m·conj(z) (interleaved re, im; scratch valid until the next call of the same size); undefined
+ * for an empty band. As in bandEnvelope, the forward transform of the conjugate stands in for the
+ * inverse transform without its division pass; callers read |z|, which the conjugation leaves alone.
+ */
+export function basebandConj(spectrum: Float64Array, rateHz: number, band: [number, number]): Float64Array | undefined {
+  const [lo, hi] = bandBins(spectrum.length / 2, rateHz, band);
+  if (hi < lo) return undefined;
   const m = nextPow2(hi - lo + 1);
-  // As in bandEnvelope: the forward transform of the conjugate is m·conj(z); SK is a ratio of
-  // moments of |z|², so the exact power-of-two scale cancels and no division pass is needed.
   const shifted = scratchOf('shifted', 2 * m);
   for (let k = lo; k <= hi; k++) {
     shifted[2 * (k - lo)] = spectrum[2 * k]!;
@@ -260,6 +262,15 @@ export function basebandKurtosis(spectrum: Float64Array, rateHz: number, band: [
   shifted.fill(0, 2 * (hi - lo + 1));
   const z = scratchOf('z', 2 * m);
   plan(m).transform(z, shifted);
+  return z;
+}
+
+/**
+ * Spectral kurtosis E|z|⁴/(E|z|²)² − 2 of basebandConj's samples, from |z|² directly (no square
+ * root per sample); SK is a ratio of moments, so the exact power-of-two scale cancels. 0 when silent.
+ */
+export function conjKurtosis(z: Float64Array): number {
+  const m = z.length / 2;
   let m2 = 0;
   let m4 = 0;
   for (let i = 0; i < 2 * m; i += 2) {
@@ -271,6 +282,16 @@ export function basebandKurtosis(spectrum: Float64Array, rateHz: number, band: [
   m2 /= m;
   m4 /= m;
   return m4 / (m2 * m2) - 2;
+}
+
+/**
+ * Spectral kurtosis E|z|⁴/(E|z|²)² − 2 of a band's complex envelope z (basebandEnvelope's
+ * samples): the same value as envelopeKurtosis(basebandEnvelope(...)) without a square root per
+ * sample or an envelope array. 0 for an empty band.
+ */
+export function basebandKurtosis(spectrum: Float64Array, rateHz: number, band: [number, number]): number {
+  const z = basebandConj(spectrum, rateHz, band);
+  return z ? conjKurtosis(z) : 0;
 }
 
 /**

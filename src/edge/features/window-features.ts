@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { bearingDefectOrders, fail, ok, type Evidence, type MachineBirth, type Result, type TelemetryWindow } from '../../core/index.ts';
 import { moments } from './moments.ts';
 import { fastMedian as median } from './quickselect.ts';
-import { bandAmplitude, bandEnvelope, bandRms, basebandKurtosis, binRange, clipBand, nextPow2, scratchOf, type Spectrum } from './spectrum.ts';
+import { bandAmplitude, bandRms, basebandConj, binRange, clipBand, conjKurtosis, nextPow2, type Spectrum } from './spectrum.ts';
 import { candidateBands, envelopeKurtosis, mostImpulsiveBand, skZ, SWITCH_MARGIN_Z } from './impulsive-band.ts';
-import { envelopeAmplitudes, halfFft, velocitySpectrumMmS } from './window-spectra.ts';
+import { envelopeAmplitudes, halfFft, reducedBandEnvelope, velocitySpectrumMmS } from './window-spectra.ts';
 
 export const FeatureConfig = z.object({
   vibrationChannel: z.string().optional().describe('waveform channel to analyse; default vib_de, else the first waveform sensor of the birth'),
@@ -117,10 +117,14 @@ function extract(w: TelemetryWindow, birth: MachineBirth, cfg: ResolvedConfig, b
   const defectHz = { bpfo: orders.bpfo * shaftHz, bpfi: orders.bpfi * shaftHz, bsf: orders.bsf * shaftHz, ftf: orders.ftf * shaftHz };
   let band = clipBand(cfg.envelopeBandHz, rateHz);
   let sk = 0; // set below by the band search, or from the envelope without one
+  let searched: Float64Array | undefined; // the chosen band's envelope as the search (or the kept band's check) computed it
   if (cfg.autoBand) {
     const key = `${w.machine}/${vib.name}`;
     const kept = cfg.bandSearchEvery > 1 ? bands?.get(key) : undefined;
-    const keptSk = kept && kept.age < cfg.bandSearchEvery && kept.rateHz === rateHz && kept.n === n ? basebandKurtosis(full, rateHz, kept.bandHz) : NaN;
+    // The kept band's envelope (basebandConj's scratch) serves its SK and, if kept, its envelope below.
+    const current = kept !== undefined && kept.age < cfg.bandSearchEvery && kept.rateHz === rateHz && kept.n === n;
+    const keptZ = current ? basebandConj(full, rateHz, kept.bandHz) : undefined;
+    const keptSk = !current ? NaN : keptZ ? conjKurtosis(keptZ) : 0;
     // Kept while neither its own spectral kurtosis nor the block's kurtosis moved by more than the
     // switch margin in standard errors (the kurtosis of n Gaussian samples has SE √(24/n), Fisher):
     // new impacts in another band raise the block's kurtosis even when the kept band stays quiet.
@@ -129,21 +133,25 @@ function extract(w: TelemetryWindow, birth: MachineBirth, cfg: ResolvedConfig, b
       kept.age++;
       band = kept.bandHz;
       sk = keptSk;
+      searched = keptZ;
     } else {
       const minWidthHz = 3 * Math.max(defectHz.bpfo, defectHz.bpfi); // room for the defect line and its sidebands
       const picked = mostImpulsiveBand(full, n, rateHz, candidateBands(rateHz, band, 10 * shaftHz, minWidthHz));
       band = picked.bandHz;
       sk = picked.sk;
+      searched = picked.baseband;
       if (cfg.bandSearchEvery > 1) bands?.set(key, { bandHz: band, sk, kurtosis: m.kurtosis, age: 1, rateHz, n });
     }
   }
-  const envelope = bandEnvelope(full, n, rateHz, band, scratchOf('env', n));
-  if (!cfg.autoBand) sk = envelopeKurtosis(envelope);
   const limitHz = Math.max(band[1] - band[0], 4 * binHz); // an envelope holds no frequencies above the band's width
   const limitBin = Math.max(0, Math.min(nfft / 2, Math.ceil(limitHz / binHz)));
   // Only the bins read below: up to the limit and the defect searches.
   const topDefectHz = Math.max(defectHz.bpfo, defectHz.bpfi, defectHz.bsf, defectHz.ftf) * (1 + cfg.defectTolerance);
-  const env = envelopeAmplitudes(envelope, rateHz, Math.max(limitBin + 1, Math.ceil(topDefectHz / binHz) + 1));
+  const maxBin = Math.max(limitBin + 1, Math.ceil(topDefectHz / binHz) + 1);
+  // The envelope at the lowest rate that holds those bins (same bin spacing, fewer samples).
+  const { envelope, rateHz: envelopeRateHz } = reducedBandEnvelope(full, n, rateHz, band, maxBin, searched);
+  if (!cfg.autoBand) sk = envelopeKurtosis(envelope);
+  const env = envelopeAmplitudes(envelope, envelopeRateHz, maxBin);
   const ref = median(env.amplitudes.subarray(1, limitBin + 1));
   const ratio = (fHz: number) => {
     const [lo, hi] = binRange(env, fHz * (1 - cfg.defectTolerance), fHz * (1 + cfg.defectTolerance));

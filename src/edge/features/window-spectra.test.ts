@@ -31,7 +31,10 @@ function build(p: { n: number; rateHz: number; seed: number; sigma: number; tone
   return x.map((v) => v + p.offset);
 }
 
-test('window spectra - the one-FFT extraction equals the legacy two-FFT extraction within 1e-9 (fast-check)', () => {
+/** The envelope-spectrum ratios: read from the reduced-rate envelope (reduced-envelope.test.ts), not the legacy full-rate one. */
+const ENVELOPE_RATIOS = new Set(['env.bpfoRatio', 'env.bpfiRatio', 'env.bsfRatio', 'env.ftfRatio']);
+
+test('window spectra - the one-FFT extraction equals the legacy two-FFT extraction within 1e-9, the reduced-rate envelope spectrum within 10 % (fast-check)', () => {
   fc.assert(
     fc.property(signal, fc.boolean(), (p, autoBand) => {
       const x = build(p);
@@ -41,13 +44,16 @@ test('window spectra - the one-FFT extraction equals the legacy two-FFT extracti
       assert.ok(got.ok, got.ok ? '' : got.reason);
       const want = legacyFeatures(w, testBirth, cfg);
       assert.deepEqual(got.value.evidence.features['env.bandLoHz'], want.band[0]);
-      for (const [k, v] of Object.entries(want.features)) assert.ok(close(got.value.features[k]!, v), `${k}: ${got.value.features[k]} vs legacy ${v}`);
+      // The envelope's spectrum at the reduced rate folds |z|'s content above 3× the band width
+      // onto the bins read (window-spectra.ts, ENVELOPE_OVERSAMPLING): a few % on a noise floor.
+      for (const [k, v] of Object.entries(want.features)) {
+        const rel = ENVELOPE_RATIOS.has(k) ? 0.1 : 1e-9;
+        assert.ok(close(got.value.features[k]!, v, rel), `${k}: ${got.value.features[k]} vs legacy ${v}`);
+      }
+      // Peaks of nearly equal height may swap places: the k-th largest peak's height is compared.
       const peaks = got.value.evidence.topEnvelopePeaks;
       assert.equal(peaks.length, want.topEnvelopePeaks.length);
-      peaks.forEach((pk, i) => {
-        assert.equal(pk.freqHz, want.topEnvelopePeaks[i]!.freqHz);
-        assert.ok(close(pk.amplitude, want.topEnvelopePeaks[i]!.amplitude), `peak ${i}`);
-      });
+      peaks.forEach((pk, i) => assert.ok(close(pk.amplitude, want.topEnvelopePeaks[i]!.amplitude, 0.1), `peak ${i}: ${pk.amplitude} vs legacy ${want.topEnvelopePeaks[i]!.amplitude}`));
     }),
     { numRuns: 60, seed: 4242 },
   );
