@@ -105,7 +105,9 @@ test('agent updates - after the escalation\'s ack, one evidence update per every
   await waitUntil(() => received.size === agent.stats().updates && agent.stats().updates > agent.stats().updatesAcked && agent.outboxStats().byClass.status.entries === 1, 'one more update');
   const last = [...received.values()].sort((a, b) => a.ts - b.ts).at(-1)!;
   await queue.publish(subjects.ack(addr.site), encodeJson({ v: 1, escalationId: last.id, site: addr.site, outcome: 'rejected', detail: 'closed' }));
-  await waitUntil(() => agent.stats().pendingOutbox === 0, 'the refusal');
+  // The refusal's counter, not the empty outbox: the entry leaves the outbox's count before the
+  // agent's ack handler resumes from the delete and marks the incident refused.
+  await waitUntil(() => agent.counters.get('edge.update_acked.rejected') === 1 && agent.stats().pendingOutbox === 0, 'the refusal');
   const count = received.size;
   for (let i = 106; i < 130; i++) await send(i);
   assert.equal(agent.stats().updates, count, 'nothing more for a refused incident');

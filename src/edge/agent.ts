@@ -555,15 +555,17 @@ export async function createEdgeAgent(options: EdgeAgentOptions): Promise<EdgeAg
       dead('edge.ack', `ack for site ${r.value.site} on ${subject}`, subject, data);
       return 'ack';
     }
+    const isUpdate = isIncidentUpdateId(r.value.escalationId);
+    // Refused (the incident is closed at the cloud, e.g. repaired, or unknown there): send no more for
+    // it, from now on: a window processed while the delete commits would otherwise queue one more.
+    if (isUpdate && r.value.outcome === 'rejected') updates.escalation(incidentOfUpdateId(r.value.escalationId), 'refused');
     const deleted = await outbox.delete(r.value.escalationId); // throws → nak → redelivered
-    if (isIncidentUpdateId(r.value.escalationId)) {
+    if (isUpdate) {
       // An update's ack (same subject and message): counted apart, it says nothing of the escalation.
       if (deleted) {
         n.updatesAcked++;
         counters.inc(`edge.update_acked.${r.value.outcome}`);
       }
-      // Refused (the incident is closed at the cloud, e.g. repaired, or unknown there): send no more for it.
-      if (r.value.outcome === 'rejected') updates.escalation(incidentOfUpdateId(r.value.escalationId), 'refused');
       emit({ type: 'acked', ack: r.value, deleted });
       return 'ack';
     }
