@@ -183,3 +183,39 @@ test('process rules - peaks of a run do not make a bearing line cavitation, nor 
   assert.ok(lubricationRule(floor).score >= 0.5, lubricationRule(floor).explanation);
   assert.equal(lubricationRule({ ...floor, peaks: { 'accel.kurtosis': { value: 7.5, z: 30, atMs: 1_000 } } }).score, 0);
 });
+
+/**
+ * A gearbox-like machine without a bearing temperature whose broadband floor rose smoothly: the
+ * waveform is dominated by the gear mesh (kurtosis ~2), so added random noise lifts its crest factor
+ * (2.2 → 2.9) while the envelope band's spectral kurtosis stays Gaussian (`sk`).
+ */
+function meshDominated(sk: number) {
+  const h = healthyEvidence();
+  const { 'scalar.temp_bearing': _t, ...features } = h.features;
+  const { 'scalar.temp_bearing': _b, ...baseline } = h.baseline;
+  // No bearing line anywhere in the recording: every family a couple of dB over the floor.
+  const flat = { freqHz: 50, harmonicsDb: [2, 1, 1], shaftSidebandsDb: 1, cageSidebandsDb: 1 };
+  return {
+    ...h,
+    features: { ...features, 'accel.rmsMs2': 1.0, 'accel.peakMs2': 7.2, 'accel.crest': 2.86, 'accel.kurtosis': 2.17, 'env.sk': 0.02 },
+    baseline: { ...baseline, 'accel.peakMs2': { median: 5.2, mad: 0.28 }, 'accel.crest': { median: 2.21, mad: 0.12 }, 'accel.kurtosis': { median: 1.97, mad: 0.14 }, 'env.sk': { median: 0.05, mad: 0.09 } },
+    peaks: { 'accel.crest': { value: 2.97, z: 3.8, atMs: 1_000 } },
+    envelopeDiagnostics: {
+      bandHz: [250, 4600] as [number, number], bandSk: sk, maxSk: sk, method: 'prewhitened' as const, segments: 3,
+      lines: { bpfo: flat, bpfi: flat, bsf: flat, bsf2: flat, ftf: flat, shaft: flat },
+    },
+  };
+}
+
+test('process rules - a crest-factor rise in a mesh-dominated signal whose bands stay Gaussian is early lubrication loss, not impacts', () => {
+  const r = lubricationRule(meshDominated(0.03));
+  assert.ok(r.score >= 0.5, r.explanation);
+  assert.match(r.explanation, /without impacts/);
+  assert.equal(diagnose(sampleEscalation(meshDominated(0.03))).faultType, 'lubrication-loss');
+});
+
+test('process rules - the same crest rise with an impulsive envelope band (SK 1.4) or a clearly impulsive waveform is impacts, not lubrication loss', () => {
+  assert.equal(lubricationRule(meshDominated(1.4)).score, 0, 'impulsive band');
+  const spiky = meshDominated(0.03);
+  assert.equal(lubricationRule({ ...spiky, peaks: { ...spiky.peaks, 'accel.kurtosis': { value: 6.5, z: 30, atMs: 1_000 } } }).score, 0, 'kurtosis 6.5');
+});

@@ -131,7 +131,31 @@ function defectLine(ev: Evidence): number {
  */
 function impulsive(ev: Evidence): boolean {
   // Impacts in any window of the alarm's run count (peak-evidence.ts): a smooth rise has none.
-  return (peakZ(ev, 'accel.crest') ?? 0) >= Z_CHANGE || (peakZ(ev, 'accel.kurtosis') ?? 0) >= Z_CHANGE;
+  const risen = (peakZ(ev, 'accel.crest') ?? 0) >= Z_CHANGE || (peakZ(ev, 'accel.kurtosis') ?? 0) >= Z_CHANGE;
+  return risen && !gaussianBands(ev);
+}
+
+/** Raw kurtosis from which the waveform itself is impulsive whatever the bands say (vibration-verdict.ts's IMPULSIVE_KURTOSIS). */
+const IMPULSIVE_RAW_KURTOSIS = 5;
+
+/**
+ * True when the evidence measures the envelope band's spectral kurtosis and it stays Gaussian
+ * (under IMPULSIVE_BAND_SK in the raising window, over the alarm's run, in the recording's band and
+ * anywhere on its kurtogram), with the raw kurtosis short of clearly impulsive. The crest factor
+ * and kurtosis of the whole waveform then rose for another reason: where a deterministic signal
+ * dominates (a gear mesh, running-speed lines: kurtosis under 3, crest near √2), added *random*
+ * broadband content, the film-breakdown noise, raises both towards their Gaussian values (3, and
+ * 3-4 for crest) without a single impact. Spectral kurtosis tells the two apart: ≈ 0 for
+ * stationary Gaussian noise, negative for steady tones (−1 for a pure one), clearly positive only
+ * for transients (Antoni, MSSP 20, 2006, sec. 2-3; Randall & Antoni 2011, sec. 3.2). Without an SK
+ * reading the waveform rise is kept as impacts.
+ */
+function gaussianBands(ev: Evidence): boolean {
+  const env = ev.envelopeDiagnostics;
+  const sks = [peakValue(ev, 'env.sk'), env?.bandSk, env?.maxSk].filter((x): x is number => x !== undefined && Number.isFinite(x));
+  if (sks.length === 0) return false;
+  const kurtosis = peakValue(ev, 'accel.kurtosis') ?? ev.shaftDiagnostics?.kurtosis ?? 0;
+  return Math.max(...sks) < IMPULSIVE_BAND_SK && kurtosis < IMPULSIVE_RAW_KURTOSIS;
 }
 
 /** Any running-speed line (1x, 2x, 3x) grown against its healthy level: a shaft fault, not the film. */
