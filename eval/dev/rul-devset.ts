@@ -5,7 +5,12 @@
 // to a file outside the repository. `--replay` re-estimates the remaining life at first detection
 // from the stored escalations with the current code (seconds, not a plant run), and prints the
 // issue's figure (median |error| / true remaining life) per fault type with the 10-90 % interval's
-// coverage, so a change in src/cloud/rul can be judged on ~60 incidents.
+// coverage, so a change in src/cloud/rul can be judged on ~60 incidents. Sets collected since the
+// edge's evidence updates are recorded per incident (`updates`) are also replayed update by update
+// (rulAtUpdates, as updateRul refits them): the error at the last update before the fault ended
+// (repaired, failed, or its scheduled failure), relative and in hours, as eval/scoring/rul-updates.ts
+// scores the closed loop; `--verbose` then lists each incident's median failure time per update
+// (h since the alarm; o onset fit, l log-linear, b the prior's bound, h held from detection).
 //
 //   node --import tsx eval/dev/rul-devset.ts --seeds 1-5 [--faults 12] [--hours 72] --out /tmp/rul.jsonl
 //   node --import tsx eval/dev/rul-devset.ts --replay /tmp/rul.jsonl [--truth-fault] [--verbose] [--cv]
@@ -20,22 +25,29 @@
 // The replay starts from an empty fleet library (like each eval run does at its start); the
 // closed loop may have had confirmed cases by the time of a later incident. The testing seeds
 // (eval/scenarios/baseline.yaml, 101-110) are refused: they are for reporting.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { FaultType, type Escalation } from '../../src/core/index.ts';
-import { detectionReadings, rulAtDetection } from '../../src/cloud/fleet/incident-analysis.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FaultType, type Escalation, type Evidence, type RulHistoryPoint } from '../../src/core/index.ts';
+import { silentLogger } from '../../src/core/logger.ts';
+import { readEnv } from '../../src/cli/env.ts';
+import { startPipeline } from '../../src/cli/pipeline.ts';
+import { detectionReadings, rulAtDetection, rulAtUpdates } from '../../src/cloud/fleet/incident-analysis.ts';
 import { DAY_MS } from '../../src/cloud/rul/rul.ts';
 import { onsetPriorFromCurves, type OnsetPriorFile } from '../../src/cloud/rul/onset-prior.ts';
 import type { HiPoint } from '../../src/cloud/rul/degradation.ts';
 import { scoreRul, type RulSample } from '../scoring/rul.ts';
 import { loadScenario } from '../scenarios/scenario.ts';
-import { devRuns } from './dev-run.ts';
+import { buildSetup } from '../setup.ts';
+import { scoreDetection } from '../scoring/index.ts';
 
 /** One detected fault of the RUL development set. */
 export interface RulDevIncident {
   seed: number;
   machine: string;
-  truth: { id: string; fault: string; onsetMs: number; detectableMs: number | null; failureMs: number };
+  /** `endedAtMs`: when the fault ended early, by repair or failure (null when it ran on; absent in older sets). */
+  truth: { id: string; fault: string; onsetMs: number; detectableMs: number | null; failureMs: number; endedAtMs?: number | null };
   /** Event time of the first alarm on the fault (the scoring's "first detection"). */
   alarmAtMs: number;
   /** The closed loop's verdict, null when never diagnosed. */
@@ -43,10 +55,59 @@ export interface RulDevIncident {
   /** The remaining life the closed loop stored with that verdict (failure time quantiles, epoch ms). */
   cloudRul: { p10: number; p50: number; p90: number } | null;
   escalation: Escalation | null;
+  /** The edge's evidence updates of the incident, oldest first (absent in older sets). */
+  updates?: { ts: number; evidence: Evidence }[];
+  /** The closed loop's remaining-life history (the alarm's estimate, then one per update). */
+  cloudHistory?: RulHistoryPoint[];
+}
+
+/**
+ * One closed-loop run of a development seed, as eval/policies/predictive.ts runs it, that also
+ * records the edge's evidence updates per incident (what the replay refits at each update).
+ */
+async function runWithUpdates(seed: number, faults: number, hours: number | undefined) {
+  const base = loadScenario('baseline');
+  if (base.seeds.testing.includes(seed)) throw new Error(`seed ${seed} is a testing seed: not for development`);
+  const setup = buildSetup({ ...base, faults: { ...base.faults, count: faults } }, seed, { durationHours: hours });
+  const t0 = performance.now();
+  const workDir = mkdtempSync(join(tmpdir(), 'edge-pdm-rul-dev-'));
+  const outage = setup.scenario.linkOutage;
+  const pipeline = await startPipeline(
+    {
+      machines: setup.machines, seed: setup.seed, speed: Infinity, durationMs: setup.durationMs, faultPlan: setup.faults, startMs: setup.startMs,
+      workDir, inMemoryStores: true, edgeShedding: false, plant: setup.plant, sensorFaultPlan: setup.sensorFaults, catalogue: setup.catalogue,
+      linkOutages: outage ? [{ site: outage.site, startMs: setup.startMs + outage.startHours * 3_600_000, endMs: setup.startMs + (outage.startHours + outage.durationHours) * 3_600_000 }] : [],
+    },
+    readEnv(),
+    silentLogger(),
+  );
+  try {
+    const alarms: { incidentId: string; machine: string; atMs: number; score: number; windowToAlarmMs: number | null }[] = [];
+    const updates = new Map<string, { ts: number; evidence: Evidence }[]>();
+    for (const edge of pipeline.edges.values()) {
+      edge.onEvent((e) => {
+        if (e.type === 'alarm' && e.alarm.state === 'raised') alarms.push({ incidentId: e.alarm.incidentId, machine: e.alarm.machine, atMs: e.alarm.ts, score: e.alarm.score, windowToAlarmMs: null });
+        else if (e.type === 'updated') {
+          const list = updates.get(e.update.incidentId) ?? [];
+          if (!list.some((u) => u.ts === e.update.ts)) list.push({ ts: e.update.ts, evidence: e.update.evidence });
+          updates.set(e.update.incidentId, list);
+        }
+      });
+    }
+    await pipeline.run({});
+    const truth = pipeline.sim.groundTruth();
+    const detection = scoreDetection({ truth, alarms, startMs: setup.startMs, endMs: pipeline.sim.nowMs, machines: setup.machines });
+    const incidents = new Map(pipeline.cloud.incidents().map((i) => [i.escalation.id, i]));
+    return { detection, incidents, updates, truth: new Map(truth.map((t) => [t.id, t])), seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    await pipeline.close();
+    rmSync(workDir, { recursive: true, force: true });
+  }
 }
 
 async function collect(seeds: number[], faults: number, hours: number | undefined, out: string): Promise<void> {
-  for await (const { seed, detection: det, incidents, truth, seconds } of devRuns(seeds, faults, hours)) {
+  for (const seed of seeds) {
+    const { detection: det, incidents, updates, truth, seconds } = await runWithUpdates(seed, faults, hours);
     let n = 0;
     for (const o of det.outcomes) {
       if (!o.firstAlarm) continue;
@@ -55,10 +116,12 @@ async function collect(seeds: number[], faults: number, hours: number | undefine
       const rul = inc?.diagnosis?.rul ?? null;
       const row: RulDevIncident = {
         seed, machine: o.machine,
-        truth: { id: t.id, fault: t.fault, onsetMs: t.onsetMs, detectableMs: t.detectableMs, failureMs: t.failureMs },
+        truth: { id: t.id, fault: t.fault, onsetMs: t.onsetMs, detectableMs: t.detectableMs, failureMs: t.failureMs, endedAtMs: t.repairedAtMs ?? t.failedAtMs },
         alarmAtMs: o.firstAlarm.atMs, cloud: inc?.diagnosis?.faultType ?? null,
         cloudRul: rul ? { p10: rul.failureAtMs.p10, p50: rul.failureAtMs.p50, p90: rul.failureAtMs.p90 } : null,
         escalation: inc?.escalation ?? null,
+        updates: [...(updates.get(o.firstAlarm.incidentId) ?? [])].sort((x, y) => x.ts - y.ts),
+        cloudHistory: inc?.rulHistory ?? [],
       };
       appendFileSync(out, `${JSON.stringify(row)}\n`);
       n++;
@@ -98,6 +161,23 @@ function table(title: string, scored: Scored[]): void {
   const r = scoreRul(samples);
   lines.push(`  (eval/scoring/rul.ts: n ${r.n}, median relative error ${r.medianRelativeError?.toFixed(2)}, 10-90 % interval coverage ${r.intervalCoverage?.toFixed(2)}, median error ${r.medianErrorHours?.toFixed(1)} h)`);
   process.stdout.write(`${lines.join('\n')}\n\n`);
+}
+
+/** When a row's fault stopped running towards failure: repaired or failed early, else its scheduled failure. */
+const endOf = (row: RulDevIncident) => Math.min(row.truth.endedAtMs ?? Infinity, row.truth.failureMs);
+
+/**
+ * The issue's figure at the last evidence update before the fault ended (eval/scoring/rul-updates.ts
+ * scores the closed loop the same way): relative to the true remaining life at that update, and in
+ * hours, since near failure a few hours are a large share. The worst cases are listed (all: every one).
+ */
+function lastUpdateTable(title: string, scored: (Scored & { atMs: number; updates: number })[], all = false): void {
+  const ok = scored.filter((s) => s.row.truth.failureMs > s.atMs);
+  const rel = (s: Scored & { atMs: number }) => Math.abs(s.p50 - s.row.truth.failureMs) / (s.row.truth.failureMs - s.atMs);
+  const hours = (s: Scored) => Math.abs(s.p50 - s.row.truth.failureMs) / 3_600_000;
+  const cov = ok.filter((s) => s.p10 <= s.row.truth.failureMs && s.row.truth.failureMs <= s.p90).length / Math.max(1, ok.length);
+  const worst = [...ok].sort((a, b) => rel(b) - rel(a)).slice(0, all ? ok.length : 3).map((s) => `${s.row.seed} ${s.row.machine} ${s.row.truth.fault} ${rel(s).toFixed(2)} (${hours(s).toFixed(1)} h, ${((s.row.truth.failureMs - s.atMs) / 3_600_000).toFixed(1)} h left, ${s.updates} updates)`);
+  process.stdout.write(`${title}\n  n ${ok.length}, median rel ${median(ok.map(rel)).toFixed(2)}, median |error| ${median(ok.map(hours)).toFixed(1)} h, 10-90 % coverage ${cov.toFixed(2)}, late ${ok.filter((s) => s.p50 > s.row.truth.failureMs).length}\n  worst: ${worst.join('; ')}\n\n`);
 }
 
 const readRows = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RulDevIncident);
@@ -146,6 +226,31 @@ function replay(file: string, truthFault: boolean, verbose: boolean, cv: boolean
       const h = (ms: number) => ((ms - row.alarmAtMs) / 3_600_000).toFixed(1);
       process.stdout.write(`${row.seed} ${row.machine.padEnd(10)} ${row.truth.fault.padEnd(24)} said ${String(row.cloud).padEnd(24)} true ${h(row.truth.failureMs).padStart(6)} h  est ${h(r.summary.failureAtMs.p50).padStart(6)} h [${h(r.summary.failureAtMs.p10)}, ${h(r.summary.failureAtMs.p90)}] hi ${r.reading.hi.toFixed(3)} ${r.onset ? 'onset' : r.points === 0 ? 'prior-only' : r.history ? 'log-lin' : 'prior'} pts ${r.points}\n`);
     }
+  }
+  if (rows.some((r) => r.updates)) {
+    const hist = rows.flatMap((row) => {
+      const last = (row.cloudHistory ?? []).filter((p) => p.updateId !== row.escalation?.id && p.failureAtMs !== null && p.asOfMs < endOf(row)).at(-1);
+      return last?.failureAtMs ? [{ row, atMs: last.asOfMs, updates: (row.cloudHistory ?? []).filter((p) => p.updateId !== row.escalation?.id && p.asOfMs < endOf(row)).length, ...last.failureAtMs }] : [];
+    });
+    lastUpdateTable('closed loop at collection, last update before the end', hist);
+    const upd: (Scored & { atMs: number; updates: number })[] = [];
+    for (const row of rows) {
+      const ft = FaultType.safeParse(truthFault ? row.truth.fault : row.cloud);
+      if (!row.escalation || !ft.success || !row.updates) continue;
+      const before = row.updates.filter((u) => u.ts < endOf(row));
+      const all = rulAtUpdates(ft.data, row.escalation, before, [], priorOf.get(row.seed));
+      const last = all.filter((a) => a.rul).at(-1);
+      if (!last?.rul) continue;
+      const q = last.rul.summary.failureAtMs;
+      upd.push({ row, atMs: last.atMs, updates: before.length, p10: q.p10, p50: q.p50, p90: q.p90 });
+      if (verbose) {
+        const h = (ms: number) => ((ms - row.alarmAtMs) / 3_600_000).toFixed(1);
+        const how = (r: NonNullable<(typeof all)[number]['rul']>) => (r.heldFromMs !== undefined ? 'h' : r.onset ? 'o' : r.points === 0 ? 'b' : 'l');
+        const trail = all.map((a) => (a.rul ? `${h(a.rul.summary.failureAtMs.p50)}${how(a.rul)}@${h(a.atMs)}` : '-')).join(' ');
+        process.stdout.write(`  upd ${row.seed} ${row.machine.padEnd(10)} ${row.truth.fault.padEnd(24)} true ${h(row.truth.failureMs).padStart(6)} h  p50 per update (h since alarm): ${trail}\n`);
+      }
+    }
+    lastUpdateTable(`replayed now, last update before the end (${cv ? 'default prior fitted without the seed' : 'shipped default prior'})`, upd, verbose);
   }
   table(`replayed now (${truthFault ? 'true fault type' : "the closed loop's fault type"}, empty fleet, ${cv ? 'default prior fitted without the seed' : 'shipped default prior'})`, now);
 }

@@ -5,8 +5,8 @@ import { createPgliteStore, migrate } from '../../store/index.ts';
 import { healthyEvidence, misalignmentEvidence, outerRaceEvidence, sampleEscalation } from '../fixtures.ts';
 import { CLOUD_MIGRATIONS_TABLE, cloudMigrations } from '../migrations.ts';
 import { commitDecision, findDetails } from '../repository.ts';
-import { recordBaseline } from './fleet-store.ts';
-import { analyseIncident, confirmCase, updateRul, type IncidentDetails } from './incident-analysis.ts';
+import { libraryCases, recordBaseline } from './fleet-store.ts';
+import { analyseIncident, confirmCase, rulAtUpdates, updateRul, type IncidentDetails } from './incident-analysis.ts';
 
 let store: SqlStore;
 before(async () => {
@@ -170,6 +170,25 @@ test('fleet - updates refit the remaining life; confirmed curves become the flee
   // A redelivered update (same event time) adds no reading.
   const again = await updateRul(store, esc.id, atDay((2)), T0 + 2 * DAY);
   assert.ok(again.ok && again.rul.readings === 2);
+});
+
+test('fleet - rulAtUpdates (the dev replay) gives the estimates updateRul stores, update by update', async () => {
+  const HOUR = 3_600_000;
+  const gauge = (h: number) => Math.hypot(1, 0.3 * Math.exp(0.02 * h) * Math.sqrt(99));
+  const atHour = (h: number): Evidence => {
+    const ev = pumpEvidence(9.1);
+    return { ...ev, features: { ...ev.features, 'accel.rmsMs2': gauge(h) } };
+  };
+  const esc = await decided(await stored(escalation('site-a', 'pump-31', atHour(0), T0 + 40 * HOUR)));
+  const updates = [4, 8, 12].map((h) => ({ ts: esc.openedAt + h * HOUR, evidence: atHour(h) }));
+  const fromUpdateRul: number[] = [];
+  for (const u of updates) {
+    const r = await updateRul(store, esc.id, u.evidence, u.ts);
+    assert.ok(r.ok, r.ok ? '' : r.reason);
+    if (r.ok) fromUpdateRul.push(r.rul.failureAtMs.p50);
+  }
+  const replayed = rulAtUpdates('bearing-outer-race', esc, updates, await libraryCases(store, esc.machineType));
+  assert.deepEqual(replayed.map((r) => r.rul?.summary.failureAtMs.p50), fromUpdateRul);
 });
 
 test('fleet - the explanation and the numbers are stored with the diagnosis', async () => {

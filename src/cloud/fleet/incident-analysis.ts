@@ -44,13 +44,13 @@ function curvesOf(cases: StoredCase[], faultType: FaultType): HiPoint[][] {
  * smoothed scalar slope (trend-rate.ts) sharpens the prior where the key feature carries one; with
  * a history that slope is the same data again and is left out.
  */
-function rulFor(faultType: FaultType, readings: { atMs: number; hi: number; sd: number }[], cases: StoredCase[], asOfMs: number, reading: HealthReading, ev: Evidence, onsetPriors?: OnsetPriorFile) {
+function rulFor(faultType: FaultType, readings: { atMs: number; hi: number; sd: number }[], cases: StoredCase[], asOfMs: number, reading: HealthReading, ev: Evidence, onsetPriors?: OnsetPriorFile, detectedAtMs?: number) {
   const spec = hiSpec(HEALTH_SPECS[faultType]);
   const prior = priorFor(faultType, curvesOf(cases, faultType), DEFAULT_DEGRADATION);
   const history = readings.filter((r) => r.atMs < asOfMs).length >= 2;
   const trend = history ? undefined : trendRate(faultType, ev, reading);
   const onsetPrior = onsetPriorFor(faultType, curvesOf(cases, faultType), onsetPriors);
-  const r = estimateRul(readings, trend ? withTrend(prior, trend) : prior, asOfMs, { feature: reading.feature, failureLevel: spec.why }, DEFAULT_DEGRADATION, onsetPrior);
+  const r = estimateRul(readings, trend ? withTrend(prior, trend) : prior, asOfMs, { feature: reading.feature, failureLevel: spec.why }, DEFAULT_DEGRADATION, onsetPrior, detectedAtMs);
   return r && { ...r, trend, history, onsetPrior };
 }
 
@@ -78,6 +78,38 @@ export function detectionReadings(faultType: FaultType, esc: Escalation): { read
   const byTime = new Map<number, { atMs: number; hi: number; sd: number }>();
   for (const r of all) if (Number.isFinite(r.hi) && Number.isFinite(r.sd) && Number.isInteger(r.atMs) && !byTime.has(r.atMs)) byTime.set(r.atMs, r);
   return { reading, readings: [...byTime.values()].sort((a, b) => a.atMs - b.atMs) };
+}
+
+/**
+ * An evidence update's HI reading and readings as updateRul records them: the update's own history
+ * since the last reading and its reading at `atMs`, on the HI scale of the key feature with the
+ * escalation's healthy levels where the update carries none.
+ */
+export function updateReadings(faultType: FaultType, esc: Escalation, evidence: Evidence, atMs: number): { reading: HealthReading; merged: Evidence; readings: { atMs: number; hi: number; sd: number }[] } | undefined {
+  const merged: Evidence = { ...evidence, baseline: { ...esc.evidence.baseline, ...evidence.baseline } };
+  const reading = healthIndicator(faultType, merged);
+  if (!reading) return undefined;
+  return { reading, merged, readings: [...historyReadings(faultType, merged, reading, atMs).filter((h) => h.atMs < atMs), { atMs, hi: reading.hi, sd: reading.sd }] };
+}
+
+/**
+ * The remaining life after each of an escalation's evidence updates (oldest first), from its
+ * evidence alone as updateRul refits it: the pure part of updateRul, replayed by
+ * eval/dev/rul-devset.ts. Readings are keyed by event time, the first one stored wins (as the store's).
+ */
+export function rulAtUpdates(faultType: FaultType, esc: Escalation, updates: { ts: number; evidence: Evidence }[], cases: StoredCase[], onsetPriors?: OnsetPriorFile) {
+  const byTime = new Map<number, { atMs: number; hi: number; sd: number }>();
+  const add = (rs: { atMs: number; hi: number; sd: number }[]) => {
+    for (const r of rs) if (Number.isFinite(r.hi) && Number.isFinite(r.sd) && Number.isInteger(r.atMs) && !byTime.has(r.atMs)) byTime.set(r.atMs, r);
+  };
+  add(detectionReadings(faultType, esc)?.readings ?? []);
+  return [...updates].sort((a, b) => a.ts - b.ts).map((u) => {
+    const d = updateReadings(faultType, esc, u.evidence, u.ts);
+    if (!d) return { atMs: u.ts, rul: undefined };
+    add(d.readings);
+    const readings = [...byTime.values()].sort((a, b) => a.atMs - b.atMs);
+    return { atMs: u.ts, rul: rulFor(faultType, readings, cases, u.ts, d.reading, d.merged, onsetPriors, esc.openedAt) };
+  });
 }
 
 /** Where the rate came from, for the explanation. */
@@ -187,15 +219,15 @@ export async function updateRul(db: SqlExecutor, incidentId: string, evidence: E
   if (!esc.success) return { ok: false, reason: 'stored escalation no longer parses' };
   if (rec.faultType === null || rec.faultType === 'unknown') return { ok: false, reason: 'incident not diagnosed with a known fault' };
   const faultType = rec.faultType as FaultType;
-  const merged: Evidence = { ...evidence, baseline: { ...esc.data.evidence.baseline, ...evidence.baseline } };
-  const reading = healthIndicator(faultType, merged);
-  if (!reading) return { ok: false, reason: `no ${hiSpec(HEALTH_SPECS[faultType]).feature} with a healthy level in the evidence` };
+  const u = updateReadings(faultType, esc.data, evidence, atMs);
+  if (!u) return { ok: false, reason: `no ${hiSpec(HEALTH_SPECS[faultType]).feature} with a healthy level in the evidence` };
   // The update's own history since the last reading joins too (keyed by event time: overlaps add nothing).
-  await recordHealthMany(db, incidentId, [...historyReadings(faultType, merged, reading, atMs).filter((h) => h.atMs < atMs), { atMs, hi: reading.hi, sd: reading.sd }]);
+  await recordHealthMany(db, incidentId, u.readings);
   const cases = await libraryCases(db, esc.data.machineType);
-  const r = rulFor(faultType, await healthReadings(db, incidentId), cases, atMs, reading, merged);
+  const r = rulFor(faultType, await healthReadings(db, incidentId), cases, atMs, u.reading, u.merged, undefined, esc.data.openedAt);
   if (!r) return { ok: false, reason: 'health indicator too close to healthy to fit' };
   await storeRul(db, incidentId, atMs, r.summary);
   const econ = weighOptions(FAULT_COMPONENT[faultType], (tMs) => r.estimate.failureProbWithin(tMs / DAY_MS), atMs, economics);
-  return { ok: true, rul: r.summary, economics: econ, explanation: `${faultLabel(faultType)}: ${describeRul(r.summary)}; ${econ.summary}` };
+  const held = r.heldFromMs !== undefined ? ' (the gauge still within its noise since the alarm: the estimate at the alarm, given that the machine has run until now)' : '';
+  return { ok: true, rul: r.summary, economics: econ, explanation: `${faultLabel(faultType)}: ${describeRul(r.summary)}${held}; ${econ.summary}` };
 }

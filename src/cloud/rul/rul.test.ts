@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitPosterior, remainingLife, type HiPoint } from './degradation.ts';
 import { DAY_MS, defaultPrior, estimateRul, priorFor } from './rul.ts';
+import { DEFAULT_DEGRADATION } from './degradation.ts';
+import { defaultOnsetPrior } from './onset-prior.ts';
 import { healthIndicator } from './health-indicator.ts';
 import { outerRaceEvidence } from '../fixtures.ts';
 import { normalDraws } from '../../core/prng.ts';
@@ -115,4 +117,94 @@ test('rul - measured error figures (informative)', () => {
       ` default prior: median rel. error ${med(withDefault.map((r) => r.medianError)).toFixed(3)}, coverage ${med(withDefault.map((r) => r.coverage)).toFixed(2)}`,
   );
   assert.ok(med(withFleet.map((r) => r.medianError)) < med(withDefault.map((r) => r.medianError)) + 0.05);
+});
+
+/** A gauge's readings every 20 min over [fromH, toH] hours of `t0`, HI = level(h) + seeded noise of sd NOISE_SD. */
+function gauge(g: () => number, t0: number, fromH: number, toH: number, level: (h: number) => number) {
+  const out: { atMs: number; hi: number; sd: number }[] = [];
+  for (let h = fromH; h <= toH + 1e-9; h += 1 / 3) out.push({ atMs: Math.round(t0 + h * 3_600_000), hi: level(h) + NOISE_SD * g(), sd: NOISE_SD });
+  return out;
+}
+
+/**
+ * Onset-rate prior whose bound from a gauge at its noise level (2 sd = 0.04) is about a day:
+ * ln(1/0.04)/c = 1 day, spread ±50 % (ln sd 0.5), as a fleet's or the shipped prior would give.
+ */
+const FLAT_ONSET_PRIOR = { rateMedianPerDay: Math.log(1 / 0.04), lnRateSd: 0.5, source: 'default' as const, curves: 10 };
+
+/** Event times (h after detection) of the predicted median failure at each hourly update, and the estimates. */
+function hourlyUpdates(seed: number, after: (h: number) => number, hours: number) {
+  const g = rng(seed);
+  const t0 = Date.UTC(2026, 0, 1);
+  const what = { feature: 'x', failureLevel: 'y' };
+  const prior = defaultPrior('cavitation');
+  // A day of healthy history, the alarm at t0 with the gauge still within its noise.
+  const readings = [...gauge(g, t0, -24, 0, () => 0)];
+  const atDetection = estimateRul(readings, prior, t0, what, DEFAULT_DEGRADATION, FLAT_ONSET_PRIOR, t0)!;
+  const updates = [];
+  for (let k = 1; k <= hours; k++) {
+    readings.push(...gauge(g, t0, k - 2 / 3, k, after));
+    const r = estimateRul(readings, prior, t0 + k * 3_600_000, what, DEFAULT_DEGRADATION, FLAT_ONSET_PRIOR, t0)!;
+    updates.push({ k, r, p50H: (r.summary.failureAtMs.p50 - t0) / 3_600_000 });
+  }
+  return { atDetection, p50H: (atDetection.summary.failureAtMs.p50 - t0) / 3_600_000, updates };
+}
+
+test('rul - a gauge flat within its noise over many updates keeps the predicted failure time in event time (survival-conditioned estimate at detection)', () => {
+  for (const seed of [31, 32, 33]) {
+    const { atDetection, p50H, updates } = hourlyUpdates(seed, () => 0, 10);
+    const p10H = atDetection.summary.p10Days * 24;
+    for (const u of updates) {
+      assert.equal(u.r.heldFromMs, Date.UTC(2026, 0, 1), `seed ${seed} update ${u.k}: held from detection`);
+      assert.ok(u.r.summary.medianDays > 0 && u.r.summary.p10Days > 0, `seed ${seed} update ${u.k}: no collapse to "failing now"`);
+      // Survival to k h removes only the draws that failed before it: while k is below the detection's
+      // 10 % quantile the median moves to at most its 55 % quantile, a few hours here; a bound restarted
+      // at every update (the old behaviour) slid the failure by the full k hours.
+      if (u.k < p10H) assert.ok(u.p50H >= p50H - 1e-6 && u.p50H - p50H < 3, `seed ${seed} update ${u.k}: median failure ${u.p50H.toFixed(1)} h against ${p50H.toFixed(1)} h at detection`);
+    }
+    const drift = updates.at(-1)!.p50H - p50H;
+    assert.ok(drift < 0.5 * updates.length, `seed ${seed}: drift ${drift.toFixed(1)} h over ${updates.length} h`);
+  }
+});
+
+test('rul - a gauge rising clear of its noise after detection pulls the predicted failure in (refit, not held)', () => {
+  // The gauge at its noise level (0.04) at the alarm, then e^(t·ln 25/10 h): at 1 in 10 h.
+  const rising = (h: number) => 0.04 * Math.exp((h * Math.log(25)) / 10);
+  for (const seed of [31, 32, 33]) {
+    const flat = hourlyUpdates(seed, () => 0, 6);
+    const up = hourlyUpdates(seed, rising, 6);
+    const last = up.updates.at(-1)!;
+    assert.equal(last.r.heldFromMs, undefined, `seed ${seed}: refitted once the gauge moved`);
+    const held = flat.updates.at(-1)!.p50H;
+    console.log(`# seed ${seed}: median failure ${last.p50H.toFixed(1)} h rising, ${held.toFixed(1)} h flat, truth 10 h`);
+    // The prior (a day from the noise level, ln sd 0.5) still weighs against a rate 2.4 times its median.
+    assert.ok(last.p50H < held - 3, `seed ${seed}: rising ${last.p50H.toFixed(1)} h, flat ${held.toFixed(1)} h`);
+    assert.ok(Math.abs(last.p50H - 10) < Math.abs(held - 10), `seed ${seed}: rising ${last.p50H.toFixed(1)} h is nearer the truth (10 h) than flat ${held.toFixed(1)} h`);
+  }
+});
+
+test('rul - under a wide rate prior a flat gauge moves the predicted failure smoothly, never earlier, no flips between fits of noise', () => {
+  // The shipped lubrication prior spans a factor of ~25 between its 10 and 90 % quantiles: survival
+  // then rules out the fast rates and the held median moves later, but step by step; refits of the
+  // noise (the behaviour before) jumped between an onset fit and the prior's bound (e.g. 107, 141, 20, 32 h).
+  const onsetPrior = defaultOnsetPrior('lubrication-loss')!;
+  for (const seed of [41, 42]) {
+    const g = rng(seed);
+    const t0 = Date.UTC(2026, 0, 1);
+    const what = { feature: 'x', failureLevel: 'y' };
+    const readings = gauge(g, t0, -24, 0, () => 0);
+    const p50H = (asOfH: number) => {
+      const r = estimateRul(readings, defaultPrior('lubrication-loss'), t0 + asOfH * 3_600_000, what, DEFAULT_DEGRADATION, onsetPrior, t0)!;
+      if (asOfH > 0) assert.equal(r.heldFromMs, t0, `seed ${seed} at ${asOfH} h: held`);
+      return (r.summary.failureAtMs.p50 - t0) / 3_600_000;
+    };
+    let last = p50H(0);
+    for (let k = 2; k <= 30; k += 2) {
+      readings.push(...gauge(g, t0, k - 5 / 3, k, () => 0));
+      const now = p50H(k);
+      assert.ok(now >= last - 0.5 && now - last <= 3 * 2, `seed ${seed}: ${last.toFixed(1)} h → ${now.toFixed(1)} h after 2 h more`);
+      assert.ok(now > k, `seed ${seed}: failure still ahead at ${k} h`);
+      last = now;
+    }
+  }
 });

@@ -3,7 +3,7 @@
 // shipped simulator-fitted onset-rate prior for the onset model, onset-prior.ts), and the summary
 // stored with the decision (median and 10-90 % interval, as days and as event times).
 import type { FaultType } from '../../core/index.ts';
-import { DEFAULT_DEGRADATION, fitPosterior, fleetPrior, remainingLife, type DegradationOptions, type DegradationPrior, type HiPoint, type Posterior, type RulEstimate } from './degradation.ts';
+import { DEFAULT_DEGRADATION, estimateFromDraws, fitPosterior, fleetPrior, remainingLife, type DegradationOptions, type DegradationPrior, type HiPoint, type Posterior, type RulEstimate } from './degradation.ts';
 import { calibrateNoise, DEFAULT_ONSET_FIT, fitOnset, onsetRemainingLife, type OnsetPosterior } from './onset-fit.ts';
 import { priorRemainingLife, type OnsetRatePrior } from './onset-prior.ts';
 
@@ -77,10 +77,15 @@ export function estimateRul(
   what: { feature: string; failureLevel: string },
   opts: DegradationOptions = DEFAULT_DEGRADATION,
   onsetPrior?: OnsetRatePrior,
-): { summary: RulSummary; estimate: RulEstimate; posterior?: Posterior; onset?: OnsetPosterior; points: number } | undefined {
+  detectedAtMs?: number,
+): RulResult | undefined {
   const sorted = readings.filter((r) => r.atMs <= asOfMs).sort((a, b) => a.atMs - b.atMs);
   if (sorted.length === 0) return undefined;
   const points: HiPoint[] = calibrateNoise(sorted.map((r) => ({ tDays: (r.atMs - asOfMs) / DAY_MS, hi: r.hi, sd: r.sd })));
+  if (detectedAtMs !== undefined && asOfMs > detectedAtMs) {
+    const held = heldSinceDetection(sorted, points, prior, asOfMs, detectedAtMs, what, opts, onsetPrior);
+    if (held) return held;
+  }
   // The onset model's rate is that of e^(ct) − 1 from the onset, not the log-slope of readings clear
   // of healthy that the default P–F guess and the fleet's curves describe (degradation.ts): without
   // `onsetPrior` it gets a scale-free prior, uniform in ln c over the grid (P–F from years to
@@ -139,6 +144,88 @@ export function estimateRul(
       prior: (onset || used === 0) && onsetPrior
         ? { source: onsetPrior.source, curves: onsetPrior.curves, rateMeanPerDay: onsetPrior.rateMedianPerDay }
         : { source: prior.source, curves: prior.curves, rateMeanPerDay: prior.rateMedianPerDay },
+      asOfMs,
+    },
+  };
+}
+
+/** What estimateRul returns: the summary, the estimate's draws, and the fit behind it. */
+export interface RulResult {
+  summary: RulSummary;
+  estimate: RulEstimate;
+  posterior?: Posterior;
+  onset?: OnsetPosterior;
+  points: number;
+  /** Set when the gauge has shown nothing since detection: the estimate is the one at detection, conditioned on survival to asOfMs. */
+  heldFromMs?: number;
+}
+
+/**
+ * Readings from detection on (the alarm's own included) clear of noise (above HEALTHY_SDS of their
+ * sd) before the gauge counts as showing the fault: two, so that one spike does not end the hold.
+ */
+const MIN_CLEAR_SINCE_DETECTION = 2;
+/**
+ * Share of the detection estimate's draws that must survive to asOfMs for the held estimate to
+ * stand: past its 90 % quantile the machine has outlived the interval stated at detection, which is
+ * then refuted at the level it was stated at; its far tail (a wide prior truncated deep) would read
+ * as a failure many times the elapsed time away, so the readings are refitted as before instead.
+ */
+const MIN_SURVIVING = 0.1;
+
+/**
+ * An evidence update while the gauge still shows nothing clear of its noise since the alarm (fewer
+ * than MIN_CLEAR_SINCE_DETECTION readings from the alarm's on above HEALTHY_SDS sd): the readings
+ * then carry no new information on the rate or the onset, only that the machine has not failed
+ * yet. Refitting would read noise as a rise (an onset fit on noise), or restart the prior's bound
+ * from the update's time (the gauge is "at its noise level" again at every update, so the predicted
+ * failure slid later by the time elapsed). Instead the estimate at detection is kept in event time and updated by the one
+ * new fact, survival to asOfMs: its failure-time draws are conditioned on T > asOfMs (Bayesian
+ * updating of the population prior with the unit's own evidence, Gebraeel, Lawley, Li & Ryan,
+ * IIE Transactions 37, 2005; with no informative reading the posterior is the prior truncated at
+ * the survival time). A flat gauge thus no longer restarts the clock at every update nor collapses
+ * the estimate to "now": the predicted failure moves later only as far as survival rules out the
+ * early failures (little while the elapsed time is below the detection's 10 % quantile; more under a
+ * wide rate prior, where running on is evidence of a slow rate). Once the gauge moves, the refit on
+ * all readings takes over. Undefined (refit as usual) when the gauge has moved, there was no
+ * estimate at detection, or fewer than MIN_SURVIVING of its draws survive.
+ */
+function heldSinceDetection(
+  sorted: { atMs: number; hi: number; sd: number }[],
+  points: HiPoint[],
+  prior: DegradationPrior,
+  asOfMs: number,
+  detectedAtMs: number,
+  what: { feature: string; failureLevel: string },
+  opts: DegradationOptions,
+  onsetPrior?: OnsetRatePrior,
+): RulResult | undefined {
+  let clear = 0;
+  sorted.forEach((r, i) => {
+    if (r.atMs >= detectedAtMs && points[i]!.hi > HEALTHY_SDS * points[i]!.sd) clear++;
+  });
+  if (clear >= MIN_CLEAR_SINCE_DETECTION) return undefined;
+  const atDetection = estimateRul(sorted, prior, detectedAtMs, what, opts, onsetPrior);
+  if (!atDetection) return undefined;
+  const elapsedDays = (asOfMs - detectedAtMs) / DAY_MS;
+  // Truncation, not a clamp at "now": clamping the draws that have passed to a remaining life of 0
+  // (the detection's quantiles kept as they were) collapses the estimate to "failing now" once its
+  // median has passed; on the tuning seeds it also read worse at the last update (0.47 against 0.37).
+  const survivors = atDetection.estimate.drawsDays.filter((d) => d > elapsedDays).map((d) => d - elapsedDays);
+  if (survivors.length < MIN_SURVIVING * atDetection.estimate.drawsDays.length) return undefined;
+  const estimate = estimateFromDraws(survivors);
+  const at = (d: number) => Math.round(asOfMs + d * DAY_MS);
+  return {
+    ...atDetection,
+    estimate,
+    heldFromMs: detectedAtMs,
+    summary: {
+      ...atDetection.summary,
+      healthIndicator: sorted[sorted.length - 1]!.hi,
+      medianDays: estimate.medianDays,
+      p10Days: estimate.p10Days,
+      p90Days: estimate.p90Days,
+      failureAtMs: { p10: at(estimate.p10Days), p50: at(estimate.medianDays), p90: at(estimate.p90Days) },
       asOfMs,
     },
   };
