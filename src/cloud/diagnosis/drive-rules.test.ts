@@ -103,3 +103,32 @@ test('drive rules - property: never throw, scores in [0, 1]', () => {
     }),
   );
 });
+
+/**
+ * A spindle whose window lacks the wear estimate; its trend holds 30 healthy points around 47 µm
+ * (±3 µm, deterministic) followed by `latest`.
+ */
+function wearTrend(latest: number[], extra: Record<string, number> = {}, base: Record<string, { median: number; mad: number }> = {}): Evidence {
+  const healthy = Array.from({ length: 30 }, (_, i) => 47 + 3 * Math.sin(1.7 * i));
+  const levels = [...healthy, ...latest];
+  const ev = withFeatures({ 'scalar.spindle_load': 49, ...extra }, { 'scalar.spindle_load': { median: 47, mad: 5 }, ...base });
+  return { ...ev, trends: { 'scalar.tool_wear': { tHours: levels.map((_, i) => (i - levels.length + 1) / 12), levels, windows: levels.map(() => 1) } } };
+}
+
+test('drive rules - a window without the wear estimate reads its trend: the last five points all risen (75-93 µm against 47) is tool wear', () => {
+  // Seen in development (seed 218 spindle-009): the window carried no estimate, the trend ended at 93 µm.
+  const r = toolWearRule(wearTrend([79, 77, 75, 89, 93]));
+  assert.ok(r.score >= 0.5, r.explanation);
+  assert.match(r.explanation, /93 µm at the latest trend point/);
+});
+
+test('drive rules - a wear trend risen over fewer than five points, or dipping back, names no tool wear; load with vibration still does', () => {
+  // Two high points after healthy ones (one window's estimate scatters by ±20 %).
+  assert.equal(toolWearRule(wearTrend([44, 42, 52, 74, 87])).score, 0);
+  assert.equal(toolWearRule(wearTrend([79, 77, 49, 89, 93])).score, 0, 'one of the last five back at healthy');
+  // Without a sustained trend the window's own load/vibration pattern decides, as before.
+  const loaded = toolWearRule(wearTrend([44, 42, 52, 74, 87], { 'scalar.spindle_load': 70, 'accel.rmsMs2': 1.4 }, { 'scalar.spindle_load': { median: 50, mad: 2 } }));
+  assert.ok(loaded.score >= 0.5, loaded.explanation);
+  // A window that carries the estimate is read from the window, whatever the trend.
+  assert.equal(toolWearRule(wearTrend([79, 77, 75, 89, 93], { 'scalar.tool_wear': 45 }, { 'scalar.tool_wear': { median: 47, mad: 3 } })).score, 0);
+});

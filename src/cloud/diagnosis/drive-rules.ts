@@ -167,6 +167,57 @@ function earlyGearWear(ev: Evidence, side: ReturnType<typeof read>, mesh: Return
   };
 }
 
+/** Latest trend points that must all stand clear of the early trend for a risen wear estimate (trend-rules.ts's SUSTAINED_POINTS). */
+const WEAR_TREND_POINTS = 5;
+/** Fewest earlier trend points for a healthy reference of the wear estimate. */
+const WEAR_TREND_REFERENCE_MIN = 8;
+
+/**
+ * The flank wear estimate from its pre-alarm trend (Evidence.trends), for a window that lacks it
+ * (the estimate is not in every window). The level is the latest point; the healthy reference is
+ * the machine's baseline when the edge sends one, else the median/MAD of the trend's earlier points
+ * (all but the latest WEAR_TREND_POINTS: a median is not moved by a rise over fewer than half of
+ * them). It counts only when each of the latest WEAR_TREND_POINTS points stands Z_CHANGE above that
+ * reference: one window's estimate scatters by ±20 % on a healthy tool, a worn edge's stays up.
+ * Undefined otherwise, so the rule reads the window as lacking the estimate (load and vibration).
+ */
+export function wearFromTrend(ev: Evidence): { key: string; value: number; base: { median: number; mad: number }; fromTrend: true } | undefined {
+  const key = Object.keys(ev.trends ?? {}).find((k) => k === CHANNEL.toolWear || k.endsWith(`.${CHANNEL.toolWear}`));
+  const t = key !== undefined ? ev.trends?.[key] : undefined;
+  if (key === undefined || !t) return undefined;
+  const levels = t.levels.filter((v) => Number.isFinite(v));
+  const value = levels.at(-1);
+  if (value === undefined) return undefined;
+  const earlier = levels.slice(0, -WEAR_TREND_POINTS);
+  const base = ev.baseline[key] ?? ev.baseline[CHANNEL.toolWear] ?? (earlier.length >= WEAR_TREND_REFERENCE_MIN ? medianMad(earlier) : undefined);
+  const latest = levels.slice(-WEAR_TREND_POINTS);
+  const sustained = base !== undefined && latest.length === WEAR_TREND_POINTS && latest.every((v) => robustZ(v, base) >= Z_CHANGE);
+  return sustained ? { key, value, base, fromTrend: true } : undefined;
+}
+
+/**
+ * The flank wear estimate when its rise is sustained over the latest trend points (wearFromTrend),
+ * and the window, if it carries the estimate, agrees (robust z ≥ Z_CHANGE); else undefined. One
+ * window's estimate alone is not enough to explain away another fault's evidence: it scatters.
+ */
+export function risenToolWear(ev: Evidence): { value: number; healthy: number } | undefined {
+  const trend = wearFromTrend(ev);
+  if (!trend) return undefined;
+  const window = read(ev, CHANNEL.toolWear);
+  if (window?.base && robustZ(window.value, window.base) < Z_CHANGE) return undefined;
+  return window ? { value: window.value, healthy: window.base?.median ?? trend.base.median } : { value: trend.value, healthy: trend.base.median };
+}
+
+function medianMad(v: readonly number[]): { median: number; mad: number } {
+  const med = (x: number[]) => {
+    const s = [...x].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  };
+  const median = med([...v]);
+  return { median, mad: med(v.map((x) => Math.abs(x - median))) };
+}
+
 /**
  * Tool wear (CNC spindles): the flank wear estimate grows and cutting forces, so spindle load, rise
  * with it (Dimla, "Sensor signals for tool-wear monitoring in metal cutting operations", IJMTM 40,
@@ -174,7 +225,7 @@ function earlyGearWear(ev: Evidence, side: ReturnType<typeof read>, mesh: Return
  * spindle load alone is only supporting evidence (a harder workpiece does the same).
  */
 export const toolWearRule: Rule = (ev) => {
-  const wear = read(ev, CHANNEL.toolWear);
+  const wear = read(ev, CHANNEL.toolWear) ?? wearFromTrend(ev);
   const load = read(ev, CHANNEL.spindleLoad);
   if (!wear && !load) return { faultType: 'tool-wear', score: 0, explanation: 'tool wear: no tool wear or spindle load measured (not a machine tool)' };
   const zw = wear?.base ? robustZ(wear.value, wear.base) : undefined;
@@ -193,7 +244,8 @@ export const toolWearRule: Rule = (ev) => {
     }
     return { faultType: 'tool-wear', score: loadUp ? 0.4 : 0, explanation: `tool wear: ${loadTxt}${loadUp ? ' has risen, but no wear estimate confirms it' : ', not indicated'}` };
   }
-  const wearTxt = `flank wear estimate ${wear.value.toFixed(0)} µm${wear.base ? ` (${wear.base.median.toFixed(0)} µm with a fresh tool)` : ''}, limit ${TOOL_WEAR_LIMIT_UM} µm (ISO 3685)`;
+  const fromTrend = 'fromTrend' in wear && wear.base ? ` at the latest trend point (the last ${WEAR_TREND_POINTS} points all ${Z_CHANGE} σ above ${wear.base.median.toFixed(0)} µm with a fresh tool)` : '';
+  const wearTxt = `flank wear estimate ${wear.value.toFixed(0)} µm${fromTrend || (wear.base ? ` (${wear.base.median.toFixed(0)} µm with a fresh tool)` : '')}, limit ${TOOL_WEAR_LIMIT_UM} µm (ISO 3685)`;
   const both = loadTxt ? `${wearTxt}; ${loadTxt}` : wearTxt;
   const wearUp = zw !== undefined && zw >= Z_CHANGE;
   const worn = wear.value >= TOOL_WEAR_LIMIT_UM;

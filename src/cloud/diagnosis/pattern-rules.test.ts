@@ -73,3 +73,37 @@ test('pattern rules - an unconfirmed bearing line does not veto a clear imbalanc
   assert.ok(imbalanceRule(impulsive).score < 0.5, 'an impulsive band confirms the BPFI line: the bearing pattern outranks the shaft one');
   assert.equal(diagnose(sampleEscalation(impulsive)).faultType, 'bearing-inner-race');
 });
+
+/** withBpfi's evidence with a 2×BSF series `bsf2` (harmonics in dB) and the escalation's comb significance `combZ` (undefined: an older edge). */
+function withBallComb(bsf2: number[], combZ: number | undefined, bandSk = 2.1): Evidence {
+  const ev = withBpfi({}, 2.4, bandSk);
+  const env = ev.envelopeDiagnostics!;
+  return {
+    ...ev,
+    envelopeDiagnostics: {
+      ...env,
+      lines: { ...env.lines, bsf2: { ...env.lines.bsf2, harmonicsDb: bsf2, cageSidebandsDb: 1 } },
+      ...(combZ !== undefined ? { combZ: { bpfo: -1, bpfi: 0.5, bsf: 1.3, bsf2: combZ } } : {}),
+    },
+  };
+}
+
+test('pattern rules - a 2×BSF series each under 8 dB is named when the escalation carries its comb significance (z 7.1) in an impulsive band', () => {
+  // Seen in development (seed 219 motor-007): 7.2, 7.4, 5.5 dB, band spectral kurtosis 2.1.
+  const series = [7.2, 7.4, 5.5, 1, 0];
+  const ev = withBallComb(series, 7.1);
+  assert.ok(rollingElementRule(ev).score >= 0.5, rollingElementRule(ev).explanation);
+  assert.match(rollingElementRule(ev).explanation, /comb 7\.1 SD above chance/);
+  assert.equal(diagnose(sampleEscalation(ev)).faultType, 'bearing-rolling-element');
+});
+
+test('pattern rules - the same series stays under the bar without the comb (an older edge), with a comb at chance level, or in a Gaussian band', () => {
+  const series = [7.2, 7.4, 5.5, 1, 0];
+  for (const [what, ev] of [
+    ['no combZ in the escalation', withBallComb(series, undefined)],
+    ['comb z 4.2, under the 4.5 cut', withBallComb(series, 4.2)],
+    ['Gaussian band (SK 0.3)', withBallComb(series, 7.1, 0.3)],
+  ] as const) {
+    assert.ok(rollingElementRule(ev).score < 0.5, `${what}: ${rollingElementRule(ev).explanation}`);
+  }
+});

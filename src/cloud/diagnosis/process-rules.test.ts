@@ -219,3 +219,26 @@ test('process rules - the same crest rise with an impulsive envelope band (SK 1.
   const spiky = meshDominated(0.03);
   assert.equal(lubricationRule({ ...spiky, peaks: { ...spiky.peaks, 'accel.kurtosis': { value: 6.5, z: 30, atMs: 1_000 } } }).score, 0, 'kurtosis 6.5');
 });
+
+test('process rules - a hot bearing beside a sustained rise of the tool wear estimate is the cutting forces\' heat: tool wear, not lubrication loss', () => {
+  const h = healthyEvidence();
+  const healthy = Array.from({ length: 30 }, (_, i) => 47 + 3 * Math.sin(1.7 * i));
+  const withWear = (latest: number[]) => {
+    const levels = [...healthy, ...latest];
+    return { ...h, features: { ...h.features, 'scalar.temp_bearing': 58 }, trends: { 'scalar.tool_wear': { tHours: levels.map((_, i) => (i - levels.length + 1) / 12), levels, windows: levels.map(() => 1) } } };
+  };
+  const worn = withWear([79, 77, 75, 89, 93]);
+  const r = lubricationRule(worn);
+  assert.ok(r.score < 0.5, r.explanation);
+  assert.match(r.explanation, /flank wear estimate rose too/);
+  assert.equal(diagnose(sampleEscalation(worn)).faultType, 'tool-wear');
+  // Near case: the wear estimate flat (or up in only its last two points): the hot bearing stays lubrication loss.
+  for (const latest of [[46, 49, 45, 48, 47], [44, 42, 52, 74, 87]]) {
+    const ev = withWear(latest);
+    assert.ok(lubricationRule(ev).score >= 0.5, lubricationRule(ev).explanation);
+    assert.equal(diagnose(sampleEscalation(ev)).faultType, 'lubrication-loss');
+  }
+  // The window's own estimate at its healthy level outweighs the trend.
+  const windowHealthy = { ...worn, features: { ...worn.features, 'scalar.tool_wear': 45 }, baseline: { ...worn.baseline, 'scalar.tool_wear': { median: 47, mad: 3 } } };
+  assert.ok(lubricationRule(windowHealthy).score >= 0.5, lubricationRule(windowHealthy).explanation);
+});

@@ -6,6 +6,7 @@ import type { Rule } from './rules.ts';
 import { robustZ } from './robust-z.ts';
 import { bearingFits } from './vibration-verdict.ts';
 import { peakValue, peakZ } from './peak-evidence.ts';
+import { risenToolWear } from './drive-rules.ts';
 
 /** Robust z from which a change is taken as real (Leys et al. 2013's conservative cut is 3). */
 const Z_CHANGE = 3;
@@ -228,6 +229,13 @@ export const lubricationRule: Rule = (ev) => {
   const load = residualZ === undefined ? risenLoad(ev) : undefined;
   if (zt !== undefined && zt >= Z_CHANGE && load) {
     return { faultType: 'lubrication-loss', score: 0.3, explanation: `lubrication loss: bearing temperature ${fmtZ(zt)} above its healthy level, but the ${load.name} rose too (${fmtZ(load.z)}): heat from the load, not from the film` };
+  }
+  // A worn tool's cutting forces load the spindle bearings the same way (Dimla 2000: force grows
+  // with flank wear), even where the load reading swings with the workpiece: a risen wear estimate
+  // beside a hot bearing is the tool's heat first, as a risen load is.
+  const worn = residualZ === undefined && zt !== undefined && zt >= Z_CHANGE ? risenToolWear(ev) : undefined;
+  if (worn) {
+    return { faultType: 'lubrication-loss', score: 0.3, explanation: `lubrication loss: bearing temperature ${fmtZ(zt!)} above its healthy level, but the tool's flank wear estimate rose too (${worn.value.toFixed(0)} µm against ${worn.healthy.toFixed(0)} µm): heat from the cutting forces, not from the film` };
   }
   if (zt !== undefined && zt >= Z_CHANGE) {
     const score = clamp01(0.5 + 0.3 * strength(zt) + 0.15 * strength(zv));

@@ -142,7 +142,9 @@ export function bearingFits(ev: Evidence): BearingFit[] {
   const L = env.lines;
   const shaftHz = ev.shaftDiagnostics?.shaftHz ?? ev.shaftHz;
   const impulsive = Math.max(env.bandSk, env.maxSk ?? 0) >= IMPULSIVE_SK;
-  const z = (k: string): number | undefined => ev.features[`env.combZ.${k}`];
+  // The comb significance: carried in the escalation's envelope analysis (incident-recording.ts), or
+  // among the recording's own features (the offline command); absent from older escalations.
+  const z = (k: 'bpfo' | 'bpfi' | 'bsf' | 'bsf2'): number | undefined => env.combZ?.[k] ?? ev.features[`env.combZ.${k}`];
   // A ball spall shows at BSF (one race struck harder) as well as 2×BSF: the stronger comb counts.
   const ballZ = Math.max(z('bsf2') ?? -Infinity, z('bsf') ?? -Infinity);
   const fits = [

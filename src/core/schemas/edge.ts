@@ -72,6 +72,13 @@ export const EnvelopeDiagnostics = z.object({
     /** The 1x shaft line in the envelope (modulation at running speed). */
     shaft: EnvelopeLineFamily,
   }),
+  /**
+   * Each defect family's comb (its harmonic series scored together) in robust standard deviations
+   * above the same comb searched at decoy fundamentals of the same spectrum (the edge's
+   * comb-null.ts): a series of lines jointly unlikely by chance even when none alone stands out.
+   * Absent from older edges.
+   */
+  combZ: z.object({ bpfo: z.number(), bpfi: z.number(), bsf: z.number(), bsf2: z.number() }).optional(),
 });
 export type EnvelopeDiagnostics = z.infer<typeof EnvelopeDiagnostics>;
 

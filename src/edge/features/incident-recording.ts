@@ -8,7 +8,7 @@
 // envelope spectra and the running-speed spectrum are averaged over blocks (Welch). Averaging
 // windows gives revolutions (impacts to average), not resolution: that stays fs / 4096 = 2.5 Hz, which
 // separates the 0.4x cage-frequency spacing of a 980 rpm fan (6.5 Hz) by more than two bins.
-import type { Escalation, MachineBirth, TelemetryWindow } from '../../core/index.ts';
+import type { EnvelopeDiagnostics, Escalation, MachineBirth, TelemetryWindow } from '../../core/index.ts';
 import { MIN_REVOLUTIONS, recordingEvidence } from './recording-evidence.ts';
 import { pressurePulsation } from './pressure-pulsation.ts';
 
@@ -107,7 +107,26 @@ export function createIncidentRecorder(maxKept = 3): IncidentRecorder {
 
 function analyse(x: ArrayLike<number>, rateHz: number, rpm: number, birth: MachineBirth, blockSamples?: number): IncidentDiagnostics {
   const r = recordingEvidence(x, { rateHz, rpm, bearing: birth.bearing, ...(blockSamples !== undefined ? { blockSamples } : {}) });
-  return r.ok ? { ...(r.value.envelopeDiagnostics ? { envelopeDiagnostics: r.value.envelopeDiagnostics } : {}), shaftDiagnostics: r.value.shaftDiagnostics } : {};
+  if (!r.ok) return {};
+  const env = r.value.envelopeDiagnostics;
+  if (!env) return { shaftDiagnostics: r.value.shaftDiagnostics };
+  const combZ = combSignificance(r.value.features);
+  return { envelopeDiagnostics: combZ ? { ...env, combZ } : env, shaftDiagnostics: r.value.shaftDiagnostics };
+}
+
+/**
+ * Each family's comb significance (features env.combZ.*: robust z against the recording's chance
+ * level, recording-evidence.ts), so the cloud can weigh a series of lines each under the fixed line
+ * threshold as `edge-pdm diagnose` does. Four numbers, rounded to 0.01 SD (the cut is 4.5 SD);
+ * undefined when the chance level could not be estimated.
+ */
+function combSignificance(f: Record<string, number>): NonNullable<EnvelopeDiagnostics['combZ']> | undefined {
+  const z = (k: string): number | undefined => {
+    const v = f[`env.combZ.${k}`];
+    return v !== undefined && Number.isFinite(v) ? Math.round(v * 100) / 100 : undefined;
+  };
+  const bpfo = z('bpfo'), bpfi = z('bpfi'), bsf = z('bsf'), bsf2 = z('bsf2');
+  return bpfo !== undefined && bpfi !== undefined && bsf !== undefined && bsf2 !== undefined ? { bpfo, bpfi, bsf, bsf2 } : undefined;
 }
 
 /** True when a kept (float32) window is the given one: the agent may offer the raising window before it diagnoses. */
