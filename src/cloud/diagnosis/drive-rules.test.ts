@@ -132,3 +132,25 @@ test('drive rules - a wear trend risen over fewer than five points, or dipping b
   // A window that carries the estimate is read from the window, whatever the trend.
   assert.equal(toolWearRule(wearTrend([79, 77, 75, 89, 93], { 'scalar.tool_wear': 45 }, { 'scalar.tool_wear': { median: 47, mad: 3 } })).score, 0);
 });
+
+/** A motor's sideband (healthy −59.5 dB, MAD 0.3) at `db`, with its pre-alarm trend `points` (oldest first). */
+function motorWithTrend(db: number, points: number[]): Evidence {
+  const ev = withFeatures({ current_sideband_db: db }, { current_sideband_db: { median: -59.5, mad: 0.3 } });
+  return { ...ev, trends: { current_sideband_db: { tHours: points.map((_, i) => i - points.length + 1), levels: points, windows: points.map(() => 4) } } };
+}
+
+test('drive rules - a sideband risen 9 dB over its own healthy level and held over the trend is a developing bar, though still in the -50..-54 dB band', () => {
+  const d = diagnose(sampleEscalation(motorWithTrend(-50.7, [-59.4, -59.6, -51.7, -51.4, -51.4, -51.1, -51.1, -50.7]), { machineType: 'induction-motor' }));
+  assert.equal(d.faultType, 'broken-rotor-bar', d.explanation);
+  assert.ok(d.confidence >= 0.5 && d.confidence < 0.6, `just over the bar: ${d.confidence}`);
+  assert.match(d.explanation, /developing/);
+});
+
+test('drive rules - the same level not held over the trend, or a 6 dB rise still in the excellent band, is not a broken bar', () => {
+  assert.equal(brokenRotorBarRule(motorWithTrend(-50.7, [-51.7, -51.4, -59.2, -51.1, -50.7])).score, 0, 'one point back at healthy');
+  assert.equal(brokenRotorBarRule(motorWithTrend(-50.7, [-51.1, -50.7])).score, 0, 'too short a trend');
+  assert.equal(brokenRotorBarRule(motorWithTrend(-54.5, [-54.6, -54.5, -54.4, -54.5, -54.5])).score, 0, 'a 5 dB rise still in the excellent band');
+  const fromHigher = motorWithTrend(-52, [-52.1, -52, -51.9, -52, -52]);
+  const nearMotor = { ...fromHigher, baseline: { ...fromHigher.baseline, current_sideband_db: { median: -57, mad: 0.3 } } };
+  assert.equal(brokenRotorBarRule(nearMotor).score, 0, 'a 5 dB rise in the good band: amplitude not doubled');
+});

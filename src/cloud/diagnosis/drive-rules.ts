@@ -24,6 +24,16 @@ export const ROTOR_BAR_SEVERE_DB = -36;
  * (Thomson & Fenger 2001 trend a sideband against the motor's own history for this reason).
  */
 export const DB_RISE_MIN = 6;
+/**
+ * Upper end of Thomson & Fenger's 'excellent' band (< −54 dB, table 1). Between it and
+ * ROTOR_BAR_HEALTHY_DB their table reads 'good' for a motor of unknown history; a motor whose own
+ * healthy level lay well below and whose sidebands have since risen DB_RISE_MIN (amplitude doubled)
+ * and stayed there is judged by that change, as they advise trending against the motor's history.
+ */
+export const ROTOR_BAR_EXCELLENT_DB = -54;
+/** Trend points of the sideband level that must all stand DB_RISE_MIN above healthy (trend-rules.ts's SUSTAINED_POINTS). */
+const SIDEBAND_TREND_POINTS = 5;
+
 /** Rise (dB) at which a rule's trend term saturates. */
 export const DB_RISE_STRONG = 15;
 /** Robust z from which a scalar has changed (Leys et al. 2013's conservative cut). */
@@ -83,8 +93,28 @@ export const brokenRotorBarRule: Rule = (ev) => {
     // Developing crack or high-resistance joint (−42..−50 dB band): named only on a clear rise.
     return { faultType: 'broken-rotor-bar', score: clamp01(0.5 + 0.1 * ramp(rise!, DB_RISE_MIN, DB_RISE_STRONG)), explanation: `broken rotor bar (developing): ${level}${healthy}` };
   }
+  if (sb.value > ROTOR_BAR_EXCELLENT_DB && risen && sustainedSidebandRise(ev, sb.key, sb.base!.median)) {
+    // Out of the 'excellent' band only by this motor's own doubling, held over the trend: just over the bar.
+    return {
+      faultType: 'broken-rotor-bar',
+      score: 0.5 + 0.05 * ramp(rise!, DB_RISE_MIN, DB_RISE_STRONG),
+      explanation: `broken rotor bar (developing): ${level}${healthy}, held ${DB_RISE_MIN} dB or more above it over the last ${SIDEBAND_TREND_POINTS} trend points; still in Thomson & Fenger's 'good' band for a motor of unknown history`,
+    };
+  }
   return { faultType: 'broken-rotor-bar', score: 0, explanation: `broken rotor bar: not indicated (${level}${healthy})` };
 };
+
+/**
+ * True when each of the last SIDEBAND_TREND_POINTS points of the sideband's pre-alarm trend stands
+ * DB_RISE_MIN above the motor's healthy median: one 8 s current block's level moves with load, a
+ * cage asymmetry stays. The edge gives no reading when the slip is too small to put the sidebands
+ * outside the line's bins (machine-monitor.ts), so a level in the trend is a resolved one.
+ */
+function sustainedSidebandRise(ev: Evidence, key: string, healthyDb: number): boolean {
+  const t = ev.trends?.[key] ?? ev.trends?.[EVIDENCE_FEATURE.currentSidebandDb];
+  const last = t?.levels.slice(-SIDEBAND_TREND_POINTS) ?? [];
+  return last.length === SIDEBAND_TREND_POINTS && last.every((v) => Number.isFinite(v) && v - healthyDb >= DB_RISE_MIN);
+}
 
 /**
  * Gear tooth wear: worn or pitted flanks modulate the mesh with the shaft rate, so the sidebands

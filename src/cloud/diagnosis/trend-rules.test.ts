@@ -152,6 +152,47 @@ test('trend rules - a 1x rise of 14 % sustained over the last five trend points 
 
 test('trend rules - a 1x rise that is not sustained (one point back at healthy), or too small, is not early imbalance', () => {
   assert.equal(imbalanceTrendRule(withTrend(2.23, [1.95, 1.96, 2.18, 2.29, 1.97, 2.23, 2.22])).score, 0, 'one point fell back');
-  assert.equal(imbalanceTrendRule(withTrend(2.05, [1.95, 2.06, 2.05, 2.07, 2.05, 2.06])).score, 0, '5 % is within repeatability');
+  assert.equal(imbalanceTrendRule(withTrend(2.05, [1.95, 2.06, 2.05, 2.07, 2.05, 2.06])).score, 0, '5 %, each point under 3 σ of its scatter');
   assert.equal(imbalanceTrendRule(withTrend(2.23, [2.18, 2.29, 2.32])).score, 0, 'too short a trend');
+});
+
+/**
+ * Early imbalance as the edge sends it (seed 215 motor-002's shape): 1x up 9 % over the last trend
+ * points, each far above the machine's own scatter (healthy 1.89 mm/s, MAD 0.02), everything else
+ * at its healthy level; `over` overrides features, baselines or trends.
+ */
+function quietEarly(over: { features?: Record<string, number>; baseline?: Record<string, { median: number; mad: number }>; trend?: number[] } = {}) {
+  const h = healthyEvidence();
+  const trend = over.trend ?? [1.89, 1.9, 1.97, 2.02, 2.07, 2.05, 2.09, 2.12, 2.06];
+  const features = { ...h.features, 'vel.x1MmS': 2.06, 'vel.x2MmS': 0.39, 'vel.x3MmS': 0.11, 'vel.rmsMmS': 1.49, 'accel.rmsMs2': 1.03, 'scalar.speed': 1488, ...over.features };
+  return {
+    ...h,
+    features,
+    baseline: {
+      ...h.baseline, 'vel.x1MmS': { median: 1.89, mad: 0.02 }, 'vel.x2MmS': { median: 0.38, mad: 0.008 }, 'vel.x3MmS': { median: 0.114, mad: 0.007 },
+      'vel.rmsMmS': { median: 1.37, mad: 0.013 }, 'scalar.speed': { median: 1486, mad: 3 }, ...over.baseline,
+    },
+    orderAmplitudes: { x1: features['vel.x1MmS'], x2: features['vel.x2MmS'], x3: features['vel.x3MmS'] },
+    trends: { 'vel.x1MmS': { tHours: trend.map((_, i) => i - trend.length + 1), levels: trend, windows: trend.map(() => 1) } },
+  };
+}
+
+test('trend rules - 1x alone up 9 %, held over the trend far above its own scatter with nothing else moved, is early imbalance', () => {
+  const d = diagnose(sampleEscalation(quietEarly()));
+  assert.equal(d.faultType, 'imbalance', d.explanation);
+  assert.ok(d.confidence >= 0.5 && d.confidence < 0.6, `just over the bar: ${d.confidence}`);
+  assert.match(d.explanation, /nothing else moved/);
+});
+
+test('trend rules - the same 1x rise is not named when it is within scatter, when 2x grew, when the operating point or a temperature moved, or when overall vibration outgrew it', () => {
+  assert.equal(imbalanceTrendRule(quietEarly({ trend: [1.89, 1.9, 2.07, 2.05, 1.92, 2.12, 2.06] })).score, 0, 'one point back within scatter');
+  assert.equal(imbalanceTrendRule(quietEarly({ features: { 'vel.x2MmS': 0.47 } })).score, 0, '2x grew too: misalignment or looseness');
+  assert.notEqual(diagnose(sampleEscalation(quietEarly({ features: { 'vel.x2MmS': 0.47 } }))).faultType, 'imbalance');
+  assert.equal(imbalanceTrendRule(quietEarly({ features: { 'scalar.temp_bearing': 47 } })).score, 0, 'bearing 7 K hotter');
+  assert.equal(imbalanceTrendRule(quietEarly({ features: { 'scalar.flow': 120 }, baseline: { 'scalar.flow': { median: 97, mad: 4 } } })).score, 0, 'flow moved: a process change');
+  assert.equal(imbalanceTrendRule(quietEarly({ features: { 'scalar.speed': 1550 } })).score, 0, 'speed up 4.3 %: (1.043)² explains the 1x');
+  assert.equal(imbalanceTrendRule(quietEarly({ features: { 'vel.rmsMmS': 1.7 } })).score, 0, 'overall velocity up 24 %: more than the 1x explains');
+  assert.equal(imbalanceTrendRule(quietEarly({ features: { 'accel.kurtosis': 3.8 } })).score, 0, 'impacts');
+  assert.ok(imbalanceTrendRule(quietEarly({ features: { 'accel.kurtosis': 2.5 } })).score >= 0.5, 'a growing sine lowers kurtosis');
+  assert.equal(imbalanceTrendRule(quietEarly({ trend: [1.89, 1.9, 1.95, 1.96, 1.95, 1.97, 1.96] })).score, 0, '3.5 % is under the bar');
 });

@@ -8,6 +8,7 @@
 import type { Evidence } from '../../core/index.ts';
 import type { Rule } from './rules.ts';
 import { robustZ } from './robust-z.ts';
+import { bearingFits } from './vibration-verdict.ts';
 
 /** Robust z (Leys et al. 2013's conservative cut is 3) from which a line has changed against its healthy level. */
 export const LINE_CHANGE_Z = 3;
@@ -110,7 +111,7 @@ const TREND_SCALE_FLOOR = 0.01;
  * single-window cut, while the trend has already left the healthy band and stayed out (an
  * analyst's trend plot, ISO 13373-3).
  */
-export function sustainedRise(ev: Evidence, key: string): { growth: number; minZ: number } | undefined {
+export function sustainedRise(ev: Evidence, key: string, growthMin = SUSTAINED_GROWTH_MIN): { growth: number; minZ: number } | undefined {
   const t = ev.trends?.[key];
   const b = ev.baseline[key];
   if (!t || !b || !(b.median > 0) || t.levels.length < SUSTAINED_POINTS) return undefined;
@@ -119,7 +120,54 @@ export function sustainedRise(ev: Evidence, key: string): { growth: number; minZ
   const minZ = Math.min(...last.map((v) => (v - b.median) / scale));
   const sorted = [...last].sort((a, c) => a - c);
   const growth = sorted[SUSTAINED_POINTS >> 1]! / b.median;
-  return Number.isFinite(minZ) && minZ >= LINE_CHANGE_Z && growth >= SUSTAINED_GROWTH_MIN ? { growth, minZ } : undefined;
+  return Number.isFinite(minZ) && minZ >= LINE_CHANGE_Z && growth >= growthMin ? { growth, minZ } : undefined;
+}
+
+/**
+ * Growth of 1x (median of the last SUSTAINED_POINTS trend points, speed effect removed) that names
+ * early imbalance when nothing else about the machine moved (quietBesides1x). SUSTAINED_GROWTH_MIN's
+ * 10 % is the repeatability of one order reading; the median of five readings, each standing
+ * LINE_CHANGE_Z of the machine's own scatter above its healthy level, is known to about
+ * 10 %/√5 ≈ 4.5 %, so 5 %. What the z-cut cannot see, a drift of the operating point (speed, load,
+ * flow, temperature), quietBesides1x rules out, so the lower bar is not a weaker test.
+ */
+export const QUIET_GROWTH_MIN = 1.05;
+/** Features that follow the 1x line: the overall levels it dominates, judged against what its growth explains. */
+const OVERALL_LEVELS = ['vel.rmsMmS', 'accel.rmsMs2', 'accel.peakMs2'] as const;
+/** Impulsiveness features: a growing sinusoid lowers them (a sine's kurtosis is 1.5), so only a rise counts. */
+const IMPULSIVENESS = ['accel.kurtosis', 'accel.crest'] as const;
+
+/**
+ * The first feature besides the 1x line that moved against this machine's healthy level (robust z
+ * ≥ LINE_CHANGE_Z), in the raising window or at its peak over the alarm's run (Evidence.peaks);
+ * undefined when only the 1x line did. Unbalance is a force at 1x and nothing else (ISO 21940-11;
+ * ISO 20816-1 reads a vibration change at unchanged operating conditions against the machine's
+ * history), so: 2x, 3x, envelope lines, temperatures and process values (speed, load, flow,
+ * pressure) stay at their healthy levels; the overall velocity and acceleration rise no more than
+ * the 1x growth `g1` explains (an rms cannot outgrow its growing part alone); kurtosis and crest
+ * may fall, not rise. A bearing pattern in the recording also counts as movement.
+ */
+export function quietBesides1x(ev: Evidence, g1: number): string | undefined {
+  // Scale floored at a sensor's repeatability (TREND_SCALE_FLOOR), not robustZ's 5 %: the test is
+  // whether anything moved beyond the machine's own scatter, and a stricter test only keeps more unknown.
+  const zOf = (value: number, b: { median: number; mad: number }) => (value - b.median) / Math.max(1.4826 * Math.abs(b.mad), TREND_SCALE_FLOOR * Math.abs(b.median), 1e-12);
+  const moved = (key: string, value: number): boolean => {
+    const b = ev.baseline[key];
+    if (!b || !Number.isFinite(value)) return false;
+    const z = zOf(value, (OVERALL_LEVELS as readonly string[]).includes(key) ? { median: b.median * Math.max(1, g1), mad: b.mad } : b);
+    return (IMPULSIVENESS as readonly string[]).includes(key) || (OVERALL_LEVELS as readonly string[]).includes(key) ? z >= LINE_CHANGE_Z : Math.abs(z) >= LINE_CHANGE_Z;
+  };
+  for (const [key, value] of Object.entries(ev.features)) if (key !== 'vel.x1MmS' && moved(key, value)) return key;
+  for (const [key, p] of Object.entries(ev.peaks ?? {})) if (key !== 'vel.x1MmS' && moved(key, p.value)) return `${key} (peak)`;
+  if (bearingFits(ev).some((f) => f.score >= 0.5)) return 'a bearing line in the recording';
+  return undefined;
+}
+
+/** 1x growth a speed change alone explains: unbalance force U·ω² (ISO 21940-11), so (speed / healthy speed)². */
+function speedFactor(ev: Evidence): number {
+  const v = ev.features['scalar.speed'];
+  const b = ev.baseline['scalar.speed'];
+  return v !== undefined && b && b.median > 0 && v > 0 ? (v / b.median) ** 2 : 1;
 }
 
 /** Imbalance: 1x has grown past this machine's healthy level while 2x and 3x have grown little in mm/s. */
@@ -133,7 +181,19 @@ export const imbalanceTrendRule: Rule = (ev) => {
   const pure = harmonicGrowth <= IMBALANCE_HARMONIC_SHARE_MAX * Math.max(c1.delta, 0) && !hasHarmonicSeries(ev);
   const level = `1x ${c1.value.toFixed(2)} mm/s, ${c1.growth.toFixed(2)}x its healthy ${c1.healthy.toFixed(2)} mm/s (z ${c1.z.toFixed(1)})`;
   const sustained = pure ? sustainedRise(ev, 'vel.x1MmS') : undefined;
-  if (sustained && (c1.z < LINE_CHANGE_Z || c1.growth < IMBALANCE_1X_GROWTH_MIN)) {
+  const under = c1.z < LINE_CHANGE_Z || c1.growth < IMBALANCE_1X_GROWTH_MIN;
+  if (pure && under && !sustained) {
+    // Under the 10 % trend bar: named only when 1x alone moved and stands clear of its own scatter.
+    const quiet = sustainedRise(ev, 'vel.x1MmS', QUIET_GROWTH_MIN);
+    if (quiet && quiet.growth / speedFactor(ev) >= QUIET_GROWTH_MIN && quietBesides1x(ev, c1.growth) === undefined) {
+      return {
+        faultType: 'imbalance',
+        score: clamp01(0.5 + 0.1 * ramp(quiet.minZ, LINE_CHANGE_Z, IMBALANCE_1X_Z_STRONG)),
+        explanation: `imbalance (early): 1x running-speed vibration has stayed ${quiet.growth.toFixed(2)}x its healthy ${c1.healthy.toFixed(2)} mm/s over the last ${SUSTAINED_POINTS} trend points (each ≥ ${quiet.minZ.toFixed(1)} σ of its own scatter), and nothing else moved: 2x, 3x, envelope lines, temperatures and the operating point stay at their healthy levels, overall vibration no higher than the 1x explains`,
+      };
+    }
+  }
+  if (sustained && under) {
     return {
       faultType: 'imbalance',
       score: 0.5,
