@@ -13,34 +13,36 @@
 // (h since the alarm; o onset fit, l log-linear, b the prior's bound, h held from detection).
 //
 //   node --import tsx eval/dev/rul-devset.ts --seeds 1-5 [--faults 12] [--hours 72] --out /tmp/rul.jsonl
-//   node --import tsx eval/dev/rul-devset.ts --replay /tmp/rul.jsonl [--truth-fault] [--verbose] [--cv]
-//   node --import tsx eval/dev/rul-devset.ts --fit-prior /tmp/rul.jsonl > src/cloud/rul/default-onset-prior.json
+//   node --import tsx eval/dev/rul-devset.ts --replay /tmp/rul.jsonl[,/tmp/rul2.jsonl...] [--truth-fault] [--verbose] [--cv]
+//   node --import tsx eval/dev/rul-devset.ts --fit-prior /tmp/rul.jsonl[,...] > src/cloud/rul/default-onset-prior.json
 //
 // `--fit-prior` fits the shipped default prior on the onset model's rate (onset-prior.ts) to the
 // set's run-to-failure curves: each detected fault's own history up to its first detection, on the
 // HI of its true fault type, closed by a reading HI = 1 at its true failure time. `--cv` replays
 // each seed with a prior fitted to the other seeds only (leave one seed out), the honest figure of
-// what the prior does for a run it has not seen.
+// what the prior does for a run it has not seen; it also lists the estimate at first detection
+// recalibrated with levels from the other seeds' PIT (the recalibration --fit-prior ships, fitted on
+// the same leave-one-seed-out replays: onset-prior.ts, Recalibration). Several comma-separated files are replayed pooled
+// (one figure over all their incidents, the cross-validation's priors fitted on the other seeds of
+// all files), each file's own figure listed beside it ("set").
 //
 // The replay starts from an empty fleet library (like each eval run does at its start); the
 // closed loop may have had confirmed cases by the time of a later incident. The testing seeds
 // (eval/scenarios/baseline.yaml, 101-110) are refused: they are for reporting.
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { FaultType, type Escalation, type Evidence, type RulHistoryPoint } from '../../src/core/index.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import { readEnv } from '../../src/cli/env.ts';
-import { startPipeline } from '../../src/cli/pipeline.ts';
 import { detectionReadings, rulAtDetection, rulAtUpdates } from '../../src/cloud/fleet/incident-analysis.ts';
 import { DAY_MS } from '../../src/cloud/rul/rul.ts';
 import { onsetPriorFromCurves, type OnsetPriorFile } from '../../src/cloud/rul/onset-prior.ts';
-import type { HiPoint } from '../../src/cloud/rul/degradation.ts';
+import { quantile, type HiPoint } from '../../src/cloud/rul/degradation.ts';
 import { scoreRul, type RulSample } from '../scoring/rul.ts';
 import { loadScenario } from '../scenarios/scenario.ts';
 import { buildSetup } from '../setup.ts';
 import { scoreDetection } from '../scoring/index.ts';
+import { runPredictive } from '../policies/predictive.ts';
 
 /** One detected fault of the RUL development set. */
 export interface RulDevIncident {
@@ -61,48 +63,16 @@ export interface RulDevIncident {
   cloudHistory?: RulHistoryPoint[];
 }
 
-/**
- * One closed-loop run of a development seed, as eval/policies/predictive.ts runs it, that also
- * records the edge's evidence updates per incident (what the replay refits at each update).
- */
+/** One closed-loop run of a development seed (eval/policies/predictive.ts), with the edge's evidence updates per incident. */
 async function runWithUpdates(seed: number, faults: number, hours: number | undefined) {
   const base = loadScenario('baseline');
   if (base.seeds.testing.includes(seed)) throw new Error(`seed ${seed} is a testing seed: not for development`);
   const setup = buildSetup({ ...base, faults: { ...base.faults, count: faults } }, seed, { durationHours: hours });
   const t0 = performance.now();
-  const workDir = mkdtempSync(join(tmpdir(), 'edge-pdm-rul-dev-'));
-  const outage = setup.scenario.linkOutage;
-  const pipeline = await startPipeline(
-    {
-      machines: setup.machines, seed: setup.seed, speed: Infinity, durationMs: setup.durationMs, faultPlan: setup.faults, startMs: setup.startMs,
-      workDir, inMemoryStores: true, edgeShedding: false, plant: setup.plant, sensorFaultPlan: setup.sensorFaults, catalogue: setup.catalogue,
-      linkOutages: outage ? [{ site: outage.site, startMs: setup.startMs + outage.startHours * 3_600_000, endMs: setup.startMs + (outage.startHours + outage.durationHours) * 3_600_000 }] : [],
-    },
-    readEnv(),
-    silentLogger(),
-  );
-  try {
-    const alarms: { incidentId: string; machine: string; atMs: number; score: number; windowToAlarmMs: number | null }[] = [];
-    const updates = new Map<string, { ts: number; evidence: Evidence }[]>();
-    for (const edge of pipeline.edges.values()) {
-      edge.onEvent((e) => {
-        if (e.type === 'alarm' && e.alarm.state === 'raised') alarms.push({ incidentId: e.alarm.incidentId, machine: e.alarm.machine, atMs: e.alarm.ts, score: e.alarm.score, windowToAlarmMs: null });
-        else if (e.type === 'updated') {
-          const list = updates.get(e.update.incidentId) ?? [];
-          if (!list.some((u) => u.ts === e.update.ts)) list.push({ ts: e.update.ts, evidence: e.update.evidence });
-          updates.set(e.update.incidentId, list);
-        }
-      });
-    }
-    await pipeline.run({});
-    const truth = pipeline.sim.groundTruth();
-    const detection = scoreDetection({ truth, alarms, startMs: setup.startMs, endMs: pipeline.sim.nowMs, machines: setup.machines });
-    const incidents = new Map(pipeline.cloud.incidents().map((i) => [i.escalation.id, i]));
-    return { detection, incidents, updates, truth: new Map(truth.map((t) => [t.id, t])), seconds: (performance.now() - t0) / 1000 };
-  } finally {
-    await pipeline.close();
-    rmSync(workDir, { recursive: true, force: true });
-  }
+  const run = await runPredictive(setup, { env: readEnv(), logger: silentLogger(), recordUpdates: true });
+  const detection = scoreDetection({ truth: run.truth, alarms: run.alarms ?? [], startMs: setup.startMs, endMs: run.endMs, machines: setup.machines });
+  const incidents = new Map((run.incidents ?? []).map((i) => [i.escalation.id, i]));
+  return { detection, incidents, updates: run.updates ?? new Map(), truth: new Map(run.truth.map((t) => [t.id, t])), seconds: (performance.now() - t0) / 1000 };
 }
 
 async function collect(seeds: number[], faults: number, hours: number | undefined, out: string): Promise<void> {
@@ -120,7 +90,7 @@ async function collect(seeds: number[], faults: number, hours: number | undefine
         alarmAtMs: o.firstAlarm.atMs, cloud: inc?.diagnosis?.faultType ?? null,
         cloudRul: rul ? { p10: rul.failureAtMs.p10, p50: rul.failureAtMs.p50, p90: rul.failureAtMs.p90 } : null,
         escalation: inc?.escalation ?? null,
-        updates: [...(updates.get(o.firstAlarm.incidentId) ?? [])].sort((x, y) => x.ts - y.ts),
+        updates: updates.get(o.firstAlarm.incidentId) ?? [],
         cloudHistory: inc?.rulHistory ?? [],
       };
       appendFileSync(out, `${JSON.stringify(row)}\n`);
@@ -143,6 +113,15 @@ interface Scored {
   p90: number;
 }
 
+/** The file each replayed row came from (its "set"), when several are pooled. */
+const setOf = new Map<RulDevIncident, string>();
+
+/** The lines of each set's own figure under a pooled table (none for a single file). */
+function perSet<T extends { row: RulDevIncident }>(scored: T[], line: (name: string, xs: T[]) => string): string[] {
+  const sets = [...new Set(scored.map((s) => setOf.get(s.row)).filter((x): x is string => x !== undefined))];
+  return sets.length < 2 ? [] : sets.map((name) => line(`  set ${name}`, scored.filter((s) => setOf.get(s.row) === name)));
+}
+
 function table(title: string, scored: Scored[]): void {
   const by = new Map<string, Scored[]>();
   for (const s of scored) by.set(s.row.truth.fault, [...(by.get(s.row.truth.fault) ?? []), s]);
@@ -152,11 +131,12 @@ function table(title: string, scored: Scored[]): void {
   const line = (name: string, xs: Scored[]) => {
     const ok = xs.filter((s) => s.row.truth.failureMs > s.row.alarmAtMs);
     const cov = ok.filter(inside).length / Math.max(1, ok.length);
-    return `${name.padEnd(26)}${String(ok.length).padStart(4)}${median(ok.map(rel)).toFixed(2).padStart(9)}${(cov * 100).toFixed(0).padStart(7)} %${String(ok.filter(late).length).padStart(7)}`;
+    return `${name.padEnd(26)}${String(ok.length).padStart(4)}${median(ok.map(rel)).toFixed(3).padStart(9)}${(cov * 100).toFixed(0).padStart(7)} %${String(ok.filter(late).length).padStart(7)}`;
   };
   const lines = [`${title}`, `${'truth'.padEnd(26)}${'n'.padStart(4)}${'med rel'.padStart(9)}${'in 10-90'.padStart(9)}${'late'.padStart(7)}`];
   for (const [f, xs] of [...by.entries()].sort()) lines.push(line(f, xs));
   lines.push(line('all', scored));
+  lines.push(...perSet(scored, line));
   const samples: RulSample[] = scored.map((s) => ({ truthId: s.row.truth.id, atMs: s.row.alarmAtMs, predictedFailureMs: s.p50, trueFailureMs: s.row.truth.failureMs, predictedP10Ms: s.p10, predictedP90Ms: s.p90 }));
   const r = scoreRul(samples);
   lines.push(`  (eval/scoring/rul.ts: n ${r.n}, median relative error ${r.medianRelativeError?.toFixed(2)}, 10-90 % interval coverage ${r.intervalCoverage?.toFixed(2)}, median error ${r.medianErrorHours?.toFixed(1)} h)`);
@@ -177,8 +157,16 @@ function lastUpdateTable(title: string, scored: (Scored & { atMs: number; update
   const hours = (s: Scored) => Math.abs(s.p50 - s.row.truth.failureMs) / 3_600_000;
   const cov = ok.filter((s) => s.p10 <= s.row.truth.failureMs && s.row.truth.failureMs <= s.p90).length / Math.max(1, ok.length);
   const worst = [...ok].sort((a, b) => rel(b) - rel(a)).slice(0, all ? ok.length : 3).map((s) => `${s.row.seed} ${s.row.machine} ${s.row.truth.fault} ${rel(s).toFixed(2)} (${hours(s).toFixed(1)} h, ${((s.row.truth.failureMs - s.atMs) / 3_600_000).toFixed(1)} h left, ${s.updates} updates)`);
-  process.stdout.write(`${title}\n  n ${ok.length}, median rel ${median(ok.map(rel)).toFixed(2)}, median |error| ${median(ok.map(hours)).toFixed(1)} h, 10-90 % coverage ${cov.toFixed(2)}, late ${ok.filter((s) => s.p50 > s.row.truth.failureMs).length}\n  worst: ${worst.join('; ')}\n\n`);
+  const sets = perSet(ok, (name, xs) => `${name}: n ${xs.length}, median rel ${median(xs.map(rel)).toFixed(3)}, 10-90 % coverage ${(xs.filter((s) => s.p10 <= s.row.truth.failureMs && s.row.truth.failureMs <= s.p90).length / Math.max(1, xs.length)).toFixed(2)}`);
+  process.stdout.write(`${title}\n  n ${ok.length}, median rel ${median(ok.map(rel)).toFixed(3)}, median |error| ${median(ok.map(hours)).toFixed(1)} h, 10-90 % coverage ${cov.toFixed(2)}, late ${ok.filter((s) => s.p50 > s.row.truth.failureMs).length}\n${sets.map((l) => `${l}\n`).join('')}  worst: ${worst.join('; ')}\n\n`);
 }
+
+/** Share of the draws at or below the truth (the probability integral transform). */
+const pitOf = (sorted: number[], truthDays: number) => {
+  let k = 0;
+  while (k < sorted.length && sorted[k]! <= truthDays) k++;
+  return sorted.length ? k / sorted.length : 0.5;
+};
 
 const readRows = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RulDevIncident);
 
@@ -210,10 +198,54 @@ function fitPrior(rows: RulDevIncident[], provenance: string): OnsetPriorFile {
   return { version: 1, provenance, priors };
 }
 
-function replay(file: string, truthFault: boolean, verbose: boolean, cv: boolean): void {
-  const rows = readRows(file);
+/**
+ * The rows of several development files pooled, each labelled with its file's name (its "set").
+ * A seed in two files would count one run twice (and its cross-validation fold would see itself):
+ * an error then.
+ */
+export function readSets(files: string[]): { rows: RulDevIncident[]; sets: Map<RulDevIncident, string> } | { error: string } {
+  const sets = new Map<RulDevIncident, string>();
+  const rows = files.flatMap((file) => {
+    const own = readRows(file);
+    const name = file.replace(/^.*\//, '').replace(/\.jsonl$/, '');
+    for (const r of own) sets.set(r, name);
+    return own;
+  });
+  const seen = new Map<number, string>();
+  for (const r of rows) {
+    const other = seen.get(r.seed);
+    if (other !== undefined && other !== sets.get(r)) return { error: `seed ${r.seed} is in two files (${other}, ${sets.get(r)}): a pooled set counts each run once` };
+    seen.set(r.seed, sets.get(r)!);
+  }
+  return { rows, sets };
+}
+
+/**
+ * Each row's PIT (share of its failure-time draws before the true failure) at first detection,
+ * replayed with the default prior fitted without its seed, and the pooled PIT's 10/50/90 % quantiles:
+ * the recalibration levels the shipped default carries (onset-prior.ts, Recalibration).
+ */
+function losoRecalibration(rows: RulDevIncident[]): { pit: Map<RulDevIncident, number>; levels: NonNullable<OnsetPriorFile['recalibration']> } {
+  const priorOf = new Map([...new Set(rows.map((r) => r.seed))].map((seed) => [seed, fitPrior(rows.filter((r) => r.seed !== seed), `cross-validation without seed ${seed}`)]));
+  const pit = new Map<RulDevIncident, number>();
+  for (const row of rows) {
+    const ft = FaultType.safeParse(row.cloud);
+    if (!row.escalation || !ft.success || row.truth.failureMs <= row.alarmAtMs) continue;
+    const r = rulAtDetection(ft.data, row.escalation, [], priorOf.get(row.seed));
+    if (r) pit.set(row, pitOf(r.estimate.drawsDays, (row.truth.failureMs - row.escalation.openedAt) / DAY_MS));
+  }
+  const all = [...pit.values()].sort((a, b) => a - b);
+  return { pit, levels: { p10: quantile(all, 0.1), p50: quantile(all, 0.5), p90: quantile(all, 0.9), cases: all.length } };
+}
+
+function replay(files: string[], truthFault: boolean, verbose: boolean, cv: boolean): void {
+  const read = readSets(files);
+  if ('error' in read) throw new Error(read.error);
+  const { rows } = read;
+  for (const [r, name] of read.sets) setOf.set(r, name);
   table('closed loop at collection', rows.flatMap((row) => (row.cloudRul ? [{ row, ...row.cloudRul }] : [])));
   const now: Scored[] = [];
+  const drawsOf = new Map<RulDevIncident, number[]>();
   const priorOf = new Map<number, OnsetPriorFile>();
   if (cv) for (const seed of new Set(rows.map((r) => r.seed))) priorOf.set(seed, fitPrior(rows.filter((r) => r.seed !== seed), `cross-validation without seed ${seed}`));
   for (const row of rows) {
@@ -222,6 +254,7 @@ function replay(file: string, truthFault: boolean, verbose: boolean, cv: boolean
     const r = rulAtDetection(ft.data, row.escalation, [], priorOf.get(row.seed));
     if (!r) continue;
     now.push({ row, p10: r.summary.failureAtMs.p10, p50: r.summary.failureAtMs.p50, p90: r.summary.failureAtMs.p90 });
+    drawsOf.set(row, r.estimate.drawsDays);
     if (verbose) {
       const h = (ms: number) => ((ms - row.alarmAtMs) / 3_600_000).toFixed(1);
       process.stdout.write(`${row.seed} ${row.machine.padEnd(10)} ${row.truth.fault.padEnd(24)} said ${String(row.cloud).padEnd(24)} true ${h(row.truth.failureMs).padStart(6)} h  est ${h(r.summary.failureAtMs.p50).padStart(6)} h [${h(r.summary.failureAtMs.p10)}, ${h(r.summary.failureAtMs.p90)}] hi ${r.reading.hi.toFixed(3)} ${r.onset ? 'onset' : r.points === 0 ? 'prior-only' : r.history ? 'log-lin' : 'prior'} pts ${r.points}\n`);
@@ -252,6 +285,20 @@ function replay(file: string, truthFault: boolean, verbose: boolean, cv: boolean
     }
     lastUpdateTable(`replayed now, last update before the end (${cv ? 'default prior fitted without the seed' : 'shipped default prior'})`, upd, verbose);
   }
+  if (cv) {
+    // Recalibrated at first detection (onset-prior.ts, Recalibration) with levels from the other
+    // seeds' PIT only: the honest figure of the shipped recalibration for a run it has not seen.
+    const ok = now.filter((x) => x.row.truth.failureMs > x.row.alarmAtMs);
+    const pit = new Map(ok.map((x) => [x.row, pitOf(drawsOf.get(x.row)!, (x.row.truth.failureMs - x.row.escalation!.openedAt) / DAY_MS)]));
+    const all = [...pit.values()].sort((a, b) => a - b);
+    const recal: Scored[] = ok.map((x) => {
+      const others = ok.filter((o) => o.row.seed !== x.row.seed).map((o) => pit.get(o.row)!).sort((a, b) => a - b);
+      const d = drawsOf.get(x.row)!;
+      const at = (lvl: number) => Math.round(x.row.escalation!.openedAt + quantile(d, quantile(others, lvl)) * DAY_MS);
+      return { row: x.row, p10: at(0.1), p50: at(0.5), p90: at(0.9) };
+    });
+    table(`recalibrated at first detection, levels from the other seeds' PIT (pooled PIT p10 ${quantile(all, 0.1).toFixed(3)}, p50 ${quantile(all, 0.5).toFixed(3)}, p90 ${quantile(all, 0.9).toFixed(3)})`, recal);
+  }
   table(`replayed now (${truthFault ? 'true fault type' : "the closed loop's fault type"}, empty fleet, ${cv ? 'default prior fitted without the seed' : 'shipped default prior'})`, now);
 }
 
@@ -264,13 +311,15 @@ async function main(): Promise<void> {
     },
   });
   if (values['fit-prior']) {
-    const rows = readRows(values['fit-prior']);
+    const read = readSets(values['fit-prior'].split(','));
+    if ('error' in read) throw new Error(read.error);
+    const { rows } = read;
     const seeds = [...new Set(rows.map((r) => r.seed))].sort((a, b) => a - b);
     const provenance = `eval/dev/rul-devset.ts --fit-prior on ${new Date().toISOString().slice(0, 10)}: simulator run-to-failure curves of ${rows.length} detected faults, baseline scenario with 12 faults, tuning seeds ${seeds.join(',')}; the simulator's time scale (faults fail 18-36 h after onset), a placeholder for a real plant until its own confirmed curves replace it (onset-prior.ts)`;
-    process.stdout.write(`${JSON.stringify(fitPrior(rows, provenance), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...fitPrior(rows, provenance), recalibration: losoRecalibration(rows).levels }, null, 2)}\n`);
     return;
   }
-  if (values.replay) return replay(values.replay, values['truth-fault']!, values.verbose!, values.cv!);
+  if (values.replay) return replay(values.replay.split(','), values['truth-fault']!, values.verbose!, values.cv!);
   if (!values.seeds || !values.out) throw new Error('--seeds and --out are required (or --replay FILE)');
   const seeds = values.seeds.split(',').flatMap((s) => {
     const [a, b] = s.split('-').map(Number);

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DataQualityEvent, Logger } from '../../src/core/index.ts';
+import type { DataQualityEvent, Evidence, Logger } from '../../src/core/index.ts';
 import type { Env } from '../../src/cli/env.ts';
 import { startPipeline } from '../../src/cli/pipeline.ts';
 import type { EvalSetup } from '../setup.ts';
@@ -26,8 +26,18 @@ function injectionKeys(items: { kind: string; machine: string; onsetMs: number }
   return items.map((t) => `${t.kind}:${t.machine}:${t.onsetMs}`).sort().join(',');
 }
 
-/** Runs the setup through the full pipeline; resolves after the run has settled. */
-export async function runPredictive(setup: EvalSetup, opts: { env: Env; logger: Logger; onProgress?: (fraction: number) => void; settleMs?: number }): Promise<PolicyRun> {
+/** The edge's evidence updates of one incident, oldest first (one per update time). */
+export type EvidenceUpdates = { ts: number; evidence: Evidence }[];
+
+/**
+ * Runs the setup through the full pipeline; resolves after the run has settled. `recordUpdates`
+ * also keeps the edge's evidence updates per incident id (`updates`), for tools that refit the
+ * cloud's per-update estimates offline (eval/dev/rul-devset.ts); the run itself is the same.
+ */
+export async function runPredictive(
+  setup: EvalSetup,
+  opts: { env: Env; logger: Logger; onProgress?: (fraction: number) => void; settleMs?: number; recordUpdates?: boolean },
+): Promise<PolicyRun & { updates?: Map<string, EvidenceUpdates> }> {
   const t0 = performance.now();
   const workDir = mkdtempSync(join(tmpdir(), 'edge-pdm-eval-'));
   const outage = setup.scenario.linkOutage;
@@ -44,6 +54,7 @@ export async function runPredictive(setup: EvalSetup, opts: { env: Env; logger: 
     const alarms: AlarmRecord[] = [];
     const quality: DataQualityEvent[] = [];
     const status: Record<string, StatusPoint[]> = {};
+    const updates = new Map<string, EvidenceUpdates>();
     // Status series only for machines with a planned fault: enough for the example plot, bounded in memory for big fleets.
     const watched = new Set(setup.faults.map((f) => f.machine));
     for (const edge of pipeline.edges.values()) {
@@ -53,6 +64,11 @@ export async function runPredictive(setup: EvalSetup, opts: { env: Env; logger: 
         } else if (e.type === 'quality' && e.event.state === 'raised') quality.push(e.event);
         else if (e.type === 'status' && watched.has(e.status.machine)) {
           (status[e.status.machine] ??= []).push({ ts: e.status.ts, score: e.status.score, features: e.status.features ?? {} });
+        } else if (e.type === 'updated' && opts.recordUpdates) {
+          // An update the edge resends (a failed publish retried) is the same evidence: kept once.
+          const list = updates.get(e.update.incidentId) ?? [];
+          if (!list.some((u) => u.ts === e.update.ts)) list.push({ ts: e.update.ts, evidence: e.update.evidence });
+          updates.set(e.update.incidentId, list);
         }
       });
     }
@@ -81,6 +97,7 @@ export async function runPredictive(setup: EvalSetup, opts: { env: Env; logger: 
       quality,
       incidents: pipeline.cloud.incidents(),
       status,
+      ...(opts.recordUpdates ? { updates: new Map([...updates].map(([id, list]) => [id, [...list].sort((x, y) => x.ts - y.ts)])) } : {}),
     };
   } finally {
     await pipeline.close();

@@ -15,7 +15,7 @@ import type { OnsetPosterior } from '../rul/onset-fit.ts';
 import { healthIndicator, type HealthReading } from '../rul/health-indicator.ts';
 import { trendRate, withTrend, type TrendRate } from '../rul/trend-rate.ts';
 import { DAY_MS, describeRul, estimateRul, priorFor, type RulSummary } from '../rul/rul.ts';
-import { onsetPriorFor, type OnsetPriorFile, type OnsetRatePrior } from '../rul/onset-prior.ts';
+import { onsetPriorFor, type OnsetPriorFile, type OnsetRatePrior, type Recalibration } from '../rul/onset-prior.ts';
 import { HEALTH_SPECS, hiSpec } from '../rul/health-indicator.ts';
 import { caseVector, fleetDeviations } from './fleet-compare.ts';
 import { DEFAULT_FLEET_DIAGNOSIS, diagnoseWithFleet, faultLabel, type DiagnosisDetails, type FleetDiagnosisOptions } from './fleet-diagnosis.ts';
@@ -112,8 +112,13 @@ export function rulAtUpdates(faultType: FaultType, esc: Escalation, updates: { t
   });
 }
 
-/** Where the rate came from, for the explanation. */
-function trendClause(r: { trend?: TrendRate; history: boolean; posterior?: Posterior; onset?: OnsetPosterior; points: number; onsetPrior?: OnsetRatePrior }): string[] {
+/** Where the rate came from, and whether the interval was recalibrated, for the explanation. */
+function trendClause(r: { trend?: TrendRate; history: boolean; posterior?: Posterior; onset?: OnsetPosterior; points: number; onsetPrior?: OnsetRatePrior; recalibration?: Recalibration }): string[] {
+  return [...rateClause(r), ...(r.recalibration ? [`interval recalibrated on the shipped default's held-out cases (median at its raw ${Math.round(r.recalibration.p50 * 100)} % quantile)`] : [])];
+}
+
+/** Where the rate came from. */
+function rateClause(r: { trend?: TrendRate; history: boolean; posterior?: Posterior; onset?: OnsetPosterior; points: number; onsetPrior?: OnsetRatePrior }): string[] {
   const from = r.onsetPrior && (r.onsetPrior.source === 'fleet' ? `the rates of ${r.onsetPrior.curves} confirmed curves of this fault` : 'the shipped default rate of this fault (simulator curves)');
   if (r.onset) {
     const weighed = from ? `, weighed with ${from}` : '';

@@ -104,3 +104,33 @@ test('onset prior - a fault its gauge does not show yet gets the prior\'s bound 
   assert.ok(r.summary.medianDays >= 0.6 * bound && r.summary.medianDays <= 1.5 * bound, `median ${r.summary.medianDays.toFixed(2)} days vs ${bound.toFixed(2)}`);
   assert.equal(r.summary.prior.source, 'default');
 });
+
+test('onset prior - the default carries its file\'s recalibration, a malformed one is left out, the fleet\'s own prior has none', () => {
+  const file: OnsetPriorFile = {
+    version: 1,
+    provenance: 'test',
+    priors: { imbalance: { lnRateMean: 0, lnRateSd: 0.5, curves: 5 } },
+    recalibration: { p10: 0.1, p50: 0.4, p90: 0.8, cases: 50 },
+  };
+  assert.deepEqual(onsetPriorFor('imbalance', [], file)!.recalibration, { p10: 0.1, p50: 0.4, p90: 0.8 });
+  for (const bad of [{ p10: 0.5, p50: 0.4, p90: 0.8 }, { p10: 0, p50: 0.4, p90: 0.8 }, { p10: 0.1, p50: NaN, p90: 0.8 }, { p10: 0.1, p50: 0.4, p90: 1 }]) {
+    assert.equal(onsetPriorFor('imbalance', [], { ...file, recalibration: { ...bad, cases: 50 } })!.recalibration, undefined, JSON.stringify(bad));
+  }
+  const rate = population(32);
+  const curves = Array.from({ length: MIN_FLEET_CURVES }, (_, i) => machine(rate(), 4, 0.97, 40, 0.005, 500 + i).points);
+  const fleet = onsetPriorFor('imbalance', curves, file)!;
+  assert.equal(fleet.source, 'fleet');
+  assert.equal(fleet.recalibration, undefined, 'measured on the default prior, not the fleet\'s');
+});
+
+test('onset prior - the shipped recalibration is in order and was measured on tuning seeds only', () => {
+  const f = shipped as OnsetPriorFile;
+  const r = f.recalibration;
+  assert.ok(r && r.p10 > 0 && r.p10 < r.p50 && r.p50 < r.p90 && r.p90 < 1 && r.cases > 0);
+  const seeds = /recalibration[^;]*tuning seeds ([\d\- and,]+)/.exec(f.provenance)?.[1];
+  assert.ok(seeds, f.provenance);
+  for (const part of seeds.split(/,| and /).map((x) => x.trim()).filter(Boolean)) {
+    const [a, b] = part.split('-').map(Number);
+    assert.ok(b === undefined ? a! < 101 || a! > 110 : b < 101 || a! > 110, `never the testing seeds 101-110: ${part}`);
+  }
+});

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitPosterior, remainingLife, type HiPoint } from './degradation.ts';
-import { DAY_MS, defaultPrior, estimateRul, priorFor } from './rul.ts';
-import { DEFAULT_DEGRADATION } from './degradation.ts';
+import { DAY_MS, defaultPrior, estimateRul, priorFor, recalibrated } from './rul.ts';
+import { DEFAULT_DEGRADATION, estimateFromDraws, quantile } from './degradation.ts';
 import { defaultOnsetPrior } from './onset-prior.ts';
 import { healthIndicator } from './health-indicator.ts';
 import { outerRaceEvidence } from '../fixtures.ts';
@@ -206,5 +206,44 @@ test('rul - under a wide rate prior a flat gauge moves the predicted failure smo
       assert.ok(now > k, `seed ${seed}: failure still ahead at ${k} h`);
       last = now;
     }
+  }
+});
+
+test('rul - a recalibrated prior reads the estimate at first detection at its PIT levels; identity levels change nothing; a refit after detection stays raw', () => {
+  const g = rng(51);
+  const t0 = Date.UTC(2026, 0, 1);
+  const what = { feature: 'x', failureLevel: 'y' };
+  // A day of healthy history, then a rise clear of noise over the last 4 h (the onset fit, not the bound).
+  const readings = gauge(g, t0, -24, 0, (h) => (h > -4 ? 0.02 * Math.exp((h + 4) * 0.5) - 0.02 : 0));
+  const raw = estimateRul(readings, defaultPrior('imbalance'), t0, what, DEFAULT_DEGRADATION, FLAT_ONSET_PRIOR)!;
+  assert.ok(raw.onset && raw.recalibration === undefined);
+  const identity = estimateRul(readings, defaultPrior('imbalance'), t0, what, DEFAULT_DEGRADATION, { ...FLAT_ONSET_PRIOR, recalibration: { p10: 0.1, p50: 0.5, p90: 0.9 } })!;
+  for (const k of ['p10Days', 'medianDays', 'p90Days'] as const) assert.ok(Math.abs(identity.summary[k] - raw.summary[k]) < 1e-12, k);
+  const levels = { p10: 0.2, p50: 0.4, p90: 0.8 };
+  const r = estimateRul(readings, defaultPrior('imbalance'), t0, what, DEFAULT_DEGRADATION, { ...FLAT_ONSET_PRIOR, recalibration: levels })!;
+  const d = raw.estimate.drawsDays;
+  assert.equal(r.summary.medianDays, quantile(d, 0.4), 'the median is the raw 40 % quantile');
+  assert.equal(r.summary.p10Days, quantile(d, 0.2));
+  assert.equal(r.summary.p90Days, quantile(d, 0.8));
+  assert.deepEqual(r.recalibration, levels);
+  // An update whose gauge kept rising: refitted on more of the rise than the cases the levels come from, so raw.
+  const later = [...readings, ...gauge(g, t0, 1 / 3, 3, (h) => 0.02 * Math.exp((h + 4) * 0.5) - 0.02)];
+  const upd = estimateRul(later, defaultPrior('imbalance'), t0 + 3 * 3_600_000, what, DEFAULT_DEGRADATION, { ...FLAT_ONSET_PRIOR, recalibration: levels }, t0)!;
+  assert.equal(upd.heldFromMs, undefined);
+  assert.equal(upd.recalibration, undefined);
+});
+
+test('rul - a held estimate stays on the recalibrated distribution: at no elapsed time it is the detection estimate, later its survival-conditioned quantiles, ordered and never before now', () => {
+  const z = rng(52);
+  const draws = Array.from({ length: 4000 }, () => Math.exp(0.5 * z()));
+  const e = estimateFromDraws(draws);
+  const levels = { p10: 0.15, p50: 0.4, p90: 0.75 };
+  const at0 = recalibrated(e, levels);
+  assert.equal(at0.medianDays, quantile(e.drawsDays, 0.4));
+  for (const s of [0.2, 0.6, 1, 1.5]) {
+    const r = recalibrated(e, levels, s);
+    assert.ok(r.p10Days >= 0 && r.p10Days <= r.medianDays && r.medianDays <= r.p90Days, `at ${s} d: ${r.p10Days}, ${r.medianDays}, ${r.p90Days}`);
+    // Survival removes early failures: the failure time (now + remaining) is never before the one stated at detection.
+    assert.ok(s + r.medianDays >= at0.medianDays - 1e-9, `at ${s} d: failure ${s + r.medianDays} d vs ${at0.medianDays} d`);
   }
 });

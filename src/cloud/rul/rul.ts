@@ -3,9 +3,9 @@
 // shipped simulator-fitted onset-rate prior for the onset model, onset-prior.ts), and the summary
 // stored with the decision (median and 10-90 % interval, as days and as event times).
 import type { FaultType } from '../../core/index.ts';
-import { DEFAULT_DEGRADATION, estimateFromDraws, fitPosterior, fleetPrior, remainingLife, type DegradationOptions, type DegradationPrior, type HiPoint, type Posterior, type RulEstimate } from './degradation.ts';
+import { DEFAULT_DEGRADATION, estimateFromDraws, quantile, fitPosterior, fleetPrior, remainingLife, type DegradationOptions, type DegradationPrior, type HiPoint, type Posterior, type RulEstimate } from './degradation.ts';
 import { calibrateNoise, DEFAULT_ONSET_FIT, fitOnset, onsetRemainingLife, type OnsetPosterior } from './onset-fit.ts';
-import { priorRemainingLife, type OnsetRatePrior } from './onset-prior.ts';
+import { priorRemainingLife, type OnsetRatePrior, type Recalibration } from './onset-prior.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -126,11 +126,18 @@ export function estimateRul(
       used = posterior.points;
     }
   }
+  // At first detection under a prior that carries a recalibration (the shipped default's), the
+  // quantiles are read at its levels (onset-prior.ts, Recalibration); updates, fitted on more of the
+  // machine's own rise than the cases it was measured on, stay raw.
+  const firstDetection = detectedAtMs === undefined || asOfMs <= detectedAtMs;
+  const recalibration = firstDetection && (onset || used === 0) ? onsetPrior?.recalibration : undefined;
+  if (recalibration) estimate = recalibrated(estimate, recalibration);
   const at = (d: number) => Math.round(asOfMs + d * DAY_MS);
   return {
     estimate,
     ...(posterior ? { posterior } : {}),
     ...(onset ? { onset } : {}),
+    ...(recalibration ? { recalibration } : {}),
     points: used,
     summary: {
       healthIndicator: sorted[sorted.length - 1]!.hi,
@@ -149,6 +156,36 @@ export function estimateRul(
   };
 }
 
+/**
+ * The recalibration map R (raw predictive level → calibrated probability) and its inverse, piecewise
+ * linear through (0, 0), its three knots and (1, 1) (Kuleshov et al. 2018 fit R isotonically; three
+ * quantiles are what is stored and shown).
+ */
+function recalibrationMap(levels: Recalibration): { toCalibrated: (u: number) => number; toRaw: (p: number) => number } {
+  const raw = [0, levels.p10, levels.p50, levels.p90, 1];
+  const cal = [0, 0.1, 0.5, 0.9, 1];
+  const interp = (xs: number[], ys: number[]) => (x: number) => {
+    const v = Math.min(1, Math.max(0, x));
+    let k = 1;
+    while (k < xs.length - 1 && xs[k]! < v) k++;
+    return ys[k - 1]! + ((ys[k]! - ys[k - 1]!) * (v - xs[k - 1]!)) / (xs[k]! - xs[k - 1]!);
+  };
+  return { toCalibrated: interp(raw, cal), toRaw: interp(cal, raw) };
+}
+
+/**
+ * The estimate's 10/50/90 % quantiles under the recalibrated distribution R∘F (draws unchanged),
+ * conditioned on survival past `elapsedDays` when given (held estimates: G(y | T > s) =
+ * (G(y) − G(s))/(1 − G(s)), G = R∘F), as remaining life from then.
+ */
+export function recalibrated(estimate: RulEstimate, levels: Recalibration, elapsedDays = 0): RulEstimate {
+  const d = estimate.drawsDays;
+  const m = recalibrationMap(levels);
+  const gs = m.toCalibrated(elapsedDays > 0 ? estimate.failureProbWithin(elapsedDays) : 0);
+  const q = (tau: number) => Math.max(0, quantile(d, m.toRaw(gs + tau * (1 - gs))) - elapsedDays);
+  return { ...estimate, p10Days: q(0.1), medianDays: q(0.5), p90Days: q(0.9) };
+}
+
 /** What estimateRul returns: the summary, the estimate's draws, and the fit behind it. */
 export interface RulResult {
   summary: RulSummary;
@@ -158,6 +195,8 @@ export interface RulResult {
   points: number;
   /** Set when the gauge has shown nothing since detection: the estimate is the one at detection, conditioned on survival to asOfMs. */
   heldFromMs?: number;
+  /** The recalibration the quantiles were read at (first detection under the shipped default prior, onset-prior.ts). */
+  recalibration?: Recalibration;
 }
 
 /**
@@ -213,7 +252,11 @@ function heldSinceDetection(
   // median has passed; on the tuning seeds it also read worse at the last update (0.47 against 0.37).
   const survivors = atDetection.estimate.drawsDays.filter((d) => d > elapsedDays).map((d) => d - elapsedDays);
   if (survivors.length < MIN_SURVIVING * atDetection.estimate.drawsDays.length) return undefined;
-  const estimate = estimateFromDraws(survivors);
+  // An estimate at detection stated recalibrated stays so: the recalibrated distribution conditioned on survival.
+  const fromSurvivors = estimateFromDraws(survivors);
+  const estimate = atDetection.recalibration
+    ? { ...fromSurvivors, ...pick(recalibrated(atDetection.estimate, atDetection.recalibration, elapsedDays)) }
+    : fromSurvivors;
   const at = (d: number) => Math.round(asOfMs + d * DAY_MS);
   return {
     ...atDetection,
@@ -230,6 +273,8 @@ function heldSinceDetection(
     },
   };
 }
+
+const pick = (e: RulEstimate) => ({ medianDays: e.medianDays, p10Days: e.p10Days, p90Days: e.p90Days });
 
 /** A reading within this many of its sd of 0 shows the healthy level. */
 const HEALTHY_SDS = 3;
