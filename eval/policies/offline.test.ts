@@ -1,28 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseScenario } from '../scenarios/scenario.ts';
-import { buildSetup } from '../setup.ts';
 import { scoreBusiness } from '../scoring/business.ts';
 import { runOfflinePolicy } from './offline.ts';
+import { oneFaultSetup } from './one-fault.test-support.ts';
 
 const H = 3_600_000;
 
-/** One pump, one bearing fault: onset at 6 h, functional failure at 14 h, 30 h simulated. */
-function tinySetup(intervalHours: number) {
-  const sc = parseScenario(`
-name: tiny
-description: one machine, one fault
-plant: { default: { machines: 1, sites: 1 } }
-durationHours: 30
-faults: { count: 0 }
-preventive: { intervalHours: ${intervalHours}, orderAheadHours: 96 }
-seeds: { tuning: [1], testing: [101] }
-`);
-  const setup = buildSetup(sc, 1);
-  const machine = setup.plant.sites[0]!.lines[0]!.machines[0]!.id;
-  setup.faults = [{ machine, fault: 'bearing-outer-race', onsetMs: setup.startMs + 6 * H, failureMs: setup.startMs + 14 * H }];
-  return { setup, machine };
-}
+/** Onset at 6 h, functional failure at 14 h, 30 h simulated. */
+const tinySetup = (intervalHours: number) => oneFaultSetup({ durationHours: 30, onsetH: 6, failureH: 14, preventiveIntervalHours: intervalHours });
 
 test('policy runners - reactive: the machine runs to failure, unplanned downtime lasts from failure to repair', { timeout: 120_000 }, async () => {
   const { setup, machine } = tinySetup(4);

@@ -2,31 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readEnv } from '../../src/cli/env.ts';
 import { silentLogger } from '../../src/core/logger.ts';
-import { parseScenario } from '../scenarios/scenario.ts';
-import { buildSetup } from '../setup.ts';
+import { oneFaultSetup } from './one-fault.test-support.ts';
 import { runPredictive } from './predictive.ts';
 
-const H = 3_600_000;
-
-/** One pump, one outer-race fault: onset at 8 h (the edge learns healthy first), functional failure at 24 h, 28 h simulated (seed 1). */
-function tinySetup() {
-  const sc = parseScenario(`
-name: tiny
-description: one machine, one fault
-plant: { default: { machines: 1, sites: 1 } }
-durationHours: 28
-faults: { count: 0 }
-preventive: { intervalHours: 10000, orderAheadHours: 96 }
-seeds: { tuning: [1], testing: [101] }
-`);
-  const setup = buildSetup(sc, 1);
-  const machine = setup.plant.sites[0]!.lines[0]!.machines[0]!.id;
-  setup.faults = [{ machine, fault: 'bearing-outer-race', onsetMs: setup.startMs + 8 * H, failureMs: setup.startMs + 24 * H }];
-  return setup;
-}
-
 test('policy runners - predictive: recordUpdates keeps the edge evidence updates per incident, oldest first, once each', { timeout: 300_000 }, async () => {
-  const setup = tinySetup();
+  // Onset at 8 h (the edge learns healthy first), functional failure at 24 h, 28 h simulated.
+  const { setup } = oneFaultSetup({ durationHours: 28, onsetH: 8, failureH: 24 });
   const run = await runPredictive(setup, { env: readEnv(), logger: silentLogger(), recordUpdates: true });
   assert.ok(run.updates, 'the updates are returned when asked for');
   const incidents = new Set((run.incidents ?? []).map((i) => i.escalation.id));
