@@ -24,6 +24,7 @@ test('rul at last update - the last update estimate before the fault ended, not 
   assert.equal(r.withUpdates, 1);
   assert.deepEqual(r.errorsHours, [2], 'the 20 h update: 52 h against 50 h');
   assert.equal(r.meanRelativeError, 2 / 30, 'against the 30 h left at 20 h');
+  assert.equal(r.intervalCoverage, 1, 'the true 50 h inside the update interval, 47-57 h');
   assert.equal(r.updatesPerIncidentMedian, 1, 'a: 2 in time, b: 0');
   assert.equal(scoreRulAtLastUpdate([], new Map()).n, 0);
 });

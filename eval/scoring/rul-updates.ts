@@ -35,7 +35,7 @@ export function scoreRulAtLastUpdate(items: readonly RulUpdateInput[], incidents
     const updates = (inc?.rulHistory ?? []).filter((p) => p.updateId !== it.incidentId && p.failureAtMs !== null && p.asOfMs < end);
     counts.push(updates.length);
     const last = updates.at(-1);
-    if (last?.failureAtMs) samples.push({ truthId: it.truthId, atMs: last.asOfMs, predictedFailureMs: last.failureAtMs.p50, trueFailureMs: it.trueFailureMs });
+    if (last?.failureAtMs) samples.push({ truthId: it.truthId, atMs: last.asOfMs, predictedFailureMs: last.failureAtMs.p50, predictedP10Ms: last.failureAtMs.p10, predictedP90Ms: last.failureAtMs.p90, trueFailureMs: it.trueFailureMs });
   }
   const sorted = [...counts].sort((a, b) => a - b);
   const m = sorted.length >> 1;
