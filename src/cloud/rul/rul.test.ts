@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fitPosterior, remainingLife, type HiPoint } from './degradation.ts';
 import { DAY_MS, defaultPrior, estimateRul, priorFor, recalibrated } from './rul.ts';
 import { DEFAULT_DEGRADATION, estimateFromDraws, quantile } from './degradation.ts';
-import { defaultOnsetPrior } from './onset-prior.ts';
+import { defaultOnsetPrior, priorRemainingLife } from './onset-prior.ts';
 import { healthIndicator } from './health-indicator.ts';
 import { outerRaceEvidence } from '../fixtures.ts';
 import { normalDraws } from '../../core/prng.ts';
@@ -246,4 +246,26 @@ test('rul - a held estimate stays on the recalibrated distribution: at no elapse
     // Survival removes early failures: the failure time (now + remaining) is never before the one stated at detection.
     assert.ok(s + r.medianDays >= at0.medianDays - 1e-9, `at ${s} d: failure ${s + r.medianDays} d vs ${at0.medianDays} d`);
   }
+});
+
+test('rul - a gauge whose noise spans most of its failure range gives the rate prior\'s bound at first detection, not a fit of its noise', () => {
+  // Discharge-pressure-like gauge: sd 0.4 of the span (3 sd past the failure level), flat over a day.
+  const t0 = Date.UTC(2026, 0, 1);
+  const what = { feature: 'x', failureLevel: 'y' };
+  const bound = priorRemainingLife(FLAT_ONSET_PRIOR, { hi: 0, sd: 0.4 }, DEFAULT_DEGRADATION).medianDays;
+  const medians: number[] = [];
+  for (const seed of [61, 62, 63, 64]) {
+    const g = rng(seed);
+    const readings = Array.from({ length: 73 }, (_, i) => ({ atMs: Math.round(t0 + (i / 3 - 24) * 3_600_000), hi: 0.4 * g(), sd: 0.4 }));
+    const r = estimateRul(readings, defaultPrior('cavitation'), t0, what, DEFAULT_DEGRADATION, FLAT_ONSET_PRIOR)!;
+    assert.equal(r.onset, undefined, `seed ${seed}: no onset fitted to noise`);
+    assert.equal(r.points, 0, `seed ${seed}: no readings used`);
+    medians.push(r.summary.medianDays);
+  }
+  // The bound from the noise level (h0 = 0.5): ln 2 / c, the same whatever the noise drew.
+  for (const m of medians) assert.ok(Math.abs(m - bound) < 1e-9, `median ${m} d against the bound ${bound} d`);
+  // A quiet gauge (sd 0.02) with the same prior still reads its own history (the onset fit).
+  const g = rng(65);
+  const quiet = gauge(g, t0, -24, 0, (h) => (h > -4 ? 0.02 * Math.exp((h + 4) * 0.5) - 0.02 : 0));
+  assert.ok(estimateRul(quiet, defaultPrior('cavitation'), t0, what, DEFAULT_DEGRADATION, FLAT_ONSET_PRIOR)!.onset);
 });
