@@ -81,8 +81,8 @@ export function usableReadings(points: HiPoint[], opts: DegradationOptions = DEF
   return points.filter((p) => Number.isFinite(p.hi) && Number.isFinite(p.tDays) && p.hi - opts.offset >= Math.max(opts.minExcess, opts.minExcessSd * p.sd));
 }
 
-/** Median of a copy. */
-function median(xs: number[]): number {
+/** Median of a copy (NaN for none). */
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length === 0 ? NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;

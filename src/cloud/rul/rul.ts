@@ -3,7 +3,7 @@
 // shipped simulator-fitted onset-rate prior for the onset model, onset-prior.ts), and the summary
 // stored with the decision (median and 10-90 % interval, as days and as event times).
 import type { FaultType } from '../../core/index.ts';
-import { DEFAULT_DEGRADATION, estimateFromDraws, quantile, fitPosterior, fleetPrior, remainingLife, type DegradationOptions, type DegradationPrior, type HiPoint, type Posterior, type RulEstimate } from './degradation.ts';
+import { DEFAULT_DEGRADATION, estimateFromDraws, quantile, fitPosterior, fleetPrior, median, remainingLife, type DegradationOptions, type DegradationPrior, type HiPoint, type Posterior, type RulEstimate } from './degradation.ts';
 import { calibrateNoise, DEFAULT_ONSET_FIT, fitOnset, onsetRemainingLife, type OnsetPosterior } from './onset-fit.ts';
 import { priorRemainingLife, type OnsetRatePrior, type Recalibration } from './onset-prior.ts';
 
@@ -112,7 +112,7 @@ export function estimateRul(
   // against 20.8 h, seed 5). The rate prior's bound (onset-prior.ts) is then all that is known.
   const latest = points[points.length - 1]!;
   const firstDetection = detectedAtMs === undefined || asOfMs <= detectedAtMs;
-  const noisyGauge = firstDetection && onsetPrior !== undefined && latest.hi <= HEALTHY_SDS * latest.sd && HEALTHY_SDS * medianOf(points.map((p) => p.sd)) >= NOISY_GAUGE_SPAN;
+  const noisyGauge = firstDetection && onsetPrior !== undefined && latest.hi <= HEALTHY_SDS * latest.sd && HEALTHY_SDS * median(points.map((p) => p.sd)) >= NOISY_GAUGE_SPAN;
   const onset = !noisyGauge && healthySeen && (riseSeen || onsetPrior) ? fitOnset(points, { ...prior, ...onsetRate }) : undefined;
   let estimate: RulEstimate;
   let posterior: Posterior | undefined;
@@ -294,10 +294,6 @@ const pick = (e: RulEstimate) => ({ medianDays: e.medianDays, p10Days: e.p10Days
  * between splits them alike).
  */
 const NOISY_GAUGE_SPAN = 0.75;
-const medianOf = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? 0 : s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /** A reading within this many of its sd of 0 shows the healthy level. */
 const HEALTHY_SDS = 3;
