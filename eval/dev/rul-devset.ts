@@ -27,8 +27,8 @@
 // all files), each file's own figure listed beside it ("set").
 //
 // The replay starts from an empty fleet library (like each eval run does at its start); the
-// closed loop may have had confirmed cases by the time of a later incident. The testing seeds
-// (eval/scenarios/baseline.yaml, 101-110) are refused: they are for reporting.
+// closed loop may have had confirmed cases by the time of a later incident. Held-out seeds
+// (dev-run.ts, HELD_OUT_SEEDS: the testing seeds 101-110 and fresh checks up to 199) are refused.
 import { appendFileSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FaultType, type Escalation, type Evidence, type RulHistoryPoint } from '../../src/core/index.ts';
@@ -43,6 +43,7 @@ import { loadScenario } from '../scenarios/scenario.ts';
 import { buildSetup } from '../setup.ts';
 import { scoreDetection } from '../scoring/index.ts';
 import { runPredictive } from '../policies/predictive.ts';
+import { refuseHeldOut } from './dev-run.ts';
 
 /** One detected fault of the RUL development set. */
 export interface RulDevIncident {
@@ -66,7 +67,7 @@ export interface RulDevIncident {
 /** One closed-loop run of a development seed (eval/policies/predictive.ts), with the edge's evidence updates per incident. */
 async function runWithUpdates(seed: number, faults: number, hours: number | undefined) {
   const base = loadScenario('baseline');
-  if (base.seeds.testing.includes(seed)) throw new Error(`seed ${seed} is a testing seed: not for development`);
+  refuseHeldOut([seed]);
   const setup = buildSetup({ ...base, faults: { ...base.faults, count: faults } }, seed, { durationHours: hours });
   const t0 = performance.now();
   const run = await runPredictive(setup, { env: readEnv(), logger: silentLogger(), recordUpdates: true });
@@ -185,8 +186,7 @@ function runToFailure(row: RulDevIncident): { fault: FaultType; curve: HiPoint[]
 
 /** The default onset-rate prior fitted to rows (tuning seeds only), per fault type and pooled. */
 function fitPrior(rows: RulDevIncident[], provenance: string): OnsetPriorFile {
-  const testing = new Set(loadScenario('baseline').seeds.testing);
-  if (rows.some((r) => testing.has(r.seed))) throw new Error('the set holds testing seeds: a prior is never fitted to them');
+  refuseHeldOut(rows.map((r) => r.seed));
   const curves = rows.map(runToFailure).filter((c): c is NonNullable<typeof c> => c !== undefined);
   const priors: OnsetPriorFile['priors'] = {};
   for (const f of new Set(curves.map((c) => c.fault))) {
