@@ -41,6 +41,13 @@ export interface SoakOptions {
   onSample?: (s: SoakSample) => void;
   /** Retained-heap growth (MB) from the second to the last quarter above which the run fails. */
   maxHeapGrowthMb?: number;
+  /**
+   * Windows the run must have published before it ends: past `wallMs` it goes on until it has them,
+   * up to `maxWallMs` (default 4 × wallMs). On a busy machine the simulator falls behind its
+   * speed-up, and a soak that ends on wall time alone would judge too little traffic.
+   */
+  minWindows?: number;
+  maxWallMs?: number;
 }
 
 /** A full GC; node exposes it only behind a flag, which can be set at run time. */
@@ -60,8 +67,10 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   const speed = opts.speed ?? 20_000;
   const every = opts.sampleEveryMs ?? 5_000;
   const env = { ...readEnv({}), PDM_DATA_DIR: join(tmpdir(), `edge-pdm-soak-${process.pid}`) };
+  const minWindows = opts.minWindows ?? 0;
+  const maxWallMs = Math.max(opts.wallMs, opts.maxWallMs ?? 4 * opts.wallMs);
   const p = await startPipeline(
-    { machines, seed: opts.seed ?? 7, speed, durationMs: opts.wallMs * speed, workDir: join(env.PDM_DATA_DIR, 'soak'), inMemoryStores: true },
+    { machines, seed: opts.seed ?? 7, speed, durationMs: maxWallMs * speed, workDir: join(env.PDM_DATA_DIR, 'soak'), inMemoryStores: true },
     env,
     opts.logger ?? silentLogger(),
   );
@@ -92,11 +101,18 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     opts.onSample?.(s);
   }, every);
   let windows = 0;
+  // Wall time bounds the run (on a busy machine the simulator falls behind its speed-up): it ends at
+  // wallMs once minWindows are published, else when they are, at maxWallMs at the latest.
+  const stop = new AbortController();
+  const enough = setInterval(() => {
+    const wall = performance.now() - t0;
+    if ((wall >= opts.wallMs && published >= minWindows) || wall >= maxWallMs) stop.abort();
+  }, 250);
   try {
-    // Wall time bounds the run: on a busy machine the simulator falls behind its speed-up.
-    const r = await p.run({ signal: AbortSignal.timeout(opts.wallMs), onProgress: ({ windows: n }) => { published = n; }, settleMs: 20_000 });
+    const r = await p.run({ signal: stop.signal, onProgress: ({ windows: n }) => { published = n; }, settleMs: 20_000 });
     windows = r.windows;
   } finally {
+    clearInterval(enough);
     clearInterval(timer);
     loop.disable();
   }
