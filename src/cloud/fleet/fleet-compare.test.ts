@@ -37,7 +37,14 @@ test('fleet compare - property: distance is symmetric, zero to itself, never neg
       const self = caseDistance(x, x);
       assert.ok(self === 0 || self === Infinity);
     }),
+    { numRuns: 500 },
   );
+  // The same vector with its keys in reverse order: exactly the same distance (summed in one order).
+  const a = { a: 0.1, b: 2.7, c: -3.3, d: 1e-3 };
+  const reversed = Object.fromEntries(Object.entries(a).reverse());
+  const b = { d: 3.9, c: 0.2, b: -1.1, a: 2.5 };
+  assert.equal(caseDistance(a, b), caseDistance(reversed, b));
+  assert.equal(caseDistance(a, b), caseDistance(b, reversed));
   const num = fc.double({ noNaN: false });
   fc.assert(
     fc.property(num, num, num, (v, m, mad) => {

@@ -124,7 +124,10 @@ export interface Neighbour {
 export function caseDistance(a: Record<string, number>, b: Record<string, number>): number {
   let sum = 0;
   let n = 0;
-  for (const [k, x] of Object.entries(a)) {
+  // Keys in one order whatever order either vector holds them in: a floating-point sum depends on
+  // its order, and d(a, b) must equal d(b, a) exactly (a property test found one that did not).
+  for (const k of Object.keys(a).sort()) {
+    const x = a[k]!;
     const y = b[k];
     if (y === undefined) continue;
     if (Math.abs(x) < ACTIVE && Math.abs(y) < ACTIVE) continue;
