@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readSets, type RulDevIncident } from './rul-devset.ts';
+import { ranges, readSets, type RulDevIncident } from './rul-devset.ts';
 
 const row = (seed: number, machine: string): RulDevIncident => ({
   seed, machine, truth: { id: `${seed}-${machine}`, fault: 'imbalance', onsetMs: 0, detectableMs: null, failureMs: 100 }, alarmAtMs: 10, cloud: null, cloudRul: null, escalation: null,
@@ -37,4 +37,11 @@ test('rul dev set - a seed in two pooled files is refused (one run counted twice
     const r = readSets(paths);
     assert.ok('error' in r && r.error.includes('seed 3'));
   });
+});
+
+test('rul dev set - seeds print as ranges for the shipped file\'s provenance', () => {
+  assert.equal(ranges([1, 2, 3, 4, 5, 200, 201, 202, 203, 204, 205, 300, 301]), '1-5, 200-205 and 300-301');
+  assert.equal(ranges([7]), '7');
+  assert.equal(ranges([1, 3]), '1 and 3');
+  assert.equal(ranges([]), '');
 });

@@ -18,7 +18,9 @@
 //
 // `--fit-prior` fits the shipped default prior on the onset model's rate (onset-prior.ts) to the
 // set's run-to-failure curves: each detected fault's own history up to its first detection, on the
-// HI of its true fault type, closed by a reading HI = 1 at its true failure time. `--cv` replays
+// HI of its true fault type, closed by a reading HI = 1 at its true failure time (pooled as a
+// random-effects model: onsetPriorFromCurves); and the P–F intervals (pf-interval.ts): days from
+// each detected fault's escalation to its true failure, per true fault on each machine type. `--cv` replays
 // each seed with a prior fitted to the other seeds only (leave one seed out), the honest figure of
 // what the prior does for a run it has not seen; it also lists the estimate at first detection
 // recalibrated with levels from the other seeds' PIT (the recalibration --fit-prior ships, fitted on
@@ -37,6 +39,7 @@ import { readEnv } from '../../src/cli/env.ts';
 import { detectionReadings, rulAtDetection, rulAtUpdates } from '../../src/cloud/fleet/incident-analysis.ts';
 import { DAY_MS } from '../../src/cloud/rul/rul.ts';
 import { onsetPriorFromCurves, type OnsetPriorFile } from '../../src/cloud/rul/onset-prior.ts';
+import { pfIntervalFrom, pfKey, type PfInterval } from '../../src/cloud/rul/pf-interval.ts';
 import { quantile, type HiPoint } from '../../src/cloud/rul/degradation.ts';
 import { scoreRul, type RulSample } from '../scoring/rul.ts';
 import { loadScenario } from '../scenarios/scenario.ts';
@@ -169,6 +172,18 @@ const pitOf = (sorted: number[], truthDays: number) => {
   return sorted.length ? k / sorted.length : 0.5;
 };
 
+/** Sorted seeds as ranges, "1-5, 200-205 and 300-319" (the shipped file's provenance, checked by onset-prior.test.ts). */
+export function ranges(seeds: number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < seeds.length; ) {
+    let j = i;
+    while (j + 1 < seeds.length && seeds[j + 1] === seeds[j]! + 1) j++;
+    parts.push(j === i ? `${seeds[i]}` : `${seeds[i]}-${seeds[j]}`);
+    i = j + 1;
+  }
+  return parts.length < 2 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+
 const readRows = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RulDevIncident);
 
 /** Reading sd of the closing failure point: the failure level is known to about ±5 % of its span (assumption). */
@@ -195,7 +210,26 @@ function fitPrior(rows: RulDevIncident[], provenance: string): OnsetPriorFile {
   }
   const any = onsetPriorFromCurves(curves.map((c) => c.curve));
   if (any) priors.any = any;
-  return { version: 1, provenance, priors };
+  return { version: 1, provenance, priors, pfIntervals: fitPfIntervals(rows) };
+}
+
+/**
+ * The P–F intervals (pf-interval.ts) of the rows: days from each detected fault's escalation to its
+ * true failure, per true fault on each machine type and per fault pooled over types.
+ */
+function fitPfIntervals(rows: RulDevIncident[]): Record<string, PfInterval> {
+  const days = new Map<string, number[]>();
+  for (const r of rows) {
+    if (!r.escalation || r.truth.failureMs <= r.escalation.openedAt) continue;
+    const d = (r.truth.failureMs - r.escalation.openedAt) / DAY_MS;
+    for (const k of [r.truth.fault, pfKey(r.truth.fault, r.escalation.machineType)]) days.set(k, [...(days.get(k) ?? []), d]);
+  }
+  const out: Record<string, PfInterval> = {};
+  for (const [k, ds] of [...days].sort(([a], [b]) => a.localeCompare(b))) {
+    const pf = pfIntervalFrom(ds);
+    if (pf) out[k] = pf;
+  }
+  return out;
 }
 
 /**
@@ -315,8 +349,9 @@ async function main(): Promise<void> {
     if ('error' in read) throw new Error(read.error);
     const { rows } = read;
     const seeds = [...new Set(rows.map((r) => r.seed))].sort((a, b) => a - b);
-    const provenance = `eval/dev/rul-devset.ts --fit-prior on ${new Date().toISOString().slice(0, 10)}: simulator run-to-failure curves of ${rows.length} detected faults, baseline scenario with 12 faults, tuning seeds ${seeds.join(',')}; the simulator's time scale (faults fail 18-36 h after onset), a placeholder for a real plant until its own confirmed curves replace it (onset-prior.ts)`;
-    process.stdout.write(`${JSON.stringify({ ...fitPrior(rows, provenance), recalibration: losoRecalibration(rows).levels }, null, 2)}\n`);
+    const recalibration = losoRecalibration(rows).levels;
+    const provenance = `eval/dev/rul-devset.ts --fit-prior on ${new Date().toISOString().slice(0, 10)}: simulator run-to-failure curves of ${rows.length} detected faults, baseline scenario with 12 faults, tuning seeds ${seeds.join(',')}; the simulator's time scale (faults fail 18-36 h after onset), a placeholder for a real plant until its own confirmed curves replace it (onset-prior.ts); rate priors pooled as random effects (onsetPriorFromCurves); P-F intervals (pf-interval.ts) per fault and machine type from the same faults; recalibration (onset-prior.ts, Recalibration): PIT levels at first detection from leave-one-seed-out replays of tuning seeds ${ranges(seeds)} (${recalibration.cases} detected faults), each replayed with the priors and P-F intervals fitted without its seed`;
+    process.stdout.write(`${JSON.stringify({ ...fitPrior(rows, provenance), recalibration }, null, 2)}\n`);
     return;
   }
   if (values.replay) return replay(values.replay.split(','), values['truth-fault']!, values.verbose!, values.cv!);

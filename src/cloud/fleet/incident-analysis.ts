@@ -4,7 +4,7 @@
 // Writes here are keyed and idempotent (baselines by machine+feature, readings by event time), so
 // running the analysis again on a redelivery changes nothing; the decision itself is committed by
 // the intake in one transaction (repository.ts).
-import { Escalation, type Diagnosis, type Evidence, type FaultType, type MaintenanceRequest, type SqlExecutor } from '../../core/index.ts';
+import { Escalation, type Diagnosis, type Evidence, type FaultType, type MachineType, type MaintenanceRequest, type SqlExecutor } from '../../core/index.ts';
 import { decideWithRul } from '../decision.ts';
 import type { DecisionEconomics, EconomicsConfig } from '../economics.ts';
 import { weighOptions } from '../economics.ts';
@@ -16,6 +16,7 @@ import { healthIndicator, type HealthReading } from '../rul/health-indicator.ts'
 import { trendRate, withTrend, type TrendRate } from '../rul/trend-rate.ts';
 import { DAY_MS, describeRul, estimateRul, priorFor, type RulSummary } from '../rul/rul.ts';
 import { onsetPriorFor, type OnsetPriorFile, type OnsetRatePrior, type Recalibration } from '../rul/onset-prior.ts';
+import type { PfInterval } from '../rul/pf-interval.ts';
 import { HEALTH_SPECS, hiSpec } from '../rul/health-indicator.ts';
 import { caseVector, fleetDeviations } from './fleet-compare.ts';
 import { DEFAULT_FLEET_DIAGNOSIS, diagnoseWithFleet, faultLabel, type DiagnosisDetails, type FleetDiagnosisOptions } from './fleet-diagnosis.ts';
@@ -44,12 +45,12 @@ function curvesOf(cases: StoredCase[], faultType: FaultType): HiPoint[][] {
  * smoothed scalar slope (trend-rate.ts) sharpens the prior where the key feature carries one; with
  * a history that slope is the same data again and is left out.
  */
-function rulFor(faultType: FaultType, readings: { atMs: number; hi: number; sd: number }[], cases: StoredCase[], asOfMs: number, reading: HealthReading, ev: Evidence, onsetPriors?: OnsetPriorFile, detectedAtMs?: number) {
+function rulFor(faultType: FaultType, machineType: MachineType, readings: { atMs: number; hi: number; sd: number }[], cases: StoredCase[], asOfMs: number, reading: HealthReading, ev: Evidence, onsetPriors?: OnsetPriorFile, detectedAtMs?: number) {
   const spec = hiSpec(HEALTH_SPECS[faultType]);
   const prior = priorFor(faultType, curvesOf(cases, faultType), DEFAULT_DEGRADATION);
   const history = readings.filter((r) => r.atMs < asOfMs).length >= 2;
   const trend = history ? undefined : trendRate(faultType, ev, reading);
-  const onsetPrior = onsetPriorFor(faultType, curvesOf(cases, faultType), onsetPriors);
+  const onsetPrior = onsetPriorFor(faultType, curvesOf(cases, faultType), onsetPriors, machineType);
   const r = estimateRul(readings, trend ? withTrend(prior, trend) : prior, asOfMs, { feature: reading.feature, failureLevel: spec.why }, DEFAULT_DEGRADATION, onsetPrior, detectedAtMs);
   return r && { ...r, trend, history, onsetPrior };
 }
@@ -63,7 +64,7 @@ function rulFor(faultType: FaultType, readings: { atMs: number; hi: number; sd: 
 export function rulAtDetection(faultType: FaultType, esc: Escalation, cases: StoredCase[], onsetPriors?: OnsetPriorFile) {
   const d = detectionReadings(faultType, esc);
   if (!d) return undefined;
-  const r = rulFor(faultType, d.readings, cases, esc.openedAt, d.reading, esc.evidence, onsetPriors);
+  const r = rulFor(faultType, esc.machineType, d.readings, cases, esc.openedAt, d.reading, esc.evidence, onsetPriors);
   return r && { ...r, reading: d.reading };
 }
 
@@ -108,13 +109,16 @@ export function rulAtUpdates(faultType: FaultType, esc: Escalation, updates: { t
     if (!d) return { atMs: u.ts, rul: undefined };
     add(d.readings);
     const readings = [...byTime.values()].sort((a, b) => a.atMs - b.atMs);
-    return { atMs: u.ts, rul: rulFor(faultType, readings, cases, u.ts, d.reading, d.merged, onsetPriors, esc.openedAt) };
+    return { atMs: u.ts, rul: rulFor(faultType, esc.machineType, readings, cases, u.ts, d.reading, d.merged, onsetPriors, esc.openedAt) };
   });
 }
 
 /** Where the rate came from, and whether the interval was recalibrated, for the explanation. */
-function trendClause(r: { trend?: TrendRate; history: boolean; posterior?: Posterior; onset?: OnsetPosterior; points: number; onsetPrior?: OnsetRatePrior; recalibration?: Recalibration }): string[] {
-  return [...rateClause(r), ...(r.recalibration ? [`interval recalibrated on the shipped default's held-out cases (median at its raw ${Math.round(r.recalibration.p50 * 100)} % quantile)`] : [])];
+function trendClause(r: { trend?: TrendRate; history: boolean; posterior?: Posterior; onset?: OnsetPosterior; points: number; onsetPrior?: OnsetRatePrior; recalibration?: Recalibration; pfInterval?: PfInterval }): string[] {
+  const pf = r.pfInterval
+    ? [`combined with the P–F interval of ${r.pfInterval.cases} past cases of this fault after their first alarm (median ${(Math.exp(r.pfInterval.lnDaysMean) * 24).toPrecision(2)} h, shipped default)`]
+    : [];
+  return [...rateClause(r), ...pf, ...(r.recalibration ? [`interval recalibrated on the shipped default's held-out cases (median at its raw ${Math.round(r.recalibration.p50 * 100)} % quantile)`] : [])];
 }
 
 /** Where the rate came from. */
@@ -156,7 +160,7 @@ export async function analyseIncident(
       // time: a redelivery adds nothing), so updates and a later confirmed case carry it too.
       await recordHealthMany(db, esc.id, [...historyReadings(diagnosis.faultType, esc.evidence, reading, esc.openedAt).filter((h) => h.atMs < esc.openedAt), { atMs: esc.openedAt, hi: reading.hi, sd: reading.sd }]);
       const readings = await healthReadings(db, esc.id);
-      const r = rulFor(diagnosis.faultType, readings, cases, esc.openedAt, reading, esc.evidence);
+      const r = rulFor(diagnosis.faultType, esc.machineType, readings, cases, esc.openedAt, reading, esc.evidence);
       if (r) {
         rul = r.summary;
         trendNote = trendClause(r);
@@ -229,7 +233,7 @@ export async function updateRul(db: SqlExecutor, incidentId: string, evidence: E
   // The update's own history since the last reading joins too (keyed by event time: overlaps add nothing).
   await recordHealthMany(db, incidentId, u.readings);
   const cases = await libraryCases(db, esc.data.machineType);
-  const r = rulFor(faultType, await healthReadings(db, incidentId), cases, atMs, u.reading, u.merged, undefined, esc.data.openedAt);
+  const r = rulFor(faultType, esc.data.machineType, await healthReadings(db, incidentId), cases, atMs, u.reading, u.merged, undefined, esc.data.openedAt);
   if (!r) return { ok: false, reason: 'health indicator too close to healthy to fit' };
   await storeRul(db, incidentId, atMs, r.summary);
   const econ = weighOptions(FAULT_COMPONENT[faultType], (tMs) => r.estimate.failureProbWithin(tMs / DAY_MS), atMs, economics);

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { normalDraws } from '../../core/prng.ts';
 import type { HiPoint } from './degradation.ts';
 import { DAY_MS, defaultPrior, estimateRul } from './rul.ts';
 import shipped from './default-onset-prior.json' with { type: 'json' };
-import { MIN_FLEET_CURVES, onsetPriorFor, onsetPriorFromCurves, type OnsetPriorFile } from './onset-prior.ts';
+import { MIN_FLEET_CURVES, onsetPriorFor, onsetPriorFromCurves, randomEffects, type OnsetPriorFile } from './onset-prior.ts';
 
 /**
  * A machine's HI on HI(t) = (e^(c(t−t₀)) − 1)/(e^(g) − 1), g = c·L e-folds over its life L, 0 before
@@ -88,7 +89,7 @@ test('onset prior - the shipped default says where it comes from and was fitted 
   assert.ok(f.version >= 1);
   const seeds = /tuning seeds ([\d,]+)/.exec(f.provenance)?.[1]?.split(',').map(Number);
   assert.ok(seeds && seeds.length > 0, f.provenance);
-  assert.ok(seeds.every((s) => s < 101 || s > 110), 'never the testing seeds 101-110');
+  assert.ok(seeds.every((s) => s < 101 || s > 199), 'never the held-out seeds 101-199 (testing and fresh checks)');
   assert.ok(f.priors.any, 'a pooled prior for fault types without their own');
   for (const [k, p] of Object.entries(f.priors)) assert.ok(Number.isFinite(p.lnRateMean) && p.lnRateSd > 0 && p.curves >= 2, k);
 });
@@ -131,6 +132,42 @@ test('onset prior - the shipped recalibration is in order and was measured on tu
   assert.ok(seeds, f.provenance);
   for (const part of seeds.split(/,| and /).map((x) => x.trim()).filter(Boolean)) {
     const [a, b] = part.split('-').map(Number);
-    assert.ok(b === undefined ? a! < 101 || a! > 110 : b < 101 || a! > 110, `never the testing seeds 101-110: ${part}`);
+    assert.ok(b === undefined ? a! < 101 || a! > 199 : b < 101 || a! > 199, `never the held-out seeds 101-199: ${part}`);
   }
+});
+
+test('onset prior - random-effects pooling recovers the machines\' true spread under fits of unequal precision, where the spread of the estimates overstates it', () => {
+  // 300 machines whose true ln c scatter by 0.3; each fit adds its own error, sd 0.1 to 1.5.
+  const z = normalDraws(51);
+  const u = normalDraws(52);
+  const se = Array.from({ length: 300 }, (_, i) => 0.1 + (1.4 * i) / 299);
+  const y = se.map((s) => 1 + 0.3 * z() + s * u());
+  const r = randomEffects(y, se)!;
+  const naive = Math.sqrt(y.reduce((a, v) => a + (v - 1) ** 2, 0) / y.length);
+  assert.ok(Math.abs(Math.sqrt(r.tau2) - 0.3) < 0.1, `tau ${Math.sqrt(r.tau2).toFixed(3)} vs 0.3 (estimates' own spread ${naive.toFixed(2)})`);
+  assert.ok(Math.abs(r.mean - 1) < 0.08, `mean ${r.mean.toFixed(3)}`);
+  assert.ok(naive > 0.7, 'the estimates scatter far more than the machines');
+});
+
+test('onset prior - random-effects pooling: the mean lies among the estimates, tau² is never negative, equal estimates have no spread, and a vague fit far off does not drag the mean (property)', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.record({ y: fc.double({ min: -5, max: 5, noNaN: true }), se: fc.double({ min: 0, max: 3, noNaN: true }) }), { minLength: 2, maxLength: 30 }),
+      (xs) => {
+        const r = randomEffects(xs.map((x) => x.y), xs.map((x) => x.se))!;
+        const lo = Math.min(...xs.map((x) => x.y));
+        const hi = Math.max(...xs.map((x) => x.y));
+        assert.ok(r.tau2 >= 0 && Number.isFinite(r.tau2));
+        assert.ok(r.mean >= lo - 1e-9 && r.mean <= hi + 1e-9, `mean ${r.mean} outside [${lo}, ${hi}]`);
+        assert.ok(r.meanVar > 0);
+        const same = randomEffects(xs.map(() => xs[0]!.y), xs.map((x) => x.se))!;
+        assert.ok(same.tau2 === 0 && Math.abs(same.mean - xs[0]!.y) < 1e-9);
+        // One more estimate far off (1000) but with an sd of 1e4 does not pull the mean out of the others' range.
+        const withVague = randomEffects([...xs.map((x) => x.y), 1e3], [...xs.map((x) => x.se), 1e4])!;
+        assert.ok(withVague.mean <= hi + 0.01, `${withVague.mean} vs the others' ${lo}..${hi}`);
+      },
+    ),
+    { seed: 53, numRuns: 200 },
+  );
+  assert.equal(randomEffects([1], [0.1]), undefined, 'one estimate is no population');
 });

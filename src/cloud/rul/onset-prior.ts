@@ -8,7 +8,8 @@
 // with its provenance): fitted to the simulator's run-to-failure curves on tuning seeds only, it
 // carries the simulator's compressed time scale (faults fail within a day or two of their onset),
 // so on a real plant it is a placeholder that the plant's own curves replace as they are confirmed.
-import type { FaultType } from '../../core/index.ts';
+import type { FaultType, MachineType } from '../../core/index.ts';
+import { pfIntervalFor, type PfInterval } from './pf-interval.ts';
 import { mulberry32 } from '../../core/prng.ts';
 import { estimateFromDraws, type DegradationPrior, type HiPoint, type RulEstimate } from './degradation.ts';
 import { calibrateNoise, fitOnset } from './onset-fit.ts';
@@ -23,6 +24,8 @@ export interface OnsetRatePrior {
   curves: number;
   /** Recalibration of the estimate at first detection under this prior (the shipped default's, OnsetPriorFile). */
   recalibration?: Recalibration;
+  /** The P–F interval the estimate at first detection is combined with (the shipped default's, pf-interval.ts). */
+  pfInterval?: PfInterval;
 }
 
 /**
@@ -32,10 +35,10 @@ export interface OnsetRatePrior {
  * at their nominal frequencies on such cases (recalibrated regression, Kuleshov, Fenner & Ermon,
  * ICML 2018: R(F(y)) with R the PIT's empirical CDF; the median of the recalibrated distribution is
  * the raw one's quantile at the PIT median). Identity: { p10: 0.1, p50: 0.5, p90: 0.9 }. On the
- * simulator's tuning seeds the raw median ran late (61 % of failures before it, 4 % after the 90 %
- * quantile): read at the other seeds' levels, the median relative error at first detection went
- * 0.289 -> 0.282 over 127 faults (per set 0.37 -> 0.32, 0.26 -> 0.23, 0.29 -> 0.26) and the 10-90 %
- * coverage 86 -> 79 %; held-out seeds 215-217 with the shipped file 0.37 -> 0.27.
+ * simulator's tuning seeds (1-5, 200-205, 300-319, 350 faults, leave one seed out) the estimate at
+ * first detection, combined with the P–F interval (pf-interval.ts), runs late and too narrow: half
+ * the failures come before its 43 % quantile, its 10-90 % interval covers 56 %; read at the PIT levels
+ * (0.015 / 0.43 / 0.985) the coverage is 80 % and the median relative error 0.204 -> 0.196.
  */
 export interface Recalibration {
   p10: number;
@@ -55,6 +58,12 @@ export interface OnsetPriorFile {
    * the raw quantiles.
    */
   recalibration?: Recalibration & { cases: number };
+  /**
+   * P–F intervals (days from the first alarm to failure, lognormal) per "fault|machine type" and
+   * per fault pooled over types (pf-interval.ts), combined with the estimate at first detection
+   * under this file's priors. Absent: not used.
+   */
+  pfIntervals?: Record<string, PfInterval>;
 }
 
 /** Curves of one fault the fleet needs before its own prior replaces the shipped one. */
@@ -82,41 +91,83 @@ export function curveRate(curve: HiPoint[]): { lnRate: number; lnSd: number } | 
 }
 
 /**
- * The empirical prior from past curves: mean of their ln c, spread between them plus their fits'
- * own variance, inflated by (n+1)/n (the predictive spread of a new draw from few). Undefined with
- * fewer than 2 fitted curves.
+ * The empirical prior from past curves, pooled as a random-effects model (DerSimonian & Laird,
+ * Controlled Clinical Trials 7, 1986): each curve's fitted ln c is yᵢ = θᵢ + eᵢ, eᵢ ~ N(0, sᵢ²) its
+ * fit's own uncertainty and θᵢ ~ N(μ, τ²) the spread of the machines' true rates. The prior of a
+ * new machine is the spread of θ, not of y: adding the fits' variance to the spread of their
+ * estimates (which already holds it) counted it twice, and a curve whose flat history barely places
+ * its rate weighed as much as one that pins it. τ² by Paule & Mandel (J. Res. NBS 87, 1982:
+ * Σ wᵢ(yᵢ − μ̂)² = n − 1 with wᵢ = 1/(sᵢ² + τ²)), μ̂ weighted by wᵢ; the prediction for a new unit is
+ * N(μ̂, τ² + Var μ̂) (Higgins, Thompson & Spiegelhalter, JRSS A 172, 2009, eq. 9, normal in place of
+ * their t), floored at LN_RATE_SD_FLOOR. Undefined with fewer than 2 fitted curves.
  */
 export function onsetPriorFromCurves(curves: HiPoint[][]): { lnRateMean: number; lnRateSd: number; curves: number } | undefined {
   const fits = curves.map(curveRate).filter((f): f is NonNullable<typeof f> => f !== undefined && Number.isFinite(f.lnRate) && Number.isFinite(f.lnSd));
-  const n = fits.length;
+  const pooled = randomEffects(fits.map((f) => f.lnRate), fits.map((f) => f.lnSd));
+  if (!pooled) return undefined;
+  const lnRateSd = Math.sqrt(pooled.tau2 + pooled.meanVar);
+  return { lnRateMean: pooled.mean, lnRateSd: Math.max(LN_RATE_SD_FLOOR, lnRateSd), curves: fits.length };
+}
+
+/**
+ * Random-effects pooling of estimates `y` with standard errors `se`: the weighted mean, its
+ * variance, and the between-unit variance τ² (Paule–Mandel, by bisection on the monotone
+ * generalised Q). An estimate stated with no uncertainty (se 0) gets a floor of 1e-3 so that one
+ * curve cannot take all the weight. Undefined with fewer than 2 estimates.
+ */
+export function randomEffects(y: number[], se: number[]): { mean: number; meanVar: number; tau2: number } | undefined {
+  const n = y.length;
   if (n < 2) return undefined;
-  const mean = fits.reduce((s, f) => s + f.lnRate, 0) / n;
-  const between = fits.reduce((s, f) => s + (f.lnRate - mean) ** 2, 0) / (n - 1);
-  const within = fits.reduce((s, f) => s + f.lnSd ** 2, 0) / n;
-  return { lnRateMean: mean, lnRateSd: Math.max(LN_RATE_SD_FLOOR, Math.sqrt((between + within) * ((n + 1) / n))), curves: n };
+  const v = se.map((s) => Math.max(s, 1e-3) ** 2);
+  const pool = (tau2: number) => {
+    const w = v.map((vi) => 1 / (vi + tau2));
+    const sw = w.reduce((a, b) => a + b, 0);
+    const mean = w.reduce((a, wi, i) => a + wi * y[i]!, 0) / sw;
+    const q = w.reduce((a, wi, i) => a + wi * (y[i]! - mean) ** 2, 0);
+    return { mean, meanVar: 1 / sw, q };
+  };
+  let tau2 = 0;
+  if (pool(0).q > n - 1) {
+    // Q(τ²) falls monotonically to 0 as τ² grows: bracket the root, then bisect.
+    let hi = 1;
+    while (pool(hi).q > n - 1 && hi < 1e6) hi *= 4;
+    let lo = 0;
+    for (let i = 0; i < 60; i++) {
+      const mid = (lo + hi) / 2;
+      if (pool(mid).q > n - 1) lo = mid;
+      else hi = mid;
+    }
+    tau2 = (lo + hi) / 2;
+  }
+  const { mean, meanVar } = pool(tau2);
+  return { mean, meanVar, tau2 };
 }
 
 /** Levels in (0, 1), in order: anything else (a hand-edited file) leaves the estimate raw. */
 const validLevels = (r: Recalibration) => [r.p10, r.p50, r.p90].every((x) => Number.isFinite(x) && x > 0 && x < 1) && r.p10 < r.p50 && r.p50 < r.p90;
 
-/** The shipped default prior of a fault type (its own with enough curves, else the pooled one). */
-export function defaultOnsetPrior(faultType: FaultType, file: OnsetPriorFile = shipped as OnsetPriorFile): OnsetRatePrior | undefined {
+/**
+ * The shipped default prior of a fault type (its own with enough curves, else the pooled one), with
+ * the file's recalibration and, for `machineType`, its P–F interval (pf-interval.ts) when it has them.
+ */
+export function defaultOnsetPrior(faultType: FaultType, file: OnsetPriorFile = shipped as OnsetPriorFile, machineType?: MachineType): OnsetRatePrior | undefined {
   const own = file.priors[faultType];
   const p = own && own.curves >= MIN_TYPE_CURVES ? own : file.priors.any;
   if (!p || !Number.isFinite(p.lnRateMean) || !(p.lnRateSd > 0)) return undefined;
   const r = file.recalibration;
   const recalibration = r && validLevels(r) ? { recalibration: { p10: r.p10, p50: r.p50, p90: r.p90 } } : {};
-  return { rateMedianPerDay: Math.exp(p.lnRateMean), lnRateSd: Math.max(LN_RATE_SD_FLOOR, p.lnRateSd), source: 'default', curves: p.curves, ...recalibration };
+  const pf = pfIntervalFor(file.pfIntervals, faultType, machineType);
+  return { rateMedianPerDay: Math.exp(p.lnRateMean), lnRateSd: Math.max(LN_RATE_SD_FLOOR, p.lnRateSd), source: 'default', curves: p.curves, ...recalibration, ...(pf ? { pfInterval: pf } : {}) };
 }
 
 /**
  * The onset-rate prior for a fault: from the fleet's confirmed curves of it when there are
  * MIN_FLEET_CURVES that fit, else the shipped default; undefined (a scale-free rate) without either.
  */
-export function onsetPriorFor(faultType: FaultType, fleetCurves: HiPoint[][], file?: OnsetPriorFile): OnsetRatePrior | undefined {
+export function onsetPriorFor(faultType: FaultType, fleetCurves: HiPoint[][], file?: OnsetPriorFile, machineType?: MachineType): OnsetRatePrior | undefined {
   const fleet = fleetCurves.length >= MIN_FLEET_CURVES ? onsetPriorFromCurves(fleetCurves) : undefined;
   if (fleet && fleet.curves >= MIN_FLEET_CURVES) return { rateMedianPerDay: Math.exp(fleet.lnRateMean), lnRateSd: fleet.lnRateSd, source: 'fleet', curves: fleet.curves };
-  return defaultOnsetPrior(faultType, file);
+  return defaultOnsetPrior(faultType, file, machineType);
 }
 
 /** Sd multiples below which a gauge reading is indistinguishable from its noise. */

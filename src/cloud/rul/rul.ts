@@ -6,6 +6,7 @@ import type { FaultType } from '../../core/index.ts';
 import { DEFAULT_DEGRADATION, estimateFromDraws, quantile, fitPosterior, fleetPrior, median, remainingLife, type DegradationOptions, type DegradationPrior, type HiPoint, type Posterior, type RulEstimate } from './degradation.ts';
 import { calibrateNoise, DEFAULT_ONSET_FIT, fitOnset, onsetRemainingLife, type OnsetPosterior } from './onset-fit.ts';
 import { priorRemainingLife, type OnsetRatePrior, type Recalibration } from './onset-prior.ts';
+import { withPfInterval, type PfInterval } from './pf-interval.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -137,9 +138,14 @@ export function estimateRul(
       used = posterior.points;
     }
   }
-  // At first detection under a prior that carries a recalibration (the shipped default's), the
-  // quantiles are read at its levels (onset-prior.ts, Recalibration); updates, fitted on more of the
-  // machine's own rise than the cases it was measured on, stay raw.
+  // At first detection under a prior that carries a P–F interval (the shipped default's), the
+  // estimate is combined with it (pf-interval.ts): how long past cases of the fault on this machine
+  // type ran after their first alarm, the better-informed part while the gauge shows little.
+  const pfInterval = firstDetection && (onset || used === 0) ? onsetPrior?.pfInterval : undefined;
+  if (pfInterval) estimate = withPfInterval(estimate, pfInterval, opts.seed);
+  // Then, under a prior that carries a recalibration (the shipped default's), the quantiles are read
+  // at its levels (onset-prior.ts, Recalibration); updates, fitted on more of the machine's own rise
+  // than the cases it was measured on, stay raw.
   const recalibration = firstDetection && (onset || used === 0) ? onsetPrior?.recalibration : undefined;
   if (recalibration) estimate = recalibrated(estimate, recalibration);
   const at = (d: number) => Math.round(asOfMs + d * DAY_MS);
@@ -148,6 +154,7 @@ export function estimateRul(
     ...(posterior ? { posterior } : {}),
     ...(onset ? { onset } : {}),
     ...(recalibration ? { recalibration } : {}),
+    ...(pfInterval ? { pfInterval } : {}),
     points: used,
     summary: {
       healthIndicator: sorted[sorted.length - 1]!.hi,
@@ -207,6 +214,8 @@ export interface RulResult {
   heldFromMs?: number;
   /** The recalibration the quantiles were read at (first detection under the shipped default prior, onset-prior.ts). */
   recalibration?: Recalibration;
+  /** The P–F interval the estimate at first detection was combined with (pf-interval.ts). */
+  pfInterval?: PfInterval;
 }
 
 /**
