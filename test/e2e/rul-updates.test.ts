@@ -47,8 +47,10 @@ test('e2e rul updates - an open incident\'s remaining life is refitted on each e
     assert.ok(sent.length >= 2 && sent.every((s) => s.update.incidentId === inc!.escalation.id), `updates sent: ${detail}`);
     const gaps = sent.slice(1).map((s, k) => s.update.ts - sent[k]!.update.ts);
     assert.ok(gaps.every((g, k) => g >= 2 * HOUR || sent[k + 1]!.update.severity !== sent[k]!.update.severity), `the cadence (2 h of event time, or a severity change) bounds them: ${detail}`);
-    // Every update was answered once, after its commit: refitted, or refused as after the repair.
-    assert.equal(stats['cloud.update.received'], sent.length, detail);
+    // Every update was answered once, after its commit: refitted, or refused as after the repair. A
+    // redelivery (outbox and queue are at-least-once: on a busy machine an ack can miss its deadline) is
+    // received again and counted as a duplicate, never estimated twice.
+    assert.equal(stats['cloud.update.received']! - stats['cloud.update.duplicate']!, sent.length, detail);
     assert.equal(stats['cloud.update.estimated']! + stats['cloud.update.no_estimate']! + stats['cloud.update.closed']!, sent.length, detail);
     assert.equal(stats['cloud.update.unknown'], 0);
     assert.equal(stats['cloud.update.invalid']! + stats['cloud.update.refused']!, 0, 'sealed, opened under the grant, valid');
