@@ -38,7 +38,7 @@ import { silentLogger } from '../../src/core/logger.ts';
 import { readEnv } from '../../src/cli/env.ts';
 import { detectionReadings, rulAtDetection, rulAtUpdates } from '../../src/cloud/fleet/incident-analysis.ts';
 import { DAY_MS } from '../../src/cloud/rul/rul.ts';
-import { onsetPriorFromCurves, type OnsetPriorFile } from '../../src/cloud/rul/onset-prior.ts';
+import { curveRate, onsetPriorFromRates, type OnsetPriorFile } from '../../src/cloud/rul/onset-prior.ts';
 import { pfIntervalFrom, pfKey, type PfInterval } from '../../src/cloud/rul/pf-interval.ts';
 import { quantile, type HiPoint } from '../../src/cloud/rul/degradation.ts';
 import { scoreRul, type RulSample } from '../scoring/rul.ts';
@@ -199,16 +199,29 @@ function runToFailure(row: RulDevIncident): { fault: FaultType; curve: HiPoint[]
   return { fault: ft.data, curve: [...d.readings.map((r) => ({ tDays: t(r.atMs), hi: r.hi, sd: r.sd })), { tDays: 0, hi: 1, sd: FAILURE_READING_SD }] };
 }
 
+/**
+ * Each row's run-to-failure curve with its fitted rate (curveRate), fitted once per row: the
+ * leave-one-seed-out folds pool the same curves again and again (--cv, --fit-prior).
+ */
+const fitted = new WeakMap<RulDevIncident, { fault: FaultType; rate: ReturnType<typeof curveRate> } | null>();
+function fittedCurve(row: RulDevIncident): { fault: FaultType; rate: ReturnType<typeof curveRate> } | undefined {
+  if (!fitted.has(row)) {
+    const c = runToFailure(row);
+    fitted.set(row, c ? { fault: c.fault, rate: curveRate(c.curve) } : null);
+  }
+  return fitted.get(row) ?? undefined;
+}
+
 /** The default onset-rate prior fitted to rows (tuning seeds only), per fault type and pooled. */
 function fitPrior(rows: RulDevIncident[], provenance: string): OnsetPriorFile {
   refuseHeldOut(rows.map((r) => r.seed));
-  const curves = rows.map(runToFailure).filter((c): c is NonNullable<typeof c> => c !== undefined);
+  const curves = rows.map(fittedCurve).filter((c): c is NonNullable<typeof c> => c !== undefined);
   const priors: OnsetPriorFile['priors'] = {};
   for (const f of new Set(curves.map((c) => c.fault))) {
-    const p = onsetPriorFromCurves(curves.filter((c) => c.fault === f).map((c) => c.curve));
+    const p = onsetPriorFromRates(curves.filter((c) => c.fault === f).map((c) => c.rate));
     if (p) priors[f] = p;
   }
-  const any = onsetPriorFromCurves(curves.map((c) => c.curve));
+  const any = onsetPriorFromRates(curves.map((c) => c.rate));
   if (any) priors.any = any;
   return { version: 1, provenance, priors, pfIntervals: fitPfIntervals(rows) };
 }

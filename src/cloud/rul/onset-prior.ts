@@ -102,7 +102,12 @@ export function curveRate(curve: HiPoint[]): { lnRate: number; lnSd: number } | 
  * their t), floored at LN_RATE_SD_FLOOR. Undefined with fewer than 2 fitted curves.
  */
 export function onsetPriorFromCurves(curves: HiPoint[][]): { lnRateMean: number; lnRateSd: number; curves: number } | undefined {
-  const fits = curves.map(curveRate).filter((f): f is NonNullable<typeof f> => f !== undefined && Number.isFinite(f.lnRate) && Number.isFinite(f.lnSd));
+  return onsetPriorFromRates(curves.map(curveRate));
+}
+
+/** onsetPriorFromCurves on curves already fitted (curveRate): a caller that pools one set of curves many ways fits each once. */
+export function onsetPriorFromRates(rates: (ReturnType<typeof curveRate>)[]): { lnRateMean: number; lnRateSd: number; curves: number } | undefined {
+  const fits = rates.filter((f): f is NonNullable<typeof f> => f !== undefined && Number.isFinite(f.lnRate) && Number.isFinite(f.lnSd));
   const pooled = randomEffects(fits.map((f) => f.lnRate), fits.map((f) => f.lnSd));
   if (!pooled) return undefined;
   const lnRateSd = Math.sqrt(pooled.tau2 + pooled.meanVar);
