@@ -26,14 +26,15 @@ export interface DevRun {
  */
 export const HELD_OUT_SEEDS = { from: 101, to: 199 } as const;
 
-/** True when `seed` is a testing seed or held out for fresh checks (HELD_OUT_SEEDS). */
-export function isHeldOut(seed: number): boolean {
-  return loadScenario('baseline').seeds.testing.includes(seed) || (seed >= HELD_OUT_SEEDS.from && seed <= HELD_OUT_SEEDS.to);
+/** True when `seed` is a testing seed (`testing`: the baseline scenario's, read once by the caller) or held out for fresh checks (HELD_OUT_SEEDS). */
+export function isHeldOut(seed: number, testing: readonly number[] = loadScenario('baseline').seeds.testing): boolean {
+  return testing.includes(seed) || (seed >= HELD_OUT_SEEDS.from && seed <= HELD_OUT_SEEDS.to);
 }
 
 /** Throws on the first held-out seed (isHeldOut): development never runs, fits or replays them. */
 export function refuseHeldOut(seeds: Iterable<number>): void {
-  for (const s of seeds) if (isHeldOut(s)) throw new Error(`seed ${s} is held out (testing ${HELD_OUT_SEEDS.from}-${HELD_OUT_SEEDS.to}): not for development`);
+  const testing = loadScenario('baseline').seeds.testing;
+  for (const s of seeds) if (isHeldOut(s, testing)) throw new Error(`seed ${s} is held out (testing ${HELD_OUT_SEEDS.from}-${HELD_OUT_SEEDS.to}): not for development`);
 }
 
 /** Runs each seed in turn (minutes each); throws on a held-out seed before running anything. */
