@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../src/core/index.ts';
 import { OFFERS, type CatalogueSeed, type EnterpriseConfig } from '../src/enterprise/index.ts';
 import {
-  createSimulator, defaultPlant, loadPlantYaml, planFaults, planSensorFaults, SensorFaultRates, TIME_TO_FAILURE_MS,
+  createSimulator, defaultPlant, loadPlantYaml, machinesFor, planFaults, planSensorFaults, SensorFaultRates, TIME_TO_FAILURE_MS,
   type FaultInjection, type PlantConfig, type SensorFaultInjection,
 } from '../src/simulator/index.ts';
 import type { Scenario } from './scenarios/scenario.ts';
@@ -61,8 +61,10 @@ export function buildSetup(scenario: Scenario, seed: number, opts: { plantFile?:
   const machines = plant.sites.reduce((s, site) => s + site.lines.reduce((t, l) => t + l.machines.length, 0), 0);
   const durationMs = (opts.durationHours ?? scenario.durationHours) * HOUR_MS;
   const startMs = EVAL_START_MS;
-  const count = Math.min(machines, scenario.faults.count ?? Math.max(1, Math.round(machines / 4)));
-  const faults = planFaults({ plant, seed, startMs, horizonMs: durationMs, count, minHealthyMs: Math.min(scenario.faults.minHealthyHours * HOUR_MS, durationMs / 2) });
+  // At most one fault per machine that can suffer one of the scenario's modes (all machines without modes).
+  const eligible = scenario.faults.modes ? machinesFor(plant, scenario.faults.modes).length : machines;
+  const count = Math.min(eligible, scenario.faults.count ?? Math.max(1, Math.round(machines / 4)));
+  const faults = planFaults({ plant, seed, startMs, horizonMs: durationMs, count, minHealthyMs: Math.min(scenario.faults.minHealthyHours * HOUR_MS, durationMs / 2), modes: scenario.faults.modes });
   if (scenario.faults.secondFaultOnSameMachine && faults.length > 0) {
     // Same machine, same mode, starting a little after the first would have failed.
     const first = faults[0]!;

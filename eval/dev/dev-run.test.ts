@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HELD_OUT_SEEDS, isHeldOut, refuseHeldOut } from './dev-run.ts';
+import { devSetup, HELD_OUT_SEEDS, isHeldOut, parseModes, refuseHeldOut } from './dev-run.ts';
 import { loadScenario } from '../scenarios/scenario.ts';
 
 test('dev runs - the testing seeds and the fresh-check range are held out of development, the tuning seeds are not', () => {
@@ -9,4 +9,13 @@ test('dev runs - the testing seeds and the fresh-check range are held out of dev
   for (const s of [...loadScenario('baseline').seeds.tuning, 200, 300, 99]) assert.ok(!isHeldOut(s), `development seed ${s}`);
   assert.throws(() => refuseHeldOut([1, 2, 135]), /seed 135 is held out/);
   assert.doesNotThrow(() => refuseHeldOut([1, 2, 300]));
+});
+
+test('dev runs - --modes narrows a dev seed to those fault modes; an unknown mode is named', () => {
+  const setup = devSetup(1, 12, 72, parseModes('tool-wear'));
+  assert.equal(setup.faults.length, 2, 'the 12-machine plant has two spindles');
+  for (const f of setup.faults) assert.equal(f.fault, 'tool-wear');
+  assert.ok(devSetup(1, 12, 72).faults.some((f) => f.fault !== 'tool-wear'));
+  assert.throws(() => parseModes('tool-wear,bent-shaft'), /unknown fault mode 'bent-shaft'/);
+  assert.throws(() => devSetup(135, 12, 72), /seed 135 is held out/);
 });

@@ -1,6 +1,7 @@
 // One closed-loop run per development seed for the dev-set tools (diagnosis-devset.ts,
 // rul-devset.ts): the baseline scenario with `faults` machine faults, the predictive policy, the
 // detection scored, the incidents and truths indexed. Refuses the held-out seeds (HELD_OUT_SEEDS: reporting and fresh checks).
+import { FaultType as FaultTypeSchema, type FaultType } from '../../src/core/index.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import { readEnv } from '../../src/cli/env.ts';
 import { runPredictive } from '../policies/predictive.ts';
@@ -37,12 +38,22 @@ export function refuseHeldOut(seeds: Iterable<number>): void {
   for (const s of seeds) if (isHeldOut(s, testing)) throw new Error(`seed ${s} is held out (testing ${HELD_OUT_SEEDS.from}-${HELD_OUT_SEEDS.to}): not for development`);
 }
 
-/** Runs each seed in turn (minutes each); throws on a held-out seed before running anything. */
-export async function* devRuns(seeds: number[], faults: number, hours: number | undefined): AsyncGenerator<DevRun> {
+/** The baseline scenario for one dev seed with `faults` faults (narrowed to `modes`); refuses a held-out seed. */
+export function devSetup(seed: number, faults: number, hours: number | undefined, modes?: readonly FaultType[]): ReturnType<typeof buildSetup> {
+  refuseHeldOut([seed]);
   const base = loadScenario('baseline');
+  return buildSetup({ ...base, faults: { ...base.faults, count: faults, ...(modes ? { modes: [...modes] } : {}) } }, seed, { durationHours: hours });
+}
+
+/**
+ * Runs each seed in turn (minutes each); throws on a held-out seed before running anything.
+ * `modes` narrows the faults to those modes (planFaults), e.g. to collect the rare tool-wear cases
+ * (1 of 7 modes on a spindle, 2 spindles in the 12-machine plant).
+ */
+export async function* devRuns(seeds: number[], faults: number, hours: number | undefined, modes?: readonly FaultType[]): AsyncGenerator<DevRun> {
   refuseHeldOut(seeds);
   for (const seed of seeds) {
-    const setup = buildSetup({ ...base, faults: { ...base.faults, count: faults } }, seed, { durationHours: hours });
+    const setup = devSetup(seed, faults, hours, modes);
     const t0 = performance.now();
     const run = await runPredictive(setup, { env: readEnv(), logger: silentLogger() });
     const detection = scoreDetection({ truth: run.truth, alarms: run.alarms ?? [], startMs: run.startMs, endMs: run.endMs, machines: setup.machines });
@@ -53,4 +64,14 @@ export async function* devRuns(seeds: number[], faults: number, hours: number | 
       seconds: (performance.now() - t0) / 1000,
     };
   }
+}
+
+/** Parses `--modes a,b` (fault-mode names) for the dev tools; throws naming the unknown mode. */
+export function parseModes(text: string | undefined): FaultType[] | undefined {
+  if (text === undefined) return undefined;
+  return text.split(',').map((m) => {
+    const r = FaultTypeSchema.safeParse(m.trim());
+    if (!r.success) throw new Error(`--modes: unknown fault mode '${m}' (one of ${FaultTypeSchema.options.join(', ')})`);
+    return r.data;
+  });
 }

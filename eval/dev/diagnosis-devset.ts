@@ -4,7 +4,7 @@
 // outside the repository; `--replay` re-diagnoses a stored set with the current rules (seconds,
 // not minutes), so rule changes can be judged on ~100 incidents without re-running the plant.
 //
-//   node --import tsx eval/dev/diagnosis-devset.ts --seeds 1,2,200 [--faults 12] [--hours 72] --out /tmp/dev.jsonl
+//   node --import tsx eval/dev/diagnosis-devset.ts --seeds 1,2,200 [--faults 12] [--hours 72] [--modes tool-wear] --out /tmp/dev.jsonl
 //   node --import tsx eval/dev/diagnosis-devset.ts --replay /tmp/dev.jsonl [--misses] [--only looseness]
 //
 // Held-out seeds (dev-run.ts, HELD_OUT_SEEDS: testing 101-110 and fresh checks up to 199) are refused.
@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import type { Escalation } from '../../src/core/index.ts';
 import { diagnose } from '../../src/cloud/diagnosis/index.ts';
 import { scoreDiagnosis } from '../scoring/index.ts';
-import { devRuns } from './dev-run.ts';
+import { devRuns, parseModes } from './dev-run.ts';
 import { DETECTABLE_SEVERITY } from '../../src/simulator/ground-truth.ts';
 import { faultSeverityAt } from '../../src/simulator/degradation.ts';
 import type { FaultType } from '../../src/core/index.ts';
@@ -38,8 +38,8 @@ export interface DevIncident {
   lifeAtDetectable?: number;
 }
 
-async function collect(seeds: number[], faults: number, hours: number | undefined, out: string): Promise<void> {
-  for await (const { seed, detection: det, incidents, truth: truths, seconds } of devRuns(seeds, faults, hours)) {
+async function collect(seeds: number[], faults: number, hours: number | undefined, out: string, modes?: FaultType[]): Promise<void> {
+  for await (const { seed, detection: det, incidents, truth: truths, seconds } of devRuns(seeds, faults, hours, modes)) {
     let n = 0;
     for (const o of det.outcomes) {
       if (!o.firstAlarm) continue;
@@ -109,7 +109,7 @@ function replay(file: string, misses: boolean, only: string | undefined): void {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      seeds: { type: 'string' }, faults: { type: 'string', default: '12' }, hours: { type: 'string' }, out: { type: 'string' },
+      seeds: { type: 'string' }, faults: { type: 'string', default: '12' }, hours: { type: 'string' }, out: { type: 'string' }, modes: { type: 'string' },
       replay: { type: 'string' }, misses: { type: 'boolean', default: false }, only: { type: 'string' },
     },
   });
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
     const [a, b] = s.split('-').map(Number);
     return b === undefined ? [a!] : Array.from({ length: b - a! + 1 }, (_, i) => a! + i);
   });
-  await collect(seeds, Number(values.faults), values.hours === undefined ? undefined : Number(values.hours), values.out);
+  await collect(seeds, Number(values.faults), values.hours === undefined ? undefined : Number(values.hours), values.out, parseModes(values.modes));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

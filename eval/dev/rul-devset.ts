@@ -12,7 +12,7 @@
 // scores the closed loop; `--verbose` then lists each incident's median failure time per update
 // (h since the alarm; o onset fit, l log-linear, b the prior's bound, h held from detection).
 //
-//   node --import tsx eval/dev/rul-devset.ts --seeds 1-5 [--faults 12] [--hours 72] --out /tmp/rul.jsonl
+//   node --import tsx eval/dev/rul-devset.ts --seeds 1-5 [--faults 12] [--hours 72] [--modes tool-wear] --out /tmp/rul.jsonl
 //   node --import tsx eval/dev/rul-devset.ts --replay /tmp/rul.jsonl[,/tmp/rul2.jsonl...] [--truth-fault] [--verbose] [--cv]
 //   node --import tsx eval/dev/rul-devset.ts --fit-prior /tmp/rul.jsonl[,...] > src/cloud/rul/default-onset-prior.json
 //
@@ -42,11 +42,9 @@ import { curveRate, onsetPriorFromRates, type OnsetPriorFile } from '../../src/c
 import { pfIntervalFrom, pfKey, type PfInterval } from '../../src/cloud/rul/pf-interval.ts';
 import { quantile, type HiPoint } from '../../src/cloud/rul/degradation.ts';
 import { scoreRul, type RulSample } from '../scoring/rul.ts';
-import { loadScenario } from '../scenarios/scenario.ts';
-import { buildSetup } from '../setup.ts';
 import { scoreDetection } from '../scoring/index.ts';
 import { runPredictive } from '../policies/predictive.ts';
-import { refuseHeldOut } from './dev-run.ts';
+import { devSetup, parseModes, refuseHeldOut } from './dev-run.ts';
 
 /** One detected fault of the RUL development set. */
 export interface RulDevIncident {
@@ -68,10 +66,8 @@ export interface RulDevIncident {
 }
 
 /** One closed-loop run of a development seed (eval/policies/predictive.ts), with the edge's evidence updates per incident. */
-async function runWithUpdates(seed: number, faults: number, hours: number | undefined) {
-  const base = loadScenario('baseline');
-  refuseHeldOut([seed]);
-  const setup = buildSetup({ ...base, faults: { ...base.faults, count: faults } }, seed, { durationHours: hours });
+async function runWithUpdates(seed: number, faults: number, hours: number | undefined, modes?: FaultType[]) {
+  const setup = devSetup(seed, faults, hours, modes);
   const t0 = performance.now();
   const run = await runPredictive(setup, { env: readEnv(), logger: silentLogger(), recordUpdates: true });
   const detection = scoreDetection({ truth: run.truth, alarms: run.alarms ?? [], startMs: setup.startMs, endMs: run.endMs, machines: setup.machines });
@@ -79,9 +75,9 @@ async function runWithUpdates(seed: number, faults: number, hours: number | unde
   return { detection, incidents, updates: run.updates ?? new Map(), truth: new Map(run.truth.map((t) => [t.id, t])), seconds: (performance.now() - t0) / 1000 };
 }
 
-async function collect(seeds: number[], faults: number, hours: number | undefined, out: string): Promise<void> {
+async function collect(seeds: number[], faults: number, hours: number | undefined, out: string, modes?: FaultType[]): Promise<void> {
   for (const seed of seeds) {
-    const { detection: det, incidents, updates, truth, seconds } = await runWithUpdates(seed, faults, hours);
+    const { detection: det, incidents, updates, truth, seconds } = await runWithUpdates(seed, faults, hours, modes);
     let n = 0;
     for (const o of det.outcomes) {
       if (!o.firstAlarm) continue;
@@ -352,7 +348,7 @@ function replay(files: string[], truthFault: boolean, verbose: boolean, cv: bool
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      seeds: { type: 'string' }, faults: { type: 'string', default: '12' }, hours: { type: 'string' }, out: { type: 'string' },
+      seeds: { type: 'string' }, faults: { type: 'string', default: '12' }, hours: { type: 'string' }, out: { type: 'string' }, modes: { type: 'string' },
       replay: { type: 'string' }, 'truth-fault': { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false },
       cv: { type: 'boolean', default: false }, 'fit-prior': { type: 'string' },
     },
@@ -373,7 +369,7 @@ async function main(): Promise<void> {
     const [a, b] = s.split('-').map(Number);
     return b === undefined ? [a!] : Array.from({ length: b - a! + 1 }, (_, i) => a! + i);
   });
-  await collect(seeds, Number(values.faults), values.hours === undefined ? undefined : Number(values.hours), values.out);
+  await collect(seeds, Number(values.faults), values.hours === undefined ? undefined : Number(values.hours), values.out, parseModes(values.modes));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, describeIssues } from '../../src/core/index.ts';
+import { ConfigError, describeIssues, FaultType } from '../../src/core/index.ts';
 import { RegimeOverride, SensorFaultRates } from '../../src/simulator/index.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -27,6 +27,7 @@ export const Scenario = z.object({
       count: z.number().int().min(0).optional().describe('machine faults on distinct machines; default a quarter of the machines'),
       minHealthyHours: z.number().min(0).default(6).describe('healthy time before any onset, hours (detectors learn the normal)'),
       secondFaultOnSameMachine: z.boolean().default(false).describe('add a second fault on the first faulty machine after its first would have failed'),
+      modes: z.array(FaultType).min(1).optional().describe('draw only these fault modes (on machines that can suffer one): a study of one failure mode'),
     })
     .default({ minHealthyHours: 6, secondFaultOnSameMachine: false }),
   regimes: RegimeOverride.optional().describe('plant-level regime overrides (shifts, setpoints, product changes)'),

@@ -101,3 +101,45 @@ test('faults - a plant file\'s machine-fault rate sets the planned count: rate Ã
   assert.equal(faultCountForRate(loadPlantYaml(yaml(7)), 4 * WEEK), 10, 'capped at one fault per machine');
   assert.throws(() => loadPlantYaml(yaml(-1)), /machineFaults\.perMachinePerWeek/);
 });
+
+test('faults - planFaults with modes draws only those modes, on machines that can suffer one', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 30 }),
+      fc.integer(),
+      fc.uniqueArray(fc.constantFrom(...SIMULATED_FAULTS), { minLength: 1, maxLength: 3 }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      (machines, seed, modes, countFrac) => {
+        const plant = defaultPlant({ machines });
+        const all = plant.sites.flatMap((s) => s.lines.flatMap((l) => l.machines));
+        const eligible = all.filter((m) => modes.some((f) => faultAppliesTo(f, m.type)));
+        const count = Math.round(countFrac * eligible.length);
+        const plan = planFaults({ plant, seed, startMs: START_MS, horizonMs: 72 * HOUR_MS, count, modes });
+        assert.equal(plan.length, count);
+        assert.equal(new Set(plan.map((f) => f.machine)).size, count, 'distinct machines');
+        const typeOf = new Map(all.map((m) => [m.id, m.type]));
+        for (const f of plan) {
+          assert.ok(modes.includes(f.fault), `${f.fault} is not one of ${modes.join(', ')}`);
+          assert.ok(faultAppliesTo(f.fault, typeOf.get(f.machine)!), `${f.fault} on a ${typeOf.get(f.machine)}`);
+        }
+      },
+    ),
+  );
+});
+
+test('faults - planFaults with every mode listed draws the plan it draws without modes (seeds keep their plans)', () => {
+  const plant = defaultPlant({ machines: 12, sites: 2 });
+  for (const seed of [1, 2, 3, 101, 205]) {
+    const opts = { plant, seed, startMs: START_MS, horizonMs: 72 * HOUR_MS, count: 12 };
+    assert.deepEqual(planFaults({ ...opts, modes: [...SIMULATED_FAULTS] }), planFaults(opts));
+  }
+});
+
+test('faults - planFaults with modes refuses more faults than machines that can suffer them, and an empty list', () => {
+  const plant = defaultPlant({ machines: 12, sites: 2 });
+  const opts = { plant, seed: 1, startMs: START_MS, horizonMs: 72 * HOUR_MS };
+  // 12 machines, five types in turn: two spindles, the only machines a cutter wears on.
+  assert.equal(planFaults({ ...opts, count: 2, modes: ['tool-wear'] }).length, 2);
+  assert.throws(() => planFaults({ ...opts, count: 3, modes: ['tool-wear'] }), (e: unknown) => e instanceof ConfigError && /2 that can suffer tool-wear/.test(e.message));
+  assert.throws(() => planFaults({ ...opts, count: 1, modes: [] }), ConfigError);
+});

@@ -45,14 +45,32 @@ export function faultAppliesTo(fault: FaultType, type: MachineType): boolean {
   return FAULT_APPLIES_TO[fault].includes(type);
 }
 
-/** Plans `count` faults on distinct machines, deterministic for a seed; onset in [start + minHealthy, start + horizon/2]. */
-export function planFaults(opts: { plant: PlantConfig; seed: number; startMs: number; horizonMs: number; count: number; minHealthyMs?: number }): FaultInjection[] {
+/**
+ * Machines of `plant` that can suffer at least one of `modes` (every machine when `modes` is
+ * absent), in plant order: the machines planFaults draws from.
+ */
+export function machinesFor(plant: PlantConfig, modes?: readonly FaultType[]): { id: string; type: MachineType }[] {
+  const machines = plant.sites.flatMap((s) => s.lines.flatMap((l) => l.machines));
+  return modes ? machines.filter((m) => modes.some((f) => faultAppliesTo(f, m.type))) : machines;
+}
+
+/**
+ * Plans `count` faults on distinct machines, deterministic for a seed; onset in [start + minHealthy,
+ * start + horizon/2]. `modes` narrows the draw to those fault modes (and so to the machines that can
+ * suffer one): a study of one failure mode; without it every mode a machine's type can suffer is
+ * drawn, and the plan is the one earlier versions drew for the seed.
+ */
+export function planFaults(opts: { plant: PlantConfig; seed: number; startMs: number; horizonMs: number; count: number; minHealthyMs?: number; modes?: readonly FaultType[] }): FaultInjection[] {
   const minHealthyMs = opts.minHealthyMs ?? DEFAULT_MIN_HEALTHY_MS;
-  const machines = opts.plant.sites.flatMap((s) => s.lines.flatMap((l) => l.machines));
+  if (opts.modes && opts.modes.length === 0) throw new ConfigError('modes: expected at least one fault mode');
+  const machines = machinesFor(opts.plant, opts.modes);
   const ids = machines.map((m) => m.id);
   const typeOf = new Map(machines.map((m) => [m.id, m.type]));
   if (!Number.isInteger(opts.count) || opts.count < 0) throw new ConfigError(`count: expected an integer >= 0, got ${opts.count}`);
-  if (opts.count > ids.length) throw new ConfigError(`count: ${opts.count} faults need ${opts.count} machines, the plant has ${ids.length}`);
+  if (opts.count > ids.length) {
+    const which = opts.modes ? ` that can suffer ${opts.modes.join(' or ')}` : '';
+    throw new ConfigError(`count: ${opts.count} faults need ${opts.count} machines, the plant has ${ids.length}${which}`);
+  }
   const earliest = opts.startMs + minHealthyMs;
   const latest = opts.startMs + 0.5 * opts.horizonMs;
   if (opts.count > 0 && !(earliest <= latest)) throw new ConfigError(`minHealthyMs: ${minHealthyMs} ms leaves no onset window in the first half of horizonMs ${opts.horizonMs}`);
@@ -66,7 +84,7 @@ export function planFaults(opts: { plant: PlantConfig; seed: number; startMs: nu
     const onsetMs = Math.round(rng.uniform(earliest, latest));
     // Only the modes this machine type can suffer, in SIMULATED_FAULTS order: deterministic per seed.
     const type = typeOf.get(machine)!;
-    const types = SIMULATED_FAULTS.filter((f) => faultAppliesTo(f, type));
+    const types = SIMULATED_FAULTS.filter((f) => faultAppliesTo(f, type) && (!opts.modes || opts.modes.includes(f)));
     return {
       machine,
       fault: types[rng.int(types.length)]!,

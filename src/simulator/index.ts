@@ -3,7 +3,7 @@
 export { PlantConfig, MachineConfig, LineConfig, SiteConfig, SamplingConfig, loadPlantYaml } from './config.ts';
 export { defaultPlant } from './default-plant.ts';
 export type { FaultInjection, GroundTruth } from './ground-truth.ts';
-export { planFaults, faultAppliesTo, faultCountForRate, SIMULATED_FAULTS, FAULT_APPLIES_TO, DEFAULT_MIN_HEALTHY_MS, TIME_TO_FAILURE_MS } from './faults.ts';
+export { planFaults, machinesFor, faultAppliesTo, faultCountForRate, SIMULATED_FAULTS, FAULT_APPLIES_TO, DEFAULT_MIN_HEALTHY_MS, TIME_TO_FAILURE_MS } from './faults.ts';
 export { createSimulator, DEFAULT_WINDOW_INTERVAL_MS, type Simulator, type SimulatorConfig } from './simulator.ts';
 export { runPublisher, type PublisherOptions, type PublishSink } from './publisher.ts';
 export { MACHINE_TYPES, type MachineTypeSpec } from './machine-types.ts';
