@@ -112,6 +112,15 @@ export const CHANNEL = {
 } as const;
 
 /**
+ * Channels that are the machine's own estimate of a degradation state (the CNC's tool model
+ * integrates cutting time and force into a flank-wear estimate), not measurands that follow the
+ * operating regime. Their moving alone is the degradation they estimate, so the edge never reads it
+ * as a sensor drifting from what its regime predicts; and a computed value does not age like a
+ * sensor's element (its faults are a frozen, lost or garbled value: stuck, dropout, spike).
+ */
+export const CONDITION_INDICATOR_CHANNELS: ReadonlySet<string> = new Set([CHANNEL.toolWear]);
+
+/**
  * Evidence feature names beyond the generic ones, shared by the edge (computes them), the cloud
  * (rules read them) and the simulator's tests (which check the physics shows in them).
  */

@@ -2,7 +2,7 @@
 // robust baseline of the regime (behind a threshold filter) → alarm hysteresis. No I/O, so the
 // agent's wiring and this logic are tested apart.
 import { z } from 'zod';
-import { EVIDENCE_FEATURE, fail, ok, type FleetPrior, type MachineBirth, type Result, type TelemetryWindow } from '../core/index.ts';
+import { CONDITION_INDICATOR_CHANNELS, EVIDENCE_FEATURE, fail, ok, type FleetPrior, type MachineBirth, type Result, type TelemetryWindow } from '../core/index.ts';
 import { createFeatureExtractor, FeatureConfig, type WindowFeatures } from './features/window-features.ts';
 import { scalarOnlyFeatures } from './features/scalar-only.ts';
 import { currentSignature } from './features/current-signature.ts';
@@ -127,6 +127,25 @@ const SHAPE_FEATURES = [
   'accel.crest', 'accel.kurtosis', 'env.bpfoRatio', 'env.bpfiRatio', 'env.bsfRatio', 'env.ftfRatio', 'env.sk',
   EVIDENCE_FEATURE.currentSidebandDb, EVIDENCE_FEATURE.gearSidebandDb,
 ];
+
+/**
+ * Robust z above its learned level from which a condition indicator (CONDITION_INDICATOR_CHANNELS:
+ * the tool model's wear estimate) marks the window as not healthy, however low its score: nothing
+ * of it is learned (baselines, calibration, members). A wear estimate only grows with the wear;
+ * learned, a steady rise carried the baseline and the score calibration along with it (one feature
+ * at z 5–8 scores under the learning bar in the top-2 aggregate, and the calibration's 99th
+ * percentile followed the learned raw scores), so a tool at 0.28 mm scored like a fresh one.
+ * 4: past a healthy reading's scatter (Gaussian P(z > 4) ≈ 3e-5); readings below the level (a
+ * fresh tool after a change) are learned.
+ */
+export const INDICATOR_LEARN_Z = 4;
+
+const isIndicator = (feature: string): boolean => feature.startsWith('scalar.') && CONDITION_INDICATOR_CHANNELS.has(feature.slice(7));
+
+/** True when a condition indicator in `scored` stands INDICATOR_LEARN_Z or more (`zs`) above its learned median. */
+function indicatorRisen(scored: Record<string, number>, zs: Record<string, number>, medians: Record<string, { median: number }>): boolean {
+  return Object.keys(zs).some((k) => zs[k]! >= INDICATOR_LEARN_Z && scored[k]! > (medians[k]?.median ?? Infinity));
+}
 
 /** Scalar levels by channel name (features `scalar.<ch>`, not derived ones like `scalar.<ch>.residual`). */
 function levelsOf(features: Record<string, number>): Record<string, number> {
@@ -335,7 +354,10 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
         const temps = monitor.birth.sensors.filter((s) => s.kind === 'scalar' && isTemperature(`scalar.${s.channel}`) && !excluded.has(s.channel) && all[`scalar.${s.channel}`] !== undefined);
         for (const s of monitor.birth.sensors) {
           const name = `scalar.${s.channel}`;
-          if (s.kind !== 'scalar' || s.channel === cfg.features.speedChannel || all[name] === undefined) continue;
+          // A condition indicator (the tool model's wear estimate) walking away alone is the wear
+          // itself: read as drift, a worn tool's estimate was excluded an hour after onset and the
+          // edge then learned the rising load as normal (tool wear missed on 12 of 13 dev faults).
+          if (s.kind !== 'scalar' || s.channel === cfg.features.speedChannel || CONDITION_INDICATOR_CHANNELS.has(s.channel) || all[name] === undefined) continue;
           let z: number | undefined;
           if (isTemperature(name)) {
             // Sensor drift of a temperature is judged as before the thermal models: against its
@@ -418,7 +440,8 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
       } else if (opening) peaks.reset();
       // Nothing is learned while the machine is suspect (an incident open, or cleared less than
       // rearmMs ago): a flickering fault's quiet windows are still the fault.
-      const learned = !regime.transient && !alarm.suspect(w.ts) && score < learnBelow;
+      // Nor a window whose condition indicator stands risen: by the machine's own account it is not healthy.
+      const learned = !regime.transient && !alarm.suspect(w.ts) && score < learnBelow && !(regWarm && indicatorRisen(scored, reg.zScores(pick(scored, isIndicator)), learnedBaseline));
       if (learned) {
         reg.learnOne(scored);
         shape.learnOne(shapeF);

@@ -6,6 +6,7 @@ import { createMachineMonitor, type Observation } from '../machine-monitor.ts';
 import { createPlant, plantBirth, PLANT_N, PLANT_RATE, type PlantStep } from '../features/plant.test-support.ts';
 import { bearingImpacts, gaussian, rng } from '../features/synthetic.test-support.ts';
 import { findSpikes, isFrozen } from './waveform-checks.ts';
+import { createSimulator, PlantConfig } from '../../simulator/index.ts';
 
 const HEALTHY = 80;
 
@@ -140,4 +141,34 @@ test('quality - a block is frozen only when a long run of one value appears', ()
   assert.equal(isFrozen(gaussian(4096, 1)), false);
   assert.equal(isFrozen(new Array(4096).fill(2)), true);
   assert.equal(isFrozen([...gaussian(3000, 2), ...new Array(1096).fill(0.5)]), true);
+});
+
+test('quality - a spindle whose tool wears (the wear estimate rising faster than the load) is alarmed with the estimate in its evidence, not blamed on a drifting sensor', () => {
+  // The simulator's CNC spindle: a healthy tool for 8 h, then flank wear to ISO 3685's 0.3 mm in 20 h.
+  // Its estimate breaks in fast (z > 4 within the first hour) while the cutting load, scattered by
+  // the demand, rises too slowly to corroborate it: read as a regime drift, the estimate was dropped;
+  // kept but learned, it carried the baseline and the score calibration along (score ~3 at 0.28 mm).
+  const startMs = Date.UTC(2026, 0, 5);
+  const plant = PlantConfig.parse({ sites: [{ id: 'site-a', lines: [{ id: 'line-1', machines: [{ id: 'spindle-001', type: 'cnc-spindle' }] }] }] });
+  const onsetMs = startMs + 8 * 3_600_000;
+  const failureMs = onsetMs + 20 * 3_600_000;
+  const sim = createSimulator({ plant, seed: 7, startMs, faults: [{ machine: 'spindle-001', fault: 'tool-wear', onsetMs, failureMs }] });
+  const m = createMachineMonitor(sim.births[0]!);
+  let raised: Observation | undefined;
+  const drifts: string[] = [];
+  let learnedWorn = 0;
+  while (!raised && sim.nowMs < failureMs) {
+    for (const w of sim.step()) {
+      const r = m.observe(w);
+      assert.ok(r.ok, r.ok ? '' : r.reason);
+      drifts.push(...r.value.quality.filter((q) => q.kind === 'drift').map((q) => q.channel));
+      if (r.value.learned && r.value.features.features['scalar.tool_wear']! > 150) learnedWorn++;
+      if (r.value.transition?.kind === 'raised') raised = r.value;
+    }
+  }
+  assert.deepEqual(drifts, [], 'no channel of a wearing tool is a drifting sensor');
+  assert.ok(raised, 'the wearing tool is alarmed before it fails');
+  assert.ok(raised.features.features['scalar.tool_wear']! > 100, `wear estimate in the raising window: ${raised.features.features['scalar.tool_wear']} µm`);
+  assert.ok(!raised.excluded.includes('tool_wear'));
+  assert.equal(learnedWorn, 0, 'windows of a worn tool (estimate > 150 µm, 50-60 µm healthy) are not learned as healthy');
 });
