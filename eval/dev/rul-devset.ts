@@ -15,6 +15,7 @@
 //   node --import tsx eval/dev/rul-devset.ts --seeds 1-5 [--faults 12] [--hours 72] [--modes tool-wear] --out /tmp/rul.jsonl
 //   node --import tsx eval/dev/rul-devset.ts --replay /tmp/rul.jsonl[,/tmp/rul2.jsonl...] [--truth-fault] [--verbose] [--cv]
 //   node --import tsx eval/dev/rul-devset.ts --fit-prior /tmp/rul.jsonl[,...] > src/cloud/rul/default-onset-prior.json
+//   node --import tsx eval/dev/rul-devset.ts --replay /tmp/tool-wear.jsonl --merge-into src/cloud/rul/default-onset-prior.json > merged.json
 //
 // `--fit-prior` fits the shipped default prior on the onset model's rate (onset-prior.ts) to the
 // set's run-to-failure curves: each detected fault's own history up to its first detection, on the
@@ -223,6 +224,27 @@ function fitPrior(rows: RulDevIncident[], provenance: string): OnsetPriorFile {
 }
 
 /**
+ * `base` with the priors and P–F intervals of the fault types that `rows` hold replaced by ones
+ * fitted on `rows` alone (the other types, the pooled `any` prior and the recalibration stay
+ * `base`'s): a fault mode collected on its own (--modes) joins the shipped file without
+ * re-running every seed behind it. The provenance says which entries came from where.
+ */
+export function mergePrior(base: OnsetPriorFile, rows: RulDevIncident[], date: string): OnsetPriorFile {
+  const fit = fitPrior(rows, '');
+  const faults = [...new Set(rows.map((r) => r.truth.fault))].sort();
+  const seeds = [...new Set(rows.map((r) => r.seed))].sort((a, b) => a - b);
+  const ownFault = (key: string) => faults.includes(key.split('|')[0]!);
+  const pfIntervals = {
+    ...Object.fromEntries(Object.entries(base.pfIntervals ?? {}).filter(([k]) => !ownFault(k))),
+    ...Object.fromEntries(Object.entries(fit.pfIntervals ?? {}).filter(([k]) => ownFault(k))),
+  };
+  // A collected type the rows fit no prior for falls back to the pooled one, as in a fresh fit.
+  const priors = { ...Object.fromEntries(Object.entries(base.priors).filter(([k]) => !faults.includes(k))), ...Object.fromEntries(faults.filter((f) => fit.priors[f]).map((f) => [f, fit.priors[f]!])) };
+  const provenance = `${base.provenance}; merged by eval/dev/rul-devset.ts --merge-into on ${date}: the ${faults.join(', ')} prior and P-F intervals from ${rows.length} detected faults of tuning seeds ${seeds.join(',')} (collected with --modes), the rest as above`;
+  return { ...base, provenance, priors, pfIntervals };
+}
+
+/**
  * The P–F intervals (pf-interval.ts) of the rows: days from each detected fault's escalation to its
  * true failure, per true fault on each machine type and per fault pooled over types.
  */
@@ -350,9 +372,17 @@ async function main(): Promise<void> {
     options: {
       seeds: { type: 'string' }, faults: { type: 'string', default: '12' }, hours: { type: 'string' }, out: { type: 'string' }, modes: { type: 'string' },
       replay: { type: 'string' }, 'truth-fault': { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false },
-      cv: { type: 'boolean', default: false }, 'fit-prior': { type: 'string' },
+      cv: { type: 'boolean', default: false }, 'fit-prior': { type: 'string' }, 'merge-into': { type: 'string' },
     },
   });
+  if (values['merge-into']) {
+    if (!values.replay) throw new Error('--merge-into FILE needs --replay SETS: the sets whose fault types replace FILE\'s entries');
+    const read = readSets(values.replay.split(','));
+    if ('error' in read) throw new Error(read.error);
+    const base = JSON.parse(readFileSync(values['merge-into'], 'utf8')) as OnsetPriorFile;
+    process.stdout.write(`${JSON.stringify(mergePrior(base, read.rows, new Date().toISOString().slice(0, 10)), null, 2)}\n`);
+    return;
+  }
   if (values['fit-prior']) {
     const read = readSets(values['fit-prior'].split(','));
     if ('error' in read) throw new Error(read.error);

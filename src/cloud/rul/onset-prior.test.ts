@@ -87,8 +87,9 @@ test('onset prior - the fleet\'s own curves replace the shipped default from MIN
 test('onset prior - the shipped default says where it comes from and was fitted on tuning seeds only', () => {
   const f = shipped as OnsetPriorFile;
   assert.ok(f.version >= 1);
-  const seeds = /tuning seeds ([\d,]+)/.exec(f.provenance)?.[1]?.split(',').map(Number);
-  assert.ok(seeds && seeds.length > 0, f.provenance);
+  // Every seed list: a merged file (rul-devset.ts --merge-into) names the seeds of each part.
+  const seeds = [...f.provenance.matchAll(/tuning seeds ([\d,]+)/g)].flatMap((m) => m[1]!.split(',').map(Number));
+  assert.ok(seeds.length > 0, f.provenance);
   assert.ok(seeds.every((s) => s < 101 || s > 199), 'never the held-out seeds 101-199 (testing and fresh checks)');
   assert.ok(f.priors.any, 'a pooled prior for fault types without their own');
   for (const [k, p] of Object.entries(f.priors)) assert.ok(Number.isFinite(p.lnRateMean) && p.lnRateSd > 0 && p.curves >= 2, k);
