@@ -51,7 +51,7 @@ function rulFor(faultType: FaultType, machineType: MachineType, readings: { atMs
   const history = readings.filter((r) => r.atMs < asOfMs).length >= 2;
   const trend = history ? undefined : trendRate(faultType, ev, reading);
   const onsetPrior = onsetPriorFor(faultType, curvesOf(cases, faultType), onsetPriors, machineType);
-  const r = estimateRul(readings, trend ? withTrend(prior, trend) : prior, asOfMs, { feature: reading.feature, failureLevel: spec.why }, DEFAULT_DEGRADATION, onsetPrior, detectedAtMs);
+  const r = estimateRul(readings, trend ? withTrend(prior, trend) : prior, asOfMs, { feature: reading.feature, failureLevel: spec.why, staged: spec.staged !== undefined }, DEFAULT_DEGRADATION, onsetPrior, detectedAtMs);
   return r && { ...r, trend, history, onsetPrior };
 }
 
@@ -113,8 +113,12 @@ export function rulAtUpdates(faultType: FaultType, esc: Escalation, updates: { t
   });
 }
 
-/** Where the rate came from, and whether the interval was recalibrated, for the explanation. */
-function trendClause(r: { trend?: TrendRate; history: boolean; posterior?: Posterior; onset?: OnsetPosterior; points: number; onsetPrior?: OnsetRatePrior; recalibration?: Recalibration; pfInterval?: PfInterval }): string[] {
+/** Where the rate came from, whether a P–F interval joined (or alone gave) the estimate, and whether it was recalibrated: the explanation's clauses. */
+export function trendClause(r: { trend?: TrendRate; history: boolean; posterior?: Posterior; onset?: OnsetPosterior; points: number; onsetPrior?: OnsetRatePrior; recalibration?: Recalibration; pfInterval?: PfInterval; pfAlone?: boolean }): string[] {
+  if (r.pfAlone && r.pfInterval) {
+    const pf = r.pfInterval;
+    return [`from the P–F interval of ${pf.cases} past cases of this fault after their first alarm alone (median ${(Math.exp(pf.lnDaysMean) * 24).toPrecision(2)} h, shipped default): this gauge grows in stages, its early rise does not extrapolate`];
+  }
   const pf = r.pfInterval
     ? [`combined with the P–F interval of ${r.pfInterval.cases} past cases of this fault after their first alarm (median ${(Math.exp(r.pfInterval.lnDaysMean) * 24).toPrecision(2)} h, shipped default)`]
     : [];

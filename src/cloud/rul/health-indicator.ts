@@ -36,6 +36,12 @@ export interface HealthSpec {
    * feature (which the fleet comparison names) detects the fault but does not gauge its size.
    */
   gauge?: Omit<HealthSpec, 'gauge'>;
+  /**
+   * Set (with the reason) when the gauge grows in stages whose early rise says nothing of the
+   * remaining life: at first detection the life then comes from past cases' P–F interval alone
+   * (rul.ts), not from extrapolating the rise.
+   */
+  staged?: string;
 }
 
 /** The spec the health indicator is computed on: the gauge where the key feature has one. */
@@ -97,7 +103,13 @@ export const HEALTH_SPECS: Record<FaultType, HealthSpec> = {
   // Multiple broken bars (Thomson & Fenger 2001, table 1).
   'broken-rotor-bar': { feature: EVIDENCE_FEATURE.currentSidebandDb, scale: 'dB', failure: { absolute: -36 }, why: 'current sidebands at -36 dB (multiple broken bars)' },
   // Tool life ends at flank wear VB_B = 0.3 mm (ISO 3685:1993).
-  'tool-wear': { feature: CHANNEL.toolWear, scale: 'amplitude', failure: { absolute: 300 }, why: 'flank wear 300 µm (ISO 3685)' },
+  // Flank wear grows in three stages (ISO 8688-2:1989 annex; Dimla 2000): a fast break-in, a long
+  // near-linear stage, a steep end. The edge alarms in or just after the break-in, whose rise,
+  // extrapolated, put failure 3-5 h away where the tools ran 17-31 h more (median error 0.85 of the
+  // true remaining life on 23 dev faults, 0.62 with a fitted rate prior and P–F interval); tool life
+  // is predicted from the lives of past tools (tool-life management, Taylor's equation), here their
+  // P–F interval.
+  'tool-wear': { feature: CHANNEL.toolWear, scale: 'amplitude', failure: { absolute: 300 }, why: 'flank wear 300 µm (ISO 3685)', staged: 'three-stage flank wear: the break-in rise does not extrapolate' },
   'gear-tooth-wear': { feature: EVIDENCE_FEATURE.gearSidebandDb, scale: 'dB', failure: { plusHealthy: 20 }, why: 'mesh sidebands 20 dB over healthy' },
 };
 

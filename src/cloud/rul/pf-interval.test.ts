@@ -99,3 +99,35 @@ test('pf interval - the shipped default carries it per machine type at first det
   assert.equal(upd.pfInterval, undefined);
   assert.ok(Number.isFinite(quantile(upd.estimate.drawsDays, 0.5)) && upd.summary.failureAtMs.p50 > t0 + 3 * 3_600_000 - DAY_MS);
 });
+
+test('pf interval - a staged gauge (tool wear) at first detection takes its life from the P–F interval alone, however steep its break-in; its updates refit the rise', () => {
+  const file: OnsetPriorFile = {
+    version: 1,
+    provenance: 'test',
+    priors: { 'tool-wear': { lnRateMean: Math.log(3), lnRateSd: 0.8, curves: 10 } },
+    pfIntervals: { [pfKey('tool-wear', 'cnc-spindle')]: { lnDaysMean: Math.log(1), lnDaysSd: 0.2, cases: 23 } },
+    recalibration: { p10: 0.015, p50: 0.43, p90: 0.985, cases: 300 },
+  };
+  const prior = defaultOnsetPrior('tool-wear', file, 'cnc-spindle')!;
+  // A healthy day, then a break-in rising to a third of the failure level within two hours.
+  const z = normalDraws(72);
+  const t0 = Date.UTC(2026, 0, 1);
+  const healthy = Array.from({ length: 72 }, (_, i) => ({ atMs: t0 - (78 - i) * 20 * 60_000, hi: 0.02 * z(), sd: 0.02 }));
+  const breakIn = Array.from({ length: 7 }, (_, i) => ({ atMs: t0 - (6 - i) * 20 * 60_000, hi: 0.33 * (1 - Math.exp(-(i + 1) / 2.5)) + 0.02 * z(), sd: 0.02 }));
+  const readings = [...healthy, ...breakIn];
+  const what = { feature: 'tool_wear', failureLevel: 'test' };
+  const extrapolated = estimateRul(readings, defaultPrior('tool-wear'), t0, what, undefined, prior)!;
+  const staged = estimateRul(readings, defaultPrior('tool-wear'), t0, { ...what, staged: true }, undefined, prior)!;
+  assert.equal(staged.pfAlone, true);
+  assert.equal(staged.recalibration, undefined, 'the recalibration was measured on combined estimates');
+  assert.ok(Math.abs(Math.log(staged.summary.medianDays)) < 0.05, `median ${(staged.summary.medianDays * 24).toFixed(1)} h, interval 24 h`);
+  assert.ok(staged.summary.p10Days < 1 && staged.summary.p90Days > 1 && staged.summary.p90Days / staged.summary.p10Days < 2, 'the interval\'s own spread (ln sd 0.2)');
+  assert.ok(extrapolated.summary.medianDays < 0.5, `the break-in extrapolated: ${(extrapolated.summary.medianDays * 24).toFixed(1)} h`);
+  // Without an interval for it, a staged gauge is estimated as any other.
+  const none = estimateRul(readings, defaultPrior('tool-wear'), t0, { ...what, staged: true }, undefined, { ...prior, pfInterval: undefined })!;
+  assert.equal(none.pfAlone, undefined);
+  // An update after the gauge kept rising is refitted on the machine's own rise.
+  const later = Array.from({ length: 12 }, (_, i) => ({ atMs: t0 + (i + 1) * 20 * 60_000, hi: 0.33 + 0.02 * (i + 1) + 0.02 * z(), sd: 0.02 }));
+  const upd = estimateRul([...readings, ...later], defaultPrior('tool-wear'), t0 + 4 * 3_600_000, { ...what, staged: true }, undefined, prior, t0)!;
+  assert.equal(upd.pfAlone, undefined);
+});

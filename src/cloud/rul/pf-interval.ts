@@ -55,6 +55,19 @@ export function pfIntervalFor(table: Record<string, PfInterval> | undefined, fau
 }
 
 /**
+ * Remaining life from the P–F interval alone (lognormal draws, deterministic for `seed`): the
+ * estimate at first detection of a staged gauge (HealthSpec.staged), where the machine's own rise
+ * says nothing of its life. The interval's sd is already predictive (pfIntervalFrom).
+ */
+export function pfRemainingLife(pf: PfInterval, opts: { draws: number; horizonDays: number; seed: number }): RulEstimate {
+  const rand = mulberry32(opts.seed);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const draws: number[] = [];
+  for (let i = 0; i < opts.draws; i++) draws.push(Math.min(opts.horizonDays, Math.exp(pf.lnDaysMean + pf.lnDaysSd * gauss())));
+  return estimateFromDraws(draws);
+}
+
+/**
  * The estimate's remaining-life draws weighted by the P–F interval's density in ln(days) (log-domain
  * weights, so far tails do not underflow) and resampled systematically to as many draws
  * (deterministic for `seed`). Draws of 0 (failing now) carry no density and drop out; if none

@@ -6,7 +6,7 @@ import type { FaultType } from '../../core/index.ts';
 import { DEFAULT_DEGRADATION, estimateFromDraws, quantile, fitPosterior, fleetPrior, median, remainingLife, type DegradationOptions, type DegradationPrior, type HiPoint, type Posterior, type RulEstimate } from './degradation.ts';
 import { calibrateNoise, DEFAULT_ONSET_FIT, fitOnset, onsetRemainingLife, type OnsetPosterior } from './onset-fit.ts';
 import { priorRemainingLife, type OnsetRatePrior, type Recalibration } from './onset-prior.ts';
-import { withPfInterval, type PfInterval } from './pf-interval.ts';
+import { pfRemainingLife, withPfInterval, type PfInterval } from './pf-interval.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -75,7 +75,7 @@ export function estimateRul(
   readings: { atMs: number; hi: number; sd: number }[],
   prior: DegradationPrior,
   asOfMs: number,
-  what: { feature: string; failureLevel: string },
+  what: { feature: string; failureLevel: string; staged?: boolean },
   opts: DegradationOptions = DEFAULT_DEGRADATION,
   onsetPrior?: OnsetRatePrior,
   detectedAtMs?: number,
@@ -114,11 +114,18 @@ export function estimateRul(
   const latest = points[points.length - 1]!;
   const firstDetection = detectedAtMs === undefined || asOfMs <= detectedAtMs;
   const noisyGauge = firstDetection && onsetPrior !== undefined && latest.hi <= HEALTHY_SDS * latest.sd && HEALTHY_SDS * median(points.map((p) => p.sd)) >= NOISY_GAUGE_SPAN;
-  const onset = !noisyGauge && healthySeen && (riseSeen || onsetPrior) ? fitOnset(points, { ...prior, ...onsetRate }) : undefined;
+  const onset = !(firstDetection && what.staged && onsetPrior?.pfInterval) && !noisyGauge && healthySeen && (riseSeen || onsetPrior) ? fitOnset(points, { ...prior, ...onsetRate }) : undefined;
   let estimate: RulEstimate;
   let posterior: Posterior | undefined;
   let used: number;
-  if (noisyGauge) {
+  // A staged gauge (HealthSpec.staged: tool wear's break-in) at first detection: the life of past
+  // cases after their first alarm is all that is known; the rise is not extrapolated, and the
+  // recalibration measured on combined estimates does not apply to it.
+  const pfAlone = firstDetection && what.staged === true && onsetPrior?.pfInterval !== undefined;
+  if (pfAlone) {
+    estimate = pfRemainingLife(onsetPrior!.pfInterval!, opts);
+    used = 0;
+  } else if (noisyGauge) {
     estimate = priorRemainingLife(onsetPrior, latest, opts);
     used = 0;
   } else if (onset) {
@@ -142,11 +149,11 @@ export function estimateRul(
   // estimate is combined with it (pf-interval.ts): how long past cases of the fault on this machine
   // type ran after their first alarm, the better-informed part while the gauge shows little.
   const pfInterval = firstDetection && (onset || used === 0) ? onsetPrior?.pfInterval : undefined;
-  if (pfInterval) estimate = withPfInterval(estimate, pfInterval, opts.seed);
+  if (pfInterval && !pfAlone) estimate = withPfInterval(estimate, pfInterval, opts.seed);
   // Then, under a prior that carries a recalibration (the shipped default's), the quantiles are read
   // at its levels (onset-prior.ts, Recalibration); updates, fitted on more of the machine's own rise
   // than the cases it was measured on, stay raw.
-  const recalibration = firstDetection && (onset || used === 0) ? onsetPrior?.recalibration : undefined;
+  const recalibration = firstDetection && !pfAlone && (onset || used === 0) ? onsetPrior?.recalibration : undefined;
   if (recalibration) estimate = recalibrated(estimate, recalibration);
   const at = (d: number) => Math.round(asOfMs + d * DAY_MS);
   return {
@@ -155,6 +162,7 @@ export function estimateRul(
     ...(onset ? { onset } : {}),
     ...(recalibration ? { recalibration } : {}),
     ...(pfInterval ? { pfInterval } : {}),
+    ...(pfAlone ? { pfAlone } : {}),
     points: used,
     summary: {
       healthIndicator: sorted[sorted.length - 1]!.hi,
@@ -216,6 +224,8 @@ export interface RulResult {
   recalibration?: Recalibration;
   /** The P–F interval the estimate at first detection was combined with (pf-interval.ts). */
   pfInterval?: PfInterval;
+  /** True when the estimate at first detection is the P–F interval alone (a staged gauge, HealthSpec.staged). */
+  pfAlone?: boolean;
 }
 
 /**
@@ -254,7 +264,7 @@ function heldSinceDetection(
   prior: DegradationPrior,
   asOfMs: number,
   detectedAtMs: number,
-  what: { feature: string; failureLevel: string },
+  what: { feature: string; failureLevel: string; staged?: boolean },
   opts: DegradationOptions,
   onsetPrior?: OnsetRatePrior,
 ): RulResult | undefined {
