@@ -19,3 +19,15 @@ test('dev runs - --modes narrows a dev seed to those fault modes; an unknown mod
   assert.throws(() => parseModes('tool-wear,bent-shaft'), /unknown fault mode 'bent-shaft'/);
   assert.throws(() => devSetup(135, 12, 72), /seed 135 is held out/);
 });
+
+test('dev runs - a scenario may narrow its faults to modes; an unknown mode is a ConfigError naming the field', async () => {
+  const { parseScenario } = await import('../scenarios/scenario.ts');
+  const { buildSetup } = await import('../setup.ts');
+  const yaml = (modes: string) => `name: study\ndescription: x\nplant: { default: { machines: 12, sites: 2 } }\ndurationHours: 72\nfaults: { count: 5, modes: ${modes} }\nseeds: { tuning: [1], testing: [101] }\n`;
+  const s = parseScenario(yaml('[tool-wear, gear-tooth-wear]'));
+  // Two spindles and two gearboxes can suffer them: five asked, four planned.
+  const faults = buildSetup(s, 1).faults;
+  assert.equal(faults.length, 4);
+  assert.ok(faults.every((f) => f.fault === 'tool-wear' || f.fault === 'gear-tooth-wear'));
+  assert.throws(() => parseScenario(yaml('[bent-shaft]')), (e: unknown) => e instanceof Error && e.name === 'ConfigError' && /faults\.modes/.test(e.message));
+});
