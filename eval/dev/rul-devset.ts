@@ -25,7 +25,9 @@
 // each seed with a prior fitted to the other seeds only (leave one seed out), the honest figure of
 // what the prior does for a run it has not seen; it also lists the estimate at first detection
 // recalibrated with levels from the other seeds' PIT (the recalibration --fit-prior ships, fitted on
-// the same leave-one-seed-out replays: onset-prior.ts, Recalibration). Several comma-separated files are replayed pooled
+// the same leave-one-seed-out replays: onset-prior.ts, Recalibration), and at the last update where
+// the estimate was refitted, the refit beside the detection estimate conditioned on survival (how a
+// held estimate would have read there). Several comma-separated files are replayed pooled
 // (one figure over all their incidents, the cross-validation's priors fitted on the other seeds of
 // all files), each file's own figure listed beside it ("set").
 //
@@ -38,7 +40,7 @@ import { FaultType, type Escalation, type Evidence, type RulHistoryPoint } from 
 import { silentLogger } from '../../src/core/logger.ts';
 import { readEnv } from '../../src/cli/env.ts';
 import { detectionReadings, rulAtDetection, rulAtUpdates } from '../../src/cloud/fleet/incident-analysis.ts';
-import { DAY_MS } from '../../src/cloud/rul/rul.ts';
+import { DAY_MS, recalibrated } from '../../src/cloud/rul/rul.ts';
 import { curveRate, onsetPriorFromRates, type OnsetPriorFile } from '../../src/cloud/rul/onset-prior.ts';
 import { pfIntervalFrom, pfKey, type PfInterval } from '../../src/cloud/rul/pf-interval.ts';
 import { quantile, type HiPoint } from '../../src/cloud/rul/degradation.ts';
@@ -169,6 +171,32 @@ const pitOf = (sorted: number[], truthDays: number) => {
   return sorted.length ? k / sorted.length : 0.5;
 };
 
+/**
+ * Every estimate refitted at an evidence update before the fault ended (the gauge moved since
+ * detection; held estimates are left out), each row replayed under its seed's prior file (`priorOf`).
+ */
+function updateRefits(rows: RulDevIncident[], priorOf: (seed: number) => OnsetPriorFile | undefined, truthFault = false) {
+  const out: { row: RulDevIncident; atMs: number; last: boolean; updates: number; rul: NonNullable<ReturnType<typeof rulAtUpdates>[number]['rul']> }[] = [];
+  for (const row of rows) {
+    const ft = FaultType.safeParse(truthFault ? row.truth.fault : row.cloud);
+    if (!row.escalation || !ft.success || !row.updates) continue;
+    const before = row.updates.filter((u) => u.ts < endOf(row));
+    const all = rulAtUpdates(ft.data, row.escalation, before, [], priorOf(row.seed));
+    const lastAt = all.filter((a) => a.rul).at(-1)?.atMs;
+    for (const a of all) {
+      if (!a.rul || a.rul.heldFromMs !== undefined || a.rul.points === 0 || row.truth.failureMs <= a.atMs) continue;
+      out.push({ row, atMs: a.atMs, last: a.atMs === lastAt, updates: before.length, rul: a.rul });
+    }
+  }
+  return out;
+}
+
+/** Priors, P–F intervals fitted without each seed of `rows` (leave one seed out). */
+function losoPriors(rows: RulDevIncident[]): (seed: number) => OnsetPriorFile {
+  const of = new Map([...new Set(rows.map((r) => r.seed))].map((seed) => [seed, fitPrior(rows.filter((r) => r.seed !== seed), `cross-validation without seed ${seed}`)]));
+  return (seed) => of.get(seed)!;
+}
+
 /** Sorted seeds as ranges, "1-5, 200-205 and 300-319" (the shipped file's provenance, checked by onset-prior.test.ts). */
 export function ranges(seeds: number[]): string {
   const parts: string[] = [];
@@ -291,12 +319,12 @@ export function readSets(files: string[]): { rows: RulDevIncident[]; sets: Map<R
  * the recalibration levels the shipped default carries (onset-prior.ts, Recalibration).
  */
 function losoRecalibration(rows: RulDevIncident[]): { pit: Map<RulDevIncident, number>; levels: NonNullable<OnsetPriorFile['recalibration']> } {
-  const priorOf = new Map([...new Set(rows.map((r) => r.seed))].map((seed) => [seed, fitPrior(rows.filter((r) => r.seed !== seed), `cross-validation without seed ${seed}`)]));
+  const priorOf = losoPriors(rows);
   const pit = new Map<RulDevIncident, number>();
   for (const row of rows) {
     const ft = FaultType.safeParse(row.cloud);
     if (!row.escalation || !ft.success || row.truth.failureMs <= row.alarmAtMs) continue;
-    const r = rulAtDetection(ft.data, row.escalation, [], priorOf.get(row.seed));
+    const r = rulAtDetection(ft.data, row.escalation, [], priorOf(row.seed));
     if (r) pit.set(row, pitOf(r.estimate.drawsDays, (row.truth.failureMs - row.escalation.openedAt) / DAY_MS));
   }
   const all = [...pit.values()].sort((a, b) => a - b);
@@ -349,6 +377,23 @@ function replay(files: string[], truthFault: boolean, verbose: boolean, cv: bool
       }
     }
     lastUpdateTable(`replayed now, last update before the end (${cv ? 'default prior fitted without the seed' : 'shipped default prior'})`, upd, verbose);
+  }
+  if (cv && rows.some((r) => r.updates)) {
+    // Where the gauge moved since detection the estimate is refitted on the machine's own rise
+    // (rul.ts). Beside each last refit before the end: the estimate at detection (priors without
+    // the seed) conditioned on survival to the update, as a held estimate would read, had it stood.
+    const refits = updateRefits(rows, (seed) => priorOf.get(seed), truthFault).filter((r) => r.last);
+    const raw = refits.map((r) => ({ row: r.row, atMs: r.atMs, updates: r.updates, ...r.rul.summary.failureAtMs }));
+    const held = refits.flatMap((r) => {
+      const det = rulAtDetection(FaultType.parse(truthFault ? r.row.truth.fault : r.row.cloud), r.row.escalation!, [], priorOf.get(r.row.seed));
+      const el = (r.atMs - r.row.escalation!.openedAt) / DAY_MS;
+      const surv = (det?.estimate.drawsDays ?? []).filter((d) => d > el).map((d) => d - el);
+      if (surv.length === 0) return [];
+      const at = (q: number) => Math.round(r.atMs + quantile(surv, q) * DAY_MS);
+      return [{ row: r.row, atMs: r.atMs, updates: r.updates, p10: at(0.1), p50: at(0.5), p90: at(0.9) }];
+    });
+    lastUpdateTable('last update before the end where the estimate was refitted (default prior fitted without the seed)', raw);
+    lastUpdateTable('the same updates, the estimate at detection conditioned on survival instead (raw, no recalibration)', held);
   }
   if (cv) {
     // Recalibrated at first detection (onset-prior.ts, Recalibration) with levels from the other
