@@ -114,14 +114,14 @@ export function estimateRul(
   const latest = points[points.length - 1]!;
   const firstDetection = detectedAtMs === undefined || asOfMs <= detectedAtMs;
   const noisyGauge = firstDetection && onsetPrior !== undefined && latest.hi <= HEALTHY_SDS * latest.sd && HEALTHY_SDS * median(points.map((p) => p.sd)) >= NOISY_GAUGE_SPAN;
-  const onset = !(firstDetection && what.staged && onsetPrior?.pfInterval) && !noisyGauge && healthySeen && (riseSeen || onsetPrior) ? fitOnset(points, { ...prior, ...onsetRate }) : undefined;
+  // A staged gauge (HealthSpec.staged: tool wear's break-in) at first detection: the life of past
+  // cases after their first alarm is all that is known; the rise is not extrapolated (no onset fit),
+  // and the recalibration measured on combined estimates does not apply to it.
+  const pfAlone = firstDetection && what.staged === true && onsetPrior?.pfInterval !== undefined;
+  const onset = !pfAlone && !noisyGauge && healthySeen && (riseSeen || onsetPrior) ? fitOnset(points, { ...prior, ...onsetRate }) : undefined;
   let estimate: RulEstimate;
   let posterior: Posterior | undefined;
   let used: number;
-  // A staged gauge (HealthSpec.staged: tool wear's break-in) at first detection: the life of past
-  // cases after their first alarm is all that is known; the rise is not extrapolated, and the
-  // recalibration measured on combined estimates does not apply to it.
-  const pfAlone = firstDetection && what.staged === true && onsetPrior?.pfInterval !== undefined;
   if (pfAlone) {
     estimate = pfRemainingLife(onsetPrior!.pfInterval!, opts);
     used = 0;
