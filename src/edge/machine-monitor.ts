@@ -142,6 +142,9 @@ export const INDICATOR_LEARN_Z = 4;
 
 const isIndicator = (feature: string): boolean => feature.startsWith('scalar.') && CONDITION_INDICATOR_CHANNELS.has(feature.slice(7));
 
+/** True when the machine announces a condition indicator channel: only then is the learning gate read. */
+const hasIndicator = (birth: MachineBirth): boolean => birth.sensors.some((s) => CONDITION_INDICATOR_CHANNELS.has(s.channel));
+
 /** True when a condition indicator in `scored` stands INDICATOR_LEARN_Z or more (`zs`) above its learned median. */
 function indicatorRisen(scored: Record<string, number>, zs: Record<string, number>, medians: Record<string, { median: number }>): boolean {
   return Object.keys(zs).some((k) => zs[k]! >= INDICATOR_LEARN_Z && scored[k]! > (medians[k]?.median ?? Infinity));
@@ -441,7 +444,7 @@ export function createMachineMonitor(birth: MachineBirth, config: MonitorConfig 
       // Nothing is learned while the machine is suspect (an incident open, or cleared less than
       // rearmMs ago): a flickering fault's quiet windows are still the fault.
       // Nor a window whose condition indicator stands risen: by the machine's own account it is not healthy.
-      const learned = !regime.transient && !alarm.suspect(w.ts) && score < learnBelow && !(regWarm && indicatorRisen(scored, reg.zScores(pick(scored, isIndicator)), learnedBaseline));
+      const learned = !regime.transient && !alarm.suspect(w.ts) && score < learnBelow && !(regWarm && hasIndicator(monitor.birth) && indicatorRisen(scored, reg.zScores(pick(scored, isIndicator)), learnedBaseline));
       if (learned) {
         reg.learnOne(scored);
         shape.learnOne(shapeF);

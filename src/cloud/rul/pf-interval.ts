@@ -11,7 +11,7 @@
 // interval's density (a product of the two distributions, as a Bayesian update of the fit's
 // posterior with the P–F prior; the recalibration measured on held-out cases, onset-prior.ts,
 // absorbs what the product counts twice).
-import { mulberry32 } from '../../core/prng.ts';
+import { mulberry32, normalDraws } from '../../core/prng.ts';
 import { estimateFromDraws, type RulEstimate } from './degradation.ts';
 
 /** Lognormal P–F interval (days from the first alarm to failure) of one fault on one machine type, or pooled over types. */
@@ -60,8 +60,7 @@ export function pfIntervalFor(table: Record<string, PfInterval> | undefined, fau
  * says nothing of its life. The interval's sd is already predictive (pfIntervalFrom).
  */
 export function pfRemainingLife(pf: PfInterval, opts: { draws: number; horizonDays: number; seed: number }): RulEstimate {
-  const rand = mulberry32(opts.seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const gauss = normalDraws(opts.seed);
   const draws: number[] = [];
   for (let i = 0; i < opts.draws; i++) draws.push(Math.min(opts.horizonDays, Math.exp(pf.lnDaysMean + pf.lnDaysSd * gauss())));
   return estimateFromDraws(draws);
