@@ -27,7 +27,8 @@
 // recalibrated with levels from the other seeds' PIT (the recalibration --fit-prior ships, fitted on
 // the same leave-one-seed-out replays: onset-prior.ts, Recalibration), and at the last update where
 // the estimate was refitted, the refit beside the detection estimate conditioned on survival (how a
-// held estimate would have read there). Several comma-separated files are replayed pooled
+// held estimate would have read there), and the estimate stacked with the P–F interval alone at
+// weights fitted without the seed (stacking.ts; --fit-prior ships the weights fitted on all). Several comma-separated files are replayed pooled
 // (one figure over all their incidents, the cross-validation's priors fitted on the other seeds of
 // all files), each file's own figure listed beside it ("set").
 //
@@ -40,7 +41,8 @@ import { FaultType, type Escalation, type Evidence, type RulHistoryPoint } from 
 import { silentLogger } from '../../src/core/logger.ts';
 import { readEnv } from '../../src/cli/env.ts';
 import { detectionReadings, rulAtDetection, rulAtUpdates } from '../../src/cloud/fleet/incident-analysis.ts';
-import { DAY_MS, recalibrated } from '../../src/cloud/rul/rul.ts';
+import { DAY_MS, recalibrated, recalibratedDraws } from '../../src/cloud/rul/rul.ts';
+import { crps, fitStackingWeights, mixDraws, pfWeightFor, type StackingCase } from '../../src/cloud/rul/stacking.ts';
 import { curveRate, onsetPriorFromRates, type OnsetPriorFile } from '../../src/cloud/rul/onset-prior.ts';
 import { pfIntervalFrom, pfKey, type PfInterval } from '../../src/cloud/rul/pf-interval.ts';
 import { quantile, type HiPoint } from '../../src/cloud/rul/degradation.ts';
@@ -331,6 +333,59 @@ function losoRecalibration(rows: RulDevIncident[]): { pit: Map<RulDevIncident, n
   return { pit, levels: { p10: quantile(all, 0.1), p50: quantile(all, 0.5), p90: quantile(all, 0.9), cases: all.length } };
 }
 
+/**
+ * The stacking cases (stacking.ts) of the rows: per detected fault, under the priors and P–F
+ * intervals fitted without its seed, the estimate at first detection recalibrated with the PIT
+ * levels of the other seeds (as the shipped file's combined estimate reads) and the P–F interval
+ * alone, beside the true remaining life; keyed by the closed loop's fault type, which picks the
+ * weight at run time.
+ */
+function losoStackingCases(rows: RulDevIncident[]): (StackingCase & { faultType: string; row: RulDevIncident })[] {
+  const priorOf = losoPriors(rows);
+  const { pit } = losoRecalibration(rows);
+  const levelsWithout = new Map([...new Set(rows.map((r) => r.seed))].map((seed) => {
+    const others = [...pit].filter(([r]) => r.seed !== seed).map(([, p]) => p).sort((a, b) => a - b);
+    return [seed, { p10: quantile(others, 0.1), p50: quantile(others, 0.5), p90: quantile(others, 0.9) }];
+  }));
+  const out: (StackingCase & { faultType: string; row: RulDevIncident })[] = [];
+  for (const row of rows) {
+    const ft = FaultType.safeParse(row.cloud);
+    if (!row.escalation || !ft.success || row.truth.failureMs <= row.alarmAtMs) continue;
+    const file = { ...priorOf(row.seed), recalibration: { ...levelsWithout.get(row.seed)!, cases: 0 } };
+    const own = rulAtDetection(ft.data, row.escalation, [], file);
+    const pf = rulAtDetection(ft.data, row.escalation, [], { ...file, stacking: { any: { pfWeight: 1, cases: 0 } } });
+    if (!own || !pf) continue;
+    const ownDraws = own.recalibration ? recalibratedDraws(own.estimate, own.recalibration) : own.estimate.drawsDays;
+    out.push({ row, faultType: ft.data, own: ownDraws, pf: pf.estimate.drawsDays, truthDays: (row.truth.failureMs - row.escalation.openedAt) / DAY_MS });
+  }
+  return out;
+}
+
+/**
+ * The stacked estimate at first detection with weights fitted without each seed (its cases' own
+ * predictions are leave-one-seed-out too, but the other seeds' cases it is fitted on had priors that
+ * saw it: one level of nesting, not two).
+ */
+function stackedTable(rows: RulDevIncident[]): void {
+  const cases = losoStackingCases(rows);
+  const weightsWithout = new Map([...new Set(cases.map((c) => c.row.seed))].map((seed) => [seed, fitStackingWeights(cases.filter((c) => c.row.seed !== seed))]));
+  const scored: Scored[] = cases.map((c) => {
+    const weight = pfWeightFor(weightsWithout.get(c.row.seed), c.faultType) ?? 0;
+    const d = mixDraws(c.own, c.pf, weight);
+    const at = (q: number) => Math.round(c.row.escalation!.openedAt + quantile(d, q) * DAY_MS);
+    return { row: c.row, p10: at(0.1), p50: at(0.5), p90: at(0.9) };
+  });
+  // The mixture's proper score beside either part's (mean CRPS of ln remaining life, lower is better).
+  const score = (w: (c: (typeof cases)[number]) => number) => cases.reduce((s, c) => s + crps(mixDraws(c.own, c.pf, w(c), 400).map((d) => Math.log(Math.max(d, 1 / 1440))), Math.log(c.truthDays)), 0) / cases.length;
+  const wOf = (c: (typeof cases)[number]) => pfWeightFor(weightsWithout.get(c.row.seed), c.faultType) ?? 0;
+  const rel = (w: (c: (typeof cases)[number]) => number) => median(cases.map((c) => Math.abs(quantile(mixDraws(c.own, c.pf, w(c), 400), 0.5) - c.truthDays) / c.truthDays));
+  const both = (w: (c: (typeof cases)[number]) => number) => `${score(w).toFixed(4)} (median relative error ${rel(w).toFixed(3)})`;
+  process.stdout.write(`mean CRPS of ln(remaining life) at first detection: stacked ${both(wOf)}, combined and recalibrated alone ${both(() => 0)}, P–F interval alone ${both(() => 1)}\n`);
+  const all = fitStackingWeights(cases);
+  const ws = Object.entries(all).map(([f, w]) => `${f} ${w.pfWeight.toFixed(1)} (${w.cases})`).join(', ');
+  table(`stacked at first detection with the P–F interval alone, weights fitted without the seed (on all: ${ws})`, scored);
+}
+
 function replay(files: string[], truthFault: boolean, verbose: boolean, cv: boolean): void {
   const read = readSets(files);
   if ('error' in read) throw new Error(read.error);
@@ -409,6 +464,7 @@ function replay(files: string[], truthFault: boolean, verbose: boolean, cv: bool
     });
     table(`recalibrated at first detection, levels from the other seeds' PIT (pooled PIT p10 ${quantile(all, 0.1).toFixed(3)}, p50 ${quantile(all, 0.5).toFixed(3)}, p90 ${quantile(all, 0.9).toFixed(3)})`, recal);
   }
+  if (cv) stackedTable(rows);
   table(`replayed now (${truthFault ? 'true fault type' : "the closed loop's fault type"}, empty fleet, ${cv ? 'default prior fitted without the seed' : 'shipped default prior'})`, now);
 }
 
@@ -434,8 +490,9 @@ async function main(): Promise<void> {
     const { rows } = read;
     const seeds = [...new Set(rows.map((r) => r.seed))].sort((a, b) => a - b);
     const recalibration = losoRecalibration(rows).levels;
-    const provenance = `eval/dev/rul-devset.ts --fit-prior on ${new Date().toISOString().slice(0, 10)}: simulator run-to-failure curves of ${rows.length} detected faults, baseline scenario with 12 faults, tuning seeds ${seeds.join(',')}; the simulator's time scale (faults fail 18-36 h after onset), a placeholder for a real plant until its own confirmed curves replace it (onset-prior.ts); rate priors pooled as random effects (onsetPriorFromCurves); P-F intervals (pf-interval.ts) per fault and machine type from the same faults; recalibration (onset-prior.ts, Recalibration): PIT levels at first detection from leave-one-seed-out replays of tuning seeds ${ranges(seeds)} (${recalibration.cases} detected faults), each replayed with the priors and P-F intervals fitted without its seed`;
-    process.stdout.write(`${JSON.stringify({ ...fitPrior(rows, provenance), recalibration }, null, 2)}\n`);
+    const provenance = `eval/dev/rul-devset.ts --fit-prior on ${new Date().toISOString().slice(0, 10)}: simulator run-to-failure curves of ${rows.length} detected faults, baseline scenario with 12 faults, tuning seeds ${seeds.join(',')}; the simulator's time scale (faults fail 18-36 h after onset), a placeholder for a real plant until its own confirmed curves replace it (onset-prior.ts); rate priors pooled as random effects (onsetPriorFromCurves); P-F intervals (pf-interval.ts) per fault and machine type from the same faults; recalibration (onset-prior.ts, Recalibration): PIT levels at first detection from leave-one-seed-out replays of tuning seeds ${ranges(seeds)} (${recalibration.cases} detected faults), each replayed with the priors and P-F intervals fitted without its seed; stacking weights (stacking.ts) per fault type from the same replays, recalibrated with the other seeds' PIT levels`;
+    const stacking = fitStackingWeights(losoStackingCases(rows).map(({ row: _, ...c }) => c));
+    process.stdout.write(`${JSON.stringify({ ...fitPrior(rows, provenance), recalibration, stacking }, null, 2)}\n`);
     return;
   }
   if (values.replay) return replay(values.replay.split(','), values['truth-fault']!, values.verbose!, values.cv!);

@@ -114,15 +114,19 @@ export function rulAtUpdates(faultType: FaultType, esc: Escalation, updates: { t
 }
 
 /** Where the rate came from, whether a P–F interval joined (or alone gave) the estimate, and whether it was recalibrated: the explanation's clauses. */
-export function trendClause(r: { trend?: TrendRate; history: boolean; posterior?: Posterior; onset?: OnsetPosterior; points: number; onsetPrior?: OnsetRatePrior; recalibration?: Recalibration; pfInterval?: PfInterval; pfAlone?: boolean }): string[] {
+export function trendClause(r: { trend?: TrendRate; history: boolean; posterior?: Posterior; onset?: OnsetPosterior; points: number; onsetPrior?: OnsetRatePrior; recalibration?: Recalibration; pfInterval?: PfInterval; pfAlone?: boolean; pfWeight?: number }): string[] {
+  const median = (pf: PfInterval) => `median ${(Math.exp(pf.lnDaysMean) * 24).toPrecision(2)} h, shipped default`;
   if (r.pfAlone && r.pfInterval) {
     const pf = r.pfInterval;
-    return [`from the P–F interval of ${pf.cases} past cases of this fault after their first alarm alone (median ${(Math.exp(pf.lnDaysMean) * 24).toPrecision(2)} h, shipped default): this gauge grows in stages, its early rise does not extrapolate`];
+    const why = r.pfWeight === 1 ? 'on held-out past cases of this fault it predicted better than this gauge\'s early readings (stacking)' : 'this gauge grows in stages, its early rise does not extrapolate';
+    return [`from the P–F interval of ${pf.cases} past cases of this fault after their first alarm alone (${median(pf)}): ${why}`];
   }
-  const pf = r.pfInterval
-    ? [`combined with the P–F interval of ${r.pfInterval.cases} past cases of this fault after their first alarm (median ${(Math.exp(r.pfInterval.lnDaysMean) * 24).toPrecision(2)} h, shipped default)`]
+  const pf = r.pfInterval ? [`combined with the P–F interval of ${r.pfInterval.cases} past cases of this fault after their first alarm (${median(r.pfInterval)})`] : [];
+  const recal = r.recalibration ? [`interval recalibrated on the shipped default's held-out cases (median at its raw ${Math.round(r.recalibration.p50 * 100)} % quantile)`] : [];
+  const stacked = r.pfWeight !== undefined && r.pfInterval
+    ? [`recalibrated on the shipped default's held-out cases and mixed ${Math.round(r.pfWeight * 100)} % with that interval alone, the share that predicted held-out past cases of this fault best (stacking)`]
     : [];
-  return [...rateClause(r), ...pf, ...(r.recalibration ? [`interval recalibrated on the shipped default's held-out cases (median at its raw ${Math.round(r.recalibration.p50 * 100)} % quantile)`] : [])];
+  return [...rateClause(r), ...pf, ...recal, ...stacked];
 }
 
 /** Where the rate came from. */

@@ -10,6 +10,7 @@
 // so on a real plant it is a placeholder that the plant's own curves replace as they are confirmed.
 import type { FaultType, MachineType } from '../../core/index.ts';
 import { pfIntervalFor, type PfInterval } from './pf-interval.ts';
+import { pfWeightFor, type StackingWeights } from './stacking.ts';
 import { mulberry32 } from '../../core/prng.ts';
 import { estimateFromDraws, type DegradationPrior, type HiPoint, type RulEstimate } from './degradation.ts';
 import { calibrateNoise, fitOnset } from './onset-fit.ts';
@@ -26,6 +27,8 @@ export interface OnsetRatePrior {
   recalibration?: Recalibration;
   /** The P–F interval the estimate at first detection is combined with (the shipped default's, pf-interval.ts). */
   pfInterval?: PfInterval;
+  /** The P–F interval alone's share in the estimate at first detection (the shipped default's, stacking.ts). */
+  pfWeight?: number;
 }
 
 /**
@@ -64,6 +67,12 @@ export interface OnsetPriorFile {
    * under this file's priors. Absent: not used.
    */
   pfIntervals?: Record<string, PfInterval>;
+  /**
+   * Stacking weights (stacking.ts) per fault type and pooled under `any`: the P–F interval alone's
+   * share in the mixture with the recalibrated combined estimate at first detection, fitted on
+   * leave-one-seed-out replays of the tuning sets. Absent: the combined estimate alone.
+   */
+  stacking?: StackingWeights;
 }
 
 /** Curves of one fault the fleet needs before its own prior replaces the shipped one. */
@@ -153,7 +162,8 @@ const validLevels = (r: Recalibration) => [r.p10, r.p50, r.p90].every((x) => Num
 
 /**
  * The shipped default prior of a fault type (its own with enough curves, else the pooled one), with
- * the file's recalibration and, for `machineType`, its P–F interval (pf-interval.ts) when it has them.
+ * the file's recalibration and, for `machineType`, its P–F interval (pf-interval.ts) and that
+ * interval's stacking weight (stacking.ts) when it has them.
  */
 export function defaultOnsetPrior(faultType: FaultType, file: OnsetPriorFile = shipped as OnsetPriorFile, machineType?: MachineType): OnsetRatePrior | undefined {
   const own = file.priors[faultType];
@@ -162,7 +172,8 @@ export function defaultOnsetPrior(faultType: FaultType, file: OnsetPriorFile = s
   const r = file.recalibration;
   const recalibration = r && validLevels(r) ? { recalibration: { p10: r.p10, p50: r.p50, p90: r.p90 } } : {};
   const pf = pfIntervalFor(file.pfIntervals, faultType, machineType);
-  return { rateMedianPerDay: Math.exp(p.lnRateMean), lnRateSd: Math.max(LN_RATE_SD_FLOOR, p.lnRateSd), source: 'default', curves: p.curves, ...recalibration, ...(pf ? { pfInterval: pf } : {}) };
+  const w = pf ? pfWeightFor(file.stacking, faultType) : undefined;
+  return { rateMedianPerDay: Math.exp(p.lnRateMean), lnRateSd: Math.max(LN_RATE_SD_FLOOR, p.lnRateSd), source: 'default', curves: p.curves, ...recalibration, ...(pf ? { pfInterval: pf } : {}), ...(w !== undefined ? { pfWeight: w } : {}) };
 }
 
 /**

@@ -7,6 +7,7 @@ import { DEFAULT_DEGRADATION, estimateFromDraws, quantile, fitPosterior, fleetPr
 import { calibrateNoise, DEFAULT_ONSET_FIT, fitOnset, onsetRemainingLife, type OnsetPosterior } from './onset-fit.ts';
 import { priorRemainingLife, type OnsetRatePrior, type Recalibration } from './onset-prior.ts';
 import { pfRemainingLife, withPfInterval, type PfInterval } from './pf-interval.ts';
+import { mixDraws } from './stacking.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -117,7 +118,10 @@ export function estimateRul(
   // A staged gauge (HealthSpec.staged: tool wear's break-in) at first detection: the life of past
   // cases after their first alarm is all that is known; the rise is not extrapolated (no onset fit),
   // and the recalibration measured on combined estimates does not apply to it.
-  const pfAlone = firstDetection && what.staged === true && onsetPrior?.pfInterval !== undefined;
+  // So is a fault whose past cases were better predicted by their P–F interval alone than by the
+  // gauge's fit (a stacking weight of 1, stacking.ts).
+  const pfWeight = firstDetection ? onsetPrior?.pfWeight : undefined;
+  const pfAlone = firstDetection && (what.staged === true || pfWeight === 1) && onsetPrior?.pfInterval !== undefined;
   const onset = !pfAlone && !noisyGauge && healthySeen && (riseSeen || onsetPrior) ? fitOnset(points, { ...prior, ...onsetRate }) : undefined;
   let estimate: RulEstimate;
   let posterior: Posterior | undefined;
@@ -153,8 +157,16 @@ export function estimateRul(
   // Then, under a prior that carries a recalibration (the shipped default's), the quantiles are read
   // at its levels (onset-prior.ts, Recalibration); updates, fitted on more of the machine's own rise
   // than the cases it was measured on, stay raw.
-  const recalibration = firstDetection && !pfAlone && (onset || used === 0) ? onsetPrior?.recalibration : undefined;
+  let recalibration = firstDetection && !pfAlone && (onset || used === 0) ? onsetPrior?.recalibration : undefined;
   if (recalibration) estimate = recalibrated(estimate, recalibration);
+  // Last, under a stacking weight (stacking.ts), the mixture with the P–F interval alone; its draws
+  // then carry the recalibration (recalibratedDraws), so a held estimate conditions them directly.
+  const mixWeight = pfInterval && !pfAlone && pfWeight !== undefined && pfWeight > 0 ? pfWeight : undefined;
+  if (mixWeight !== undefined) {
+    const own = recalibration ? recalibratedDraws(estimate, recalibration) : estimate.drawsDays;
+    estimate = estimateFromDraws(mixDraws(own, pfRemainingLife(pfInterval!, opts).drawsDays, mixWeight));
+    recalibration = undefined;
+  }
   const at = (d: number) => Math.round(asOfMs + d * DAY_MS);
   return {
     estimate,
@@ -163,6 +175,7 @@ export function estimateRul(
     ...(recalibration ? { recalibration } : {}),
     ...(pfInterval ? { pfInterval } : {}),
     ...(pfAlone ? { pfAlone } : {}),
+    ...(mixWeight !== undefined ? { pfWeight: mixWeight } : pfAlone && what.staged !== true ? { pfWeight: 1 } : {}),
     points: used,
     summary: {
       healthIndicator: sorted[sorted.length - 1]!.hi,
@@ -211,6 +224,17 @@ export function recalibrated(estimate: RulEstimate, levels: Recalibration, elaps
   return { ...estimate, p10Days: q(0.1), medianDays: q(0.5), p90Days: q(0.9) };
 }
 
+/**
+ * The recalibrated distribution R∘F as draws (as many as the estimate's): the raw draws' quantiles
+ * at the levels R⁻¹(u) for evenly spaced u, so that a mixture or a survival condition sees the
+ * quantiles that are stated.
+ */
+export function recalibratedDraws(estimate: RulEstimate, levels: Recalibration): number[] {
+  const d = estimate.drawsDays;
+  const m = recalibrationMap(levels);
+  return Array.from({ length: d.length }, (_, i) => quantile(d, m.toRaw((i + 0.5) / d.length)));
+}
+
 /** What estimateRul returns: the summary, the estimate's draws, and the fit behind it. */
 export interface RulResult {
   summary: RulSummary;
@@ -224,8 +248,10 @@ export interface RulResult {
   recalibration?: Recalibration;
   /** The P–F interval the estimate at first detection was combined with (pf-interval.ts). */
   pfInterval?: PfInterval;
-  /** True when the estimate at first detection is the P–F interval alone (a staged gauge, HealthSpec.staged). */
+  /** True when the estimate at first detection is the P–F interval alone (a staged gauge, HealthSpec.staged, or a stacking weight of 1). */
   pfAlone?: boolean;
+  /** The P–F interval alone's share when the estimate at first detection is a mixture with it (stacking.ts); 1 with pfAlone when that is why. */
+  pfWeight?: number;
 }
 
 /**
