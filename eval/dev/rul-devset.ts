@@ -28,9 +28,10 @@
 // the same leave-one-seed-out replays: onset-prior.ts, Recalibration), and at the last update where
 // the estimate was refitted, the refit beside the detection estimate conditioned on survival (how a
 // held estimate would have read there), and the estimate stacked with the P–F interval alone at
-// weights fitted without the seed (stacking.ts; --fit-prior ships the weights fitted on all). Several comma-separated files are replayed pooled
-// (one figure over all their incidents, the cross-validation's priors fitted on the other seeds of
-// all files), each file's own figure listed beside it ("set").
+// weights fitted without the seed (stacking.ts; --fit-prior ships the weights fitted on all).
+// Several comma-separated files are replayed pooled (one figure over all their incidents, the
+// cross-validation's priors fitted on the other seeds of all files), each file's own figure listed
+// beside it ("set").
 //
 // The replay starts from an empty fleet library (like each eval run does at its start); the
 // closed loop may have had confirmed cases by the time of a later incident. Held-out seeds
@@ -42,7 +43,7 @@ import { silentLogger } from '../../src/core/logger.ts';
 import { readEnv } from '../../src/cli/env.ts';
 import { detectionReadings, rulAtDetection, rulAtUpdates } from '../../src/cloud/fleet/incident-analysis.ts';
 import { DAY_MS, recalibrated, recalibratedDraws } from '../../src/cloud/rul/rul.ts';
-import { crps, fitStackingWeights, mixDraws, pfWeightFor, type StackingCase } from '../../src/cloud/rul/stacking.ts';
+import { crps, fitStackingWeights, lnSorted, mixDraws, pfWeightFor, type StackingCase } from '../../src/cloud/rul/stacking.ts';
 import { curveRate, onsetPriorFromRates, type OnsetPriorFile } from '../../src/cloud/rul/onset-prior.ts';
 import { pfIntervalFrom, pfKey, type PfInterval } from '../../src/cloud/rul/pf-interval.ts';
 import { quantile, type HiPoint } from '../../src/cloud/rul/degradation.ts';
@@ -369,17 +370,17 @@ function losoStackingCases(rows: RulDevIncident[]): (StackingCase & { faultType:
 function stackedTable(rows: RulDevIncident[]): void {
   const cases = losoStackingCases(rows);
   const weightsWithout = new Map([...new Set(cases.map((c) => c.row.seed))].map((seed) => [seed, fitStackingWeights(cases.filter((c) => c.row.seed !== seed))]));
+  type Case = (typeof cases)[number];
+  const wOf = (c: Case) => pfWeightFor(weightsWithout.get(c.row.seed), c.faultType) ?? 0;
   const scored: Scored[] = cases.map((c) => {
-    const weight = pfWeightFor(weightsWithout.get(c.row.seed), c.faultType) ?? 0;
-    const d = mixDraws(c.own, c.pf, weight);
+    const d = mixDraws(c.own, c.pf, wOf(c));
     const at = (q: number) => Math.round(c.row.escalation!.openedAt + quantile(d, q) * DAY_MS);
     return { row: c.row, p10: at(0.1), p50: at(0.5), p90: at(0.9) };
   });
-  // The mixture's proper score beside either part's (mean CRPS of ln remaining life, lower is better).
-  const score = (w: (c: (typeof cases)[number]) => number) => cases.reduce((s, c) => s + crps(mixDraws(c.own, c.pf, w(c), 400).map((d) => Math.log(Math.max(d, 1 / 1440))), Math.log(c.truthDays)), 0) / cases.length;
-  const wOf = (c: (typeof cases)[number]) => pfWeightFor(weightsWithout.get(c.row.seed), c.faultType) ?? 0;
-  const rel = (w: (c: (typeof cases)[number]) => number) => median(cases.map((c) => Math.abs(quantile(mixDraws(c.own, c.pf, w(c), 400), 0.5) - c.truthDays) / c.truthDays));
-  const both = (w: (c: (typeof cases)[number]) => number) => `${score(w).toFixed(4)} (median relative error ${rel(w).toFixed(3)})`;
+  // The mixture's proper score beside either part's alone (mean CRPS of ln remaining life, lower is better).
+  const score = (w: (c: Case) => number) => cases.reduce((s, c) => s + crps(lnSorted(mixDraws(c.own, c.pf, w(c), 400)), Math.log(c.truthDays)), 0) / cases.length;
+  const rel = (w: (c: Case) => number) => median(cases.map((c) => Math.abs(quantile(mixDraws(c.own, c.pf, w(c), 400), 0.5) - c.truthDays) / c.truthDays));
+  const both = (w: (c: Case) => number) => `${score(w).toFixed(4)} (median relative error ${rel(w).toFixed(3)})`;
   process.stdout.write(`mean CRPS of ln(remaining life) at first detection: stacked ${both(wOf)}, combined and recalibrated alone ${both(() => 0)}, P–F interval alone ${both(() => 1)}\n`);
   const all = fitStackingWeights(cases);
   const ws = Object.entries(all).map(([f, w]) => `${f} ${w.pfWeight.toFixed(1)} (${w.cases})`).join(', ');

@@ -10,7 +10,7 @@
 // that optimise a proper score of the mixture on leave-one-out predictions). The score is the CRPS
 // (Gneiting & Raftery, JASA 102, 2007) of ln(remaining life): scale-free, as the issue's figure
 // (error relative to the true remaining life) is.
-import { estimateFromDraws, quantile, type RulEstimate } from './degradation.ts';
+import { quantile } from './degradation.ts';
 
 /** The P–F interval's share in the mixture, per fault type and pooled under `any`, with the cases behind it. */
 export type StackingWeights = Record<string, { pfWeight: number; cases: number }>;
@@ -57,11 +57,6 @@ export function mixDraws(own: number[], pf: number[], w: number, n = Math.max(ow
   return [...(k < n ? at(a, n - k) : []), ...(k > 0 ? at(b, k) : [])].sort((x, y) => x - y);
 }
 
-/** The stacked estimate: the mixture's draws, quantiles and failure probabilities. */
-export function stacked(own: RulEstimate, pf: RulEstimate, w: number): RulEstimate {
-  return estimateFromDraws(mixDraws(own.drawsDays, pf.drawsDays, w));
-}
-
 /** One held-out case for fitting a weight: both estimates' draws (days) and the true remaining life (days). */
 export interface StackingCase {
   own: number[];
@@ -70,7 +65,7 @@ export interface StackingCase {
 }
 
 /** ln of positive draws, sorted; draws of 0 (failing now) floored at a minute. */
-const lnSorted = (d: number[]) => d.map((x) => Math.log(Math.max(x, 1 / 1440))).sort((a, b) => a - b);
+export const lnSorted = (d: number[]) => d.map((x) => Math.log(Math.max(x, 1 / 1440))).sort((a, b) => a - b);
 
 /** The grid weight whose mixture has the lowest mean CRPS of ln(remaining life) over `cases`; undefined without cases. */
 export function fitPfWeight(cases: StackingCase[]): number | undefined {
