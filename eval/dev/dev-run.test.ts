@@ -5,8 +5,9 @@ import { loadScenario } from '../scenarios/scenario.ts';
 
 test('dev runs - the testing seeds and the fresh-check range are held out of development, the tuning seeds are not', () => {
   for (const s of loadScenario('baseline').seeds.testing) assert.ok(isHeldOut(s), `testing seed ${s}`);
-  for (const s of [HELD_OUT_SEEDS.from, 131, 140, HELD_OUT_SEEDS.to]) assert.ok(isHeldOut(s), `fresh-check seed ${s}`);
-  for (const s of [...loadScenario('baseline').seeds.tuning, 200, 300, 99]) assert.ok(!isHeldOut(s), `development seed ${s}`);
+  for (const s of [...HELD_OUT_SEEDS.flatMap((r) => [r.from, r.to]), 131, 140, 550]) assert.ok(isHeldOut(s), `fresh-check seed ${s}`);
+  for (const s of [...loadScenario('baseline').seeds.tuning, 200, 300, 431, 499, 600, 99]) assert.ok(!isHeldOut(s), `development seed ${s}`);
+  assert.throws(() => refuseHeldOut([1, 512]), /seed 512 is held out \(testing and fresh checks 101-199, 500-599\)/);
   assert.throws(() => refuseHeldOut([1, 2, 135]), /seed 135 is held out/);
   assert.doesNotThrow(() => refuseHeldOut([1, 2, 300]));
 });

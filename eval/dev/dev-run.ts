@@ -23,19 +23,20 @@ export interface DevRun {
 /**
  * Seeds held out of development: the baseline scenario's testing seeds (101-110, reporting) and the
  * rest of 101-199, kept for fresh checks nobody has tuned on (111-130 were first run at the end of
- * session 6, 131-140 next). Development uses 1-99 and 200 on.
+ * session 6, 131-140 next, 141-170 in session 8, 171-199 in session 9: none of 101-199 is fresh any
+ * more), and 500-599, fresh checks not yet run. Development uses 1-99, 200-499 and 600 on.
  */
-export const HELD_OUT_SEEDS = { from: 101, to: 199 } as const;
+export const HELD_OUT_SEEDS = [{ from: 101, to: 199 }, { from: 500, to: 599 }] as const;
 
 /** True when `seed` is a testing seed (`testing`: the baseline scenario's, read once by the caller) or held out for fresh checks (HELD_OUT_SEEDS). */
 export function isHeldOut(seed: number, testing: readonly number[] = loadScenario('baseline').seeds.testing): boolean {
-  return testing.includes(seed) || (seed >= HELD_OUT_SEEDS.from && seed <= HELD_OUT_SEEDS.to);
+  return testing.includes(seed) || HELD_OUT_SEEDS.some((r) => seed >= r.from && seed <= r.to);
 }
 
 /** Throws on the first held-out seed (isHeldOut): development never runs, fits or replays them. */
 export function refuseHeldOut(seeds: Iterable<number>): void {
   const testing = loadScenario('baseline').seeds.testing;
-  for (const s of seeds) if (isHeldOut(s, testing)) throw new Error(`seed ${s} is held out (testing ${HELD_OUT_SEEDS.from}-${HELD_OUT_SEEDS.to}): not for development`);
+  for (const s of seeds) if (isHeldOut(s, testing)) throw new Error(`seed ${s} is held out (testing and fresh checks ${HELD_OUT_SEEDS.map((r) => `${r.from}-${r.to}`).join(', ')}): not for development`);
 }
 
 /** The baseline scenario for one dev seed with `faults` faults (narrowed to `modes`); refuses a held-out seed. */

@@ -7,7 +7,7 @@
 //   node --import tsx eval/dev/diagnosis-devset.ts --seeds 1,2,200 [--faults 12] [--hours 72] [--modes tool-wear] --out /tmp/dev.jsonl
 //   node --import tsx eval/dev/diagnosis-devset.ts --replay /tmp/dev.jsonl [--misses] [--only looseness]
 //
-// Held-out seeds (dev-run.ts, HELD_OUT_SEEDS: testing 101-110 and fresh checks up to 199) are refused.
+// Held-out seeds (dev-run.ts, HELD_OUT_SEEDS: testing 101-110 and fresh checks 111-199, 500-599) are refused.
 import { appendFileSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Escalation } from '../../src/core/index.ts';

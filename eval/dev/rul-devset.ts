@@ -35,7 +35,7 @@
 //
 // The replay starts from an empty fleet library (like each eval run does at its start); the
 // closed loop may have had confirmed cases by the time of a later incident. Held-out seeds
-// (dev-run.ts, HELD_OUT_SEEDS: the testing seeds 101-110 and fresh checks up to 199) are refused.
+// (dev-run.ts, HELD_OUT_SEEDS: the testing seeds 101-110 and fresh checks 111-199, 500-599) are refused.
 import { appendFileSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FaultType, type Escalation, type Evidence, type RulHistoryPoint } from '../../src/core/index.ts';
