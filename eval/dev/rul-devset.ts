@@ -321,8 +321,7 @@ export function readSets(files: string[]): { rows: RulDevIncident[]; sets: Map<R
  * replayed with the default prior fitted without its seed, and the pooled PIT's 10/50/90 % quantiles:
  * the recalibration levels the shipped default carries (onset-prior.ts, Recalibration).
  */
-function losoRecalibration(rows: RulDevIncident[]): { pit: Map<RulDevIncident, number>; levels: NonNullable<OnsetPriorFile['recalibration']> } {
-  const priorOf = losoPriors(rows);
+function losoRecalibration(rows: RulDevIncident[], priorOf = losoPriors(rows)): { pit: Map<RulDevIncident, number>; levels: NonNullable<OnsetPriorFile['recalibration']> } {
   const pit = new Map<RulDevIncident, number>();
   for (const row of rows) {
     const ft = FaultType.safeParse(row.cloud);
@@ -341,9 +340,7 @@ function losoRecalibration(rows: RulDevIncident[]): { pit: Map<RulDevIncident, n
  * alone, beside the true remaining life; keyed by the closed loop's fault type, which picks the
  * weight at run time.
  */
-function losoStackingCases(rows: RulDevIncident[]): (StackingCase & { faultType: string; row: RulDevIncident })[] {
-  const priorOf = losoPriors(rows);
-  const { pit } = losoRecalibration(rows);
+function losoStackingCases(rows: RulDevIncident[], priorOf = losoPriors(rows), pit = losoRecalibration(rows, priorOf).pit): (StackingCase & { faultType: string; row: RulDevIncident })[] {
   const levelsWithout = new Map([...new Set(rows.map((r) => r.seed))].map((seed) => {
     const others = [...pit].filter(([r]) => r.seed !== seed).map(([, p]) => p).sort((a, b) => a - b);
     return [seed, { p10: quantile(others, 0.1), p50: quantile(others, 0.5), p90: quantile(others, 0.9) }];
@@ -490,9 +487,12 @@ async function main(): Promise<void> {
     if ('error' in read) throw new Error(read.error);
     const { rows } = read;
     const seeds = [...new Set(rows.map((r) => r.seed))].sort((a, b) => a - b);
-    const recalibration = losoRecalibration(rows).levels;
+    // The leave-one-seed-out priors and PIT, fitted once for the recalibration and the stacking weights.
+    const priorOf = losoPriors(rows);
+    const loso = losoRecalibration(rows, priorOf);
+    const recalibration = loso.levels;
     const provenance = `eval/dev/rul-devset.ts --fit-prior on ${new Date().toISOString().slice(0, 10)}: simulator run-to-failure curves of ${rows.length} detected faults, baseline scenario with 12 faults, tuning seeds ${seeds.join(',')}; the simulator's time scale (faults fail 18-36 h after onset), a placeholder for a real plant until its own confirmed curves replace it (onset-prior.ts); rate priors pooled as random effects (onsetPriorFromCurves); P-F intervals (pf-interval.ts) per fault and machine type from the same faults; recalibration (onset-prior.ts, Recalibration): PIT levels at first detection from leave-one-seed-out replays of tuning seeds ${ranges(seeds)} (${recalibration.cases} detected faults), each replayed with the priors and P-F intervals fitted without its seed; stacking weights (stacking.ts) per fault type from the same replays, recalibrated with the other seeds' PIT levels`;
-    const stacking = fitStackingWeights(losoStackingCases(rows).map(({ row: _, ...c }) => c));
+    const stacking = fitStackingWeights(losoStackingCases(rows, priorOf, loso.pit));
     process.stdout.write(`${JSON.stringify({ ...fitPrior(rows, provenance), recalibration, stacking }, null, 2)}\n`);
     return;
   }
