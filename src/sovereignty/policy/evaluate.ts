@@ -41,9 +41,12 @@ export function classifyLeaves(policy: Policy, message: unknown): Leaf[] {
   const stricter = (a: DataClass, b: DataClass | undefined) => (b !== undefined && CLASS_STRICTNESS[b] > CLASS_STRICTNESS[a] ? b : a);
   const leaves: Leaf[] = [];
 
-  const visit = (value: unknown, segments: string[], inherited: DataClass | undefined) => {
+  // `matchAt`: the path the field rules are matched against. A primitive item of an array is
+  // classified at the array's own path, as a primitive array is as a whole: otherwise an array's
+  // items would change class with its other contents (`x: [{…}, 0]` against `x: [0]` under `**.x`).
+  const visit = (value: unknown, segments: string[], inherited: DataClass | undefined, matchAt = segments) => {
     if (isPrimitive(value) || (Array.isArray(value) && value.every(isPrimitive))) {
-      let cls = fieldPatterns.find((f) => pathMatches(f.segs, segments))?.cls ?? policy.defaultClass;
+      let cls = fieldPatterns.find((f) => pathMatches(f.segs, matchAt))?.cls ?? policy.defaultClass;
       cls = stricter(cls, inherited);
       // A field that names a channel (features["scalar.pressure_setpoint"]) carries that channel's class.
       for (const seg of segments) for (const token of seg.split('.')) cls = stricter(cls, channelClass(token));
@@ -51,7 +54,7 @@ export function classifyLeaves(policy: Policy, message: unknown): Leaf[] {
       return;
     }
     if (Array.isArray(value)) {
-      value.forEach((v, i) => visit(v, [...segments, String(i)], inherited));
+      value.forEach((v, i) => visit(v, [...segments, String(i)], inherited, isPrimitive(v) ? segments : [...segments, String(i)]));
       return;
     }
     const obj = value as Record<string, unknown>;

@@ -127,3 +127,11 @@ test('policy - property: nothing classified raw-signal or process-secret ever su
     { numRuns: 400 },
   );
 });
+
+test('policy - a primitive item of a mixed array is classified at the array\'s path, as a primitive array is (fast-check counterexample)', () => {
+  const policy = parsePolicy({ version: 1, defaultClass: 'derived-feature', fields: [{ path: '**.x', class: 'raw-signal' }], channels: [{ channel: 'vib*', class: 'raw-signal' }], rules: [{ name: 'all', destination: '*', jurisdictions: ['EU'], allow: ['derived-feature', 'aggregate', 'identifier', 'metadata', 'unclassified'] }] });
+  const mixed = evaluatePolicy(policy, { evidence: { x: [{ vib_de: 0 }, 0], y: 1 } }, EU_CLOUD);
+  assert.deepEqual(mixed.decisions.filter((d) => d.path.startsWith('evidence.x')).map((d) => [d.path, d.class, d.decision]), [['evidence.x[0].vib_de', 'raw-signal', 'stays'], ['evidence.x[1]', 'raw-signal', 'stays']]);
+  assert.deepEqual(mixed.message, { evidence: { y: 1 } });
+  assert.deepEqual(evaluatePolicy(policy, { evidence: { x: [0], y: 1 } }, EU_CLOUD).message, { evidence: { y: 1 } }, 'the same item alone in its array');
+});
